@@ -1,0 +1,118 @@
+package dev.lakesync.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The Kafka-protocol buffer between capture and processing: a Kafka broker or an Event Hubs namespace. */
+public final class BrokerConfig {
+  /** Which service speaks Kafka to us. */
+  public enum Type { KAFKA, EVENTHUBS }
+
+  /** One topic per table, or one routed topic for all (Event Hubs namespaces cap the number of event hubs). */
+  public enum TopicRouting { PER_TABLE, SINGLE_TOPIC }
+
+  /** How clients authenticate. */
+  public enum Auth { NONE, CONNECTION_STRING, AZURE_IDENTITY }
+
+  private final Type type;
+  private final List<String> bootstrapServers;
+  private final String topicPrefix;
+  private final TopicRouting topicRouting;
+  private final String routedTopic;
+  private final Auth auth;
+  private final Secret connectionString;
+  private final Map<String, String> kafka;
+
+  private BrokerConfig(ConfigNode node) {
+    this.type = node.choice("type", Type.class, Type.KAFKA);
+    String servers = node.requiredString("bootstrapServers");
+    this.bootstrapServers = servers == null ? List.of() : parseServers(node, servers);
+    this.topicPrefix = node.string("topicPrefix", "lakesync");
+    this.topicRouting = node.choice("topicRouting", TopicRouting.class, TopicRouting.PER_TABLE);
+    this.routedTopic = node.string("routedTopic", topicPrefix + ".changes");
+    this.auth = node.choice("auth", Auth.class, type == Type.EVENTHUBS ? Auth.AZURE_IDENTITY : Auth.NONE);
+    this.connectionString = node.secret("connectionString");
+    this.kafka = node.passThrough("kafka");
+    if (topicPrefix != null && !topicPrefix.matches("[A-Za-z0-9._-]{1,200}")) {
+      node.problem("topicPrefix", "expected letters, digits, '.', '_' or '-', got '" + topicPrefix + "'");
+    }
+    if (auth == Auth.CONNECTION_STRING && connectionString == null) {
+      node.problem("connectionString", "is required when auth is connection-string (use ${EVENTHUBS_CONNECTION_STRING})");
+    }
+    if (type == Type.KAFKA && auth != Auth.NONE) {
+      node.problem("auth", "only 'none' is built in for type kafka; pass SASL settings under kafka.*");
+    }
+    node.rejectUnknownKeys();
+  }
+
+  static BrokerConfig from(ConfigNode node) {
+    return new BrokerConfig(node);
+  }
+
+  private static List<String> parseServers(ConfigNode node, String text) {
+    List<String> servers = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String server = part.trim();
+      int colon = server.lastIndexOf(':');
+      boolean valid = colon > 0 && server.substring(colon + 1).matches("\\d{1,5}")
+          && Integer.parseInt(server.substring(colon + 1)) > 0 && Integer.parseInt(server.substring(colon + 1)) < 65536;
+      if (!valid) {
+        node.problem("bootstrapServers", "expected host:port[,host:port...], got '" + text + "'");
+        return List.of();
+      }
+      servers.add(server);
+    }
+    return List.copyOf(servers);
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public List<String> bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public String bootstrapServersString() {
+    return String.join(",", bootstrapServers);
+  }
+
+  public String topicPrefix() {
+    return topicPrefix;
+  }
+
+  public TopicRouting topicRouting() {
+    return topicRouting;
+  }
+
+  /** The topic a change of {@code schema.table} goes to (contract 5). */
+  public String topicFor(String schema, String table) {
+    return topicRouting == TopicRouting.SINGLE_TOPIC ? routedTopic : topicPrefix + "." + schema + "." + table;
+  }
+
+  public String routedTopic() {
+    return routedTopic;
+  }
+
+  public Auth auth() {
+    return auth;
+  }
+
+  /** The Event Hubs connection string, when auth is connection-string. */
+  public Secret connectionString() {
+    return connectionString;
+  }
+
+  /** Raw Kafka client properties, applied last. */
+  public Map<String, String> kafka() {
+    return kafka;
+  }
+
+  @Override
+  public String toString() {
+    return "BrokerConfig{type=" + type + ", bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix
+        + ", topicRouting=" + topicRouting + ", auth=" + auth + ", connectionString="
+        + (connectionString == null ? "none" : connectionString) + ", kafka=" + kafka.keySet() + "}";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lakesync.common.config;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Where the Delta lake lives (a local folder or an ADLS Gen2 abfss:// URL) and raw Spark settings. */
+public final class LakeConfig {
+  private final String root;
+  private final Map<String, String> spark;
+
+  private LakeConfig(ConfigNode node) {
+    String value = node.requiredString("root");
+    this.spark = node.passThrough("spark");
+    if (value != null) {
+      String lower = value.toLowerCase(Locale.ROOT);
+      if (lower.contains("://") && !(lower.startsWith("abfss://") || lower.startsWith("abfs://") || lower.startsWith("file://"))) {
+        node.problem("root", "expected a local path, file://, or abfss://container@account.dfs.core.windows.net/path, got '" + value + "'");
+      } else if (lower.startsWith("abfs") && !value.matches("(?i)abfss?://[^@/]+@[^/]+\\.dfs\\.core\\.windows\\.net(/.*)?")) {
+        node.problem("root", "expected abfss://container@account.dfs.core.windows.net/path, got '" + value + "'");
+      }
+    }
+    this.root = value == null ? null : stripTrailingSlash(value);
+    node.rejectUnknownKeys();
+  }
+
+  static LakeConfig from(ConfigNode node) {
+    return new LakeConfig(node);
+  }
+
+  private static String stripTrailingSlash(String value) {
+    return value.length() > 1 && value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  /** The lake root as written (relative local paths resolve against the working directory). */
+  public String root() {
+    return root;
+  }
+
+  public boolean isCloud() {
+    return root.toLowerCase(Locale.ROOT).startsWith("abfs");
+  }
+
+  /** Raw Spark settings (spark.* keys without the leading "spark." of this section), applied to every Spark job. */
+  public Map<String, String> spark() {
+    return spark;
+  }
+
+  @Override
+  public String toString() {
+    return "LakeConfig{root=" + root + ", spark=" + spark.keySet() + "}";
+  }
+}

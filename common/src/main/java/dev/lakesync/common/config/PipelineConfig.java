@@ -1,0 +1,118 @@
+package dev.lakesync.common.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The whole pipeline as one immutable value, read once at start-up by every stage (contract 1). */
+public final class PipelineConfig {
+  private final String name;
+  private final Path workDir;
+  private final SourceConfig source;
+  private final BrokerConfig broker;
+  private final LakeConfig lake;
+  private final List<TableConfig> tables;
+  private final WarehouseConfig warehouse;
+  private final ServingConfig serving;
+  private final LocalStackConfig localStack;
+
+  private PipelineConfig(ConfigNode root) {
+    this.name = root.string("name", "lakesync");
+    if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
+      root.problem("name", "expected letters, digits, '_' or '-', got '" + name + "'");
+    }
+    this.workDir = Path.of(root.string("workDir", ".lakesync"));
+    this.source = root.requiredChild("source").map(SourceConfig::from).orElse(null);
+    this.broker = root.requiredChild("broker").map(BrokerConfig::from).orElse(null);
+    this.lake = root.requiredChild("lake").map(LakeConfig::from).orElse(null);
+    this.tables = parseTables(root);
+    this.warehouse = root.child("warehouse").map(WarehouseConfig::from).orElse(null);
+    this.serving = root.child("serving").map(ServingConfig::from).orElse(null);
+    int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
+    this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);
+    root.rejectUnknownKeys();
+  }
+
+  static PipelineConfig from(ConfigNode root) {
+    return new PipelineConfig(root);
+  }
+
+  private static int defaultControllerPort(BrokerConfig broker) {
+    String first = broker.bootstrapServers().get(0);
+    int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    return port < 65535 ? port + 1 : port - 1;
+  }
+
+  private static List<TableConfig> parseTables(ConfigNode root) {
+    List<ConfigNode> nodes = root.children("tables");
+    if (nodes.isEmpty() && !root.has("tables")) {
+      root.problem("tables", "is required (at least one table to capture)");
+    }
+    List<TableConfig> parsed = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigNode node : nodes) {
+      TableConfig table = TableConfig.from(node);
+      if (table.schema() != null && !names.add(table.qualifiedName())) {
+        node.problem("name", "table " + table.qualifiedName() + " is listed twice");
+      }
+      parsed.add(table);
+    }
+    return List.copyOf(parsed);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Local folder for state that is not in the lake: offsets, schema history, embedded servers' data. */
+  public Path workDir() {
+    return workDir;
+  }
+
+  public SourceConfig source() {
+    return source;
+  }
+
+  public BrokerConfig broker() {
+    return broker;
+  }
+
+  public LakeConfig lake() {
+    return lake;
+  }
+
+  public List<TableConfig> tables() {
+    return tables;
+  }
+
+  public Optional<TableConfig> table(String schema, String table) {
+    for (TableConfig candidate : tables) {
+      if (candidate.schema().equals(schema) && candidate.table().equals(table)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<WarehouseConfig> warehouse() {
+    return Optional.ofNullable(warehouse);
+  }
+
+  public Optional<ServingConfig> serving() {
+    return Optional.ofNullable(serving);
+  }
+
+  public LocalStackConfig localStack() {
+    return localStack;
+  }
+
+  @Override
+  public String toString() {
+    return "PipelineConfig{name=" + name + ", workDir=" + workDir + ", source=" + source + ", broker=" + broker
+        + ", lake=" + lake + ", tables=" + tables + ", warehouse=" + warehouse + ", serving=" + serving
+        + ", localStack=" + localStack + "}";
+  }
+}

@@ -1,0 +1,70 @@
+package dev.lakesync.common.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** Reads a pipeline YAML file into a {@link PipelineConfig}, or fails with every problem in one {@link ConfigException}. */
+public final class PipelineConfigLoader {
+  private final Function<String, String> env;
+
+  /** A loader that resolves {@code ${VAR}} from the process environment. */
+  public PipelineConfigLoader() {
+    this(System::getenv);
+  }
+
+  /** A loader with its own environment, for tests. */
+  public PipelineConfigLoader(Function<String, String> env) {
+    this.env = env;
+  }
+
+  public PipelineConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw ConfigException.single(file.toString(), "file not found (give an existing file with --config)");
+    } catch (IOException e) {
+      throw ConfigException.single(file.toString(), "cannot read the file: " + e.getMessage());
+    }
+    return parse(text, file.toString());
+  }
+
+  public PipelineConfig parse(String yaml, String sourceName) {
+    Object document;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      document = new Yaml(new SafeConstructor(options)).load(yaml);
+    } catch (MarkedYAMLException e) {
+      String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
+          + ", column " + (e.getProblemMark().getColumn() + 1);
+      throw ConfigException.single(sourceName, "not valid YAML" + where + ": " + e.getProblem());
+    } catch (YAMLException e) {
+      throw ConfigException.single(sourceName, "not valid YAML: " + e.getMessage());
+    }
+    if (!(document instanceof Map)) {
+      throw ConfigException.single(sourceName, "expected a YAML mapping at the top level (source:, broker:, lake:, tables: ...)");
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    ((Map<?, ?>) document).forEach((key, value) -> values.put(String.valueOf(key), value));
+    List<String> problems = new ArrayList<>();
+    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, new EnvSubstitution(env)));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(sourceName, problems);
+    }
+    return config;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.lakesync.common.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Where serving-sync writes customer documents: Cosmos DB, AI Search and/or the local stand-in stores. */
+public final class ServingConfig {
+  /** Document sinks; several may be active at once. */
+  public enum Sink { LOCAL, COSMOS, SEARCH }
+
+  private final List<Sink> sinks;
+  private final Local local;
+  private final Cosmos cosmos;
+  private final Search search;
+
+  private ServingConfig(ConfigNode node) {
+    List<Sink> parsed = new ArrayList<>();
+    List<String> names = node.stringList("sinks");
+    for (int i = 0; i < names.size(); i++) {
+      Sink sink = parseSink(node, i, names.get(i));
+      if (sink != null && !parsed.contains(sink)) {
+        parsed.add(sink);
+      }
+    }
+    if (names.isEmpty()) {
+      node.problem("sinks", "is required (a list of: " + ConfigNode.choices(Sink.class) + ")");
+    }
+    this.sinks = List.copyOf(parsed);
+    this.local = section(node, "local", Sink.LOCAL).map(Local::new).orElse(null);
+    this.cosmos = section(node, "cosmos", Sink.COSMOS).map(Cosmos::new).orElse(null);
+    this.search = section(node, "search", Sink.SEARCH).map(Search::new).orElse(null);
+    node.rejectUnknownKeys();
+  }
+
+  static ServingConfig from(ConfigNode node) {
+    return new ServingConfig(node);
+  }
+
+  private static Sink parseSink(ConfigNode node, int index, String name) {
+    for (Sink sink : Sink.values()) {
+      if (ConfigNode.configName(sink).equals(name.trim())) {
+        return sink;
+      }
+    }
+    node.problem("sinks[" + index + "]", "expected one of " + ConfigNode.choices(Sink.class) + ", got '" + name + "'");
+    return null;
+  }
+
+  private Optional<ConfigNode> section(ConfigNode node, String key, Sink sink) {
+    return sinks.contains(sink) ? node.requiredChild(key) : node.child(key);
+  }
+
+  public List<Sink> sinks() {
+    return sinks;
+  }
+
+  public Optional<Local> local() {
+    return Optional.ofNullable(local);
+  }
+
+  public Optional<Cosmos> cosmos() {
+    return Optional.ofNullable(cosmos);
+  }
+
+  public Optional<Search> search() {
+    return Optional.ofNullable(search);
+  }
+
+  @Override
+  public String toString() {
+    return "ServingConfig{sinks=" + sinks + ", local=" + local + ", cosmos=" + cosmos + ", search=" + search + "}";
+  }
+
+  /** The local stand-in stores (a PostgreSQL database for documents and full-text search). */
+  public static final class Local {
+    private final String jdbcUrl;
+    private final String user;
+    private final Secret password;
+
+    Local(ConfigNode node) {
+      this.jdbcUrl = node.requiredString("jdbcUrl");
+      this.user = node.string("user", null);
+      this.password = node.secret("password");
+      if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql://")) {
+        node.problem("jdbcUrl", "expected a URL starting with jdbc:postgresql://, got '"
+            + WarehouseConfig.redactJdbcUrl(jdbcUrl) + "'");
+      }
+      node.rejectUnknownKeys();
+    }
+
+    public String jdbcUrl() {
+      return jdbcUrl;
+    }
+
+    public String user() {
+      return user;
+    }
+
+    public Secret password() {
+      return password;
+    }
+
+    @Override
+    public String toString() {
+      return "Local{jdbcUrl=" + WarehouseConfig.redactJdbcUrl(String.valueOf(jdbcUrl)) + ", user=" + user + "}";
+    }
+  }
+
+  /** Azure Cosmos DB for NoSQL; key auth when {@code key} is set, Azure identity otherwise. */
+  public static final class Cosmos {
+    private final URI endpoint;
+    private final String database;
+    private final String container;
+    private final String partitionKeyPath;
+    private final Secret key;
+
+    Cosmos(ConfigNode node) {
+      this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
+      this.database = node.requiredString("database");
+      this.container = node.requiredString("container");
+      this.partitionKeyPath = node.string("partitionKeyPath", "/customerId");
+      this.key = node.secret("key");
+      if (partitionKeyPath != null && !partitionKeyPath.matches("(/[A-Za-z_][A-Za-z0-9_]*)+")) {
+        node.problem("partitionKeyPath", "expected a JSON path such as /customerId, got '" + partitionKeyPath + "'");
+      }
+      node.rejectUnknownKeys();
+    }
+
+    public URI endpoint() {
+      return endpoint;
+    }
+
+    public String database() {
+      return database;
+    }
+
+    public String container() {
+      return container;
+    }
+
+    public String partitionKeyPath() {
+      return partitionKeyPath;
+    }
+
+    /** Null when Azure identity is used. */
+    public Secret key() {
+      return key;
+    }
+
+    @Override
+    public String toString() {
+      return "Cosmos{endpoint=" + endpoint + ", database=" + database + ", container=" + container
+          + ", partitionKeyPath=" + partitionKeyPath + ", key=" + (key == null ? "azure-identity" : key) + "}";
+    }
+  }
+
+  /** Azure AI Search; API key when {@code apiKey} is set, Azure identity otherwise. */
+  public static final class Search {
+    private final URI endpoint;
+    private final String index;
+    private final Secret apiKey;
+
+    Search(ConfigNode node) {
+      this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
+      this.index = node.string("index", "customers");
+      this.apiKey = node.secret("apiKey");
+      if (index != null && !index.matches("[a-z0-9][a-z0-9-]{1,127}")) {
+        node.problem("index", "expected lower-case letters, digits and dashes (an AI Search index name), got '" + index + "'");
+      }
+      node.rejectUnknownKeys();
+    }
+
+    public URI endpoint() {
+      return endpoint;
+    }
+
+    public String index() {
+      return index;
+    }
+
+    /** Null when Azure identity is used. */
+    public Secret apiKey() {
+      return apiKey;
+    }
+
+    @Override
+    public String toString() {
+      return "Search{endpoint=" + endpoint + ", index=" + index + ", apiKey=" + (apiKey == null ? "azure-identity" : apiKey) + "}";
+    }
+  }
+}

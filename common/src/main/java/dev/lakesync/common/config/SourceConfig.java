@@ -1,0 +1,123 @@
+package dev.lakesync.common.config;
+
+import java.util.Map;
+
+/** The OLTP database that cdc-connector captures, plus raw Debezium properties passed through untouched. */
+public final class SourceConfig {
+  /** Source database kinds; each has a Debezium connector. */
+  public enum Type {
+    POSTGRESQL(5432, "io.debezium.connector.postgresql.PostgresConnector"),
+    MYSQL(3306, "io.debezium.connector.mysql.MySqlConnector"),
+    MARIADB(3306, "io.debezium.connector.mariadb.MariaDbConnector"),
+    SQLSERVER(1433, "io.debezium.connector.sqlserver.SqlServerConnector"),
+    ORACLE(1521, "io.debezium.connector.oracle.OracleConnector");
+
+    private final int defaultPort;
+    private final String connectorClass;
+
+    Type(int defaultPort, String connectorClass) {
+      this.defaultPort = defaultPort;
+      this.connectorClass = connectorClass;
+    }
+
+    public int defaultPort() {
+      return defaultPort;
+    }
+
+    public String connectorClass() {
+      return connectorClass;
+    }
+  }
+
+  private final Type type;
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String user;
+  private final Secret password;
+  private final String slotName;
+  private final String publication;
+  private final Map<String, String> debezium;
+
+  private SourceConfig(ConfigNode node) {
+    this.type = node.requiredChoice("type", Type.class);
+    this.host = node.requiredString("host");
+    this.port = node.port("port", type == null ? 0 : type.defaultPort());
+    this.database = node.requiredString("database");
+    this.user = node.requiredString("user");
+    this.password = node.requiredSecret("password");
+    this.slotName = node.string("slotName", "lakesync");
+    this.publication = node.string("publication", "lakesync");
+    this.debezium = node.passThrough("debezium");
+    if (slotName != null && !slotName.matches("[a-z0-9_]{1,63}")) {
+      node.problem("slotName", "expected lower-case letters, digits and underscores (a PostgreSQL slot name), got '" + slotName + "'");
+    }
+    node.rejectUnknownKeys();
+  }
+
+  static SourceConfig from(ConfigNode node) {
+    return new SourceConfig(node);
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public Secret password() {
+    return password;
+  }
+
+  /** PostgreSQL logical replication slot. */
+  public String slotName() {
+    return slotName;
+  }
+
+  /** PostgreSQL publication used by pgoutput. */
+  public String publication() {
+    return publication;
+  }
+
+  /** Raw Debezium connector properties, applied last (they win over what lakesync derives). */
+  public Map<String, String> debezium() {
+    return debezium;
+  }
+
+  /** A JDBC URL for this source, for tools that read it directly (verify, the workload generator). */
+  public String jdbcUrl() {
+    switch (type) {
+      case POSTGRESQL:
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+      case MYSQL:
+        return "jdbc:mysql://" + host + ":" + port + "/" + database;
+      case MARIADB:
+        return "jdbc:mariadb://" + host + ":" + port + "/" + database;
+      case SQLSERVER:
+        return "jdbc:sqlserver://" + host + ":" + port + ";databaseName=" + database;
+      default:
+        return "jdbc:oracle:thin:@//" + host + ":" + port + "/" + database;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SourceConfig{type=" + type + ", host=" + host + ", port=" + port + ", database=" + database
+        + ", user=" + user + ", password=" + password + ", slotName=" + slotName + ", publication=" + publication
+        + ", debezium=" + debezium.keySet() + "}";
+  }
+}

@@ -1,0 +1,82 @@
+package dev.lakesync.common.config;
+
+import dev.lakesync.common.Identifiers;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A captured source table: its schema-qualified name, primary key columns and validation rules. */
+public final class TableConfig {
+  private final String schema;
+  private final String table;
+  private final List<String> key;
+  private final List<RuleConfig> rules;
+
+  private TableConfig(ConfigNode node) {
+    String name = node.requiredString("name");
+    String parsedSchema = null;
+    String parsedTable = null;
+    if (name != null) {
+      String[] parts = name.split("\\.", -1);
+      if (parts.length != 2 || !Identifiers.isValid(parts[0]) || !Identifiers.isValid(parts[1])) {
+        node.problem("name", "expected schema.table made of letters, digits and underscores, got '" + name + "'");
+      } else {
+        parsedSchema = parts[0];
+        parsedTable = parts[1];
+      }
+    }
+    this.schema = parsedSchema;
+    this.table = parsedTable;
+    this.key = node.stringList("key");
+    if (key.isEmpty() && !node.has("key")) {
+      node.problem("key", "is required (the primary key column or columns)");
+    }
+    for (String column : key) {
+      if (!Identifiers.isValid(column)) {
+        node.problem("key", "'" + column + "' is not a valid column name");
+      }
+    }
+    List<RuleConfig> parsedRules = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigNode ruleNode : node.children("rules")) {
+      RuleConfig rule = RuleConfig.from(ruleNode);
+      if (rule.name() != null && !names.add(rule.name())) {
+        ruleNode.problem("name", "rule '" + rule.name() + "' is defined twice for this table");
+      }
+      parsedRules.add(rule);
+    }
+    this.rules = List.copyOf(parsedRules);
+    node.rejectUnknownKeys();
+  }
+
+  static TableConfig from(ConfigNode node) {
+    return new TableConfig(node);
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  public String table() {
+    return table;
+  }
+
+  /** schema.table */
+  public String qualifiedName() {
+    return schema + "." + table;
+  }
+
+  public List<String> key() {
+    return key;
+  }
+
+  public List<RuleConfig> rules() {
+    return rules;
+  }
+
+  @Override
+  public String toString() {
+    return "TableConfig{" + qualifiedName() + ", key=" + key + ", rules=" + rules + "}";
+  }
+}
