@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One mapping of the pipeline YAML, read through typed getters. Every getter resolves {@code ${ENV}} references,
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
  * {@link #rejectUnknownKeys()} can name every key nobody asked for. All problems are reported together.
  */
 public final class ConfigNode {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
   private final String path;
   private final Map<String, Object> values;
   private final List<String> problems;
@@ -131,22 +128,12 @@ public final class ConfigNode {
     if (text == null) {
       return defaultValue;
     }
-    Matcher matcher = DURATION.matcher(text.trim());
-    if (!matcher.matches()) {
+    Optional<Duration> parsed = Durations.parse(text);
+    if (parsed.isEmpty()) {
       problem(key, "expected a duration such as 500ms, 1s, 5m or 2h, got '" + text + "'");
       return defaultValue;
     }
-    long amount = Long.parseLong(matcher.group(1));
-    switch (matcher.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      default:
-        return Duration.ofHours(amount);
-    }
+    return parsed.get();
   }
 
   /** One of the enum's constants, written in the file in lower case with dashes (SINGLE_TOPIC is single-topic). */

@@ -1,0 +1,112 @@
+package dev.lakesync.localstack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL 14 from Maven (zonky), configured for logical decoding, with its data kept in a folder so that a
+ * restart finds the same databases. Creates the databases the pipeline uses; closing stops the server.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+  /** The source database and the local targets, all on one server. */
+  public static final List<String> DATABASES = List.of("bank", "warehouse", "serving");
+  public static final String USER = "postgres";
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts (initdb on first use) with data under {@code dataDir} on {@code port}. */
+  public static EmbeddedPostgresServer start(Path dataDir, int port) {
+    PortCheck.requireFree("PostgreSQL", port, "LAKESYNC_PG_PORT");
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setPort(port)
+          .setRegisterShutdownHook(false)
+          .setPGStartupWait(Duration.ofSeconds(30))
+          .setServerConfig("wal_level", "logical")
+          .setServerConfig("max_wal_senders", "10")
+          .setServerConfig("max_replication_slots", "10")
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          // The demo favours throughput over durability of the last few commits (nothing is corrupted on a crash);
+          // a short writer delay keeps logical decoding, which reads only flushed WAL, close behind the commits.
+          .setServerConfig("synchronous_commit", "off")
+          .setServerConfig("wal_writer_delay", "10ms")
+          .setServerConfig("max_connections", "100")
+          .start();
+      EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+      server.createDatabases();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL on port " + port + " with data in " + dataDir
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  public DataSource dataSource(String database) {
+    return postgres.getDatabase(USER, database);
+  }
+
+  public Connection connect(String database) throws SQLException {
+    return dataSource(database).getConnection();
+  }
+
+  private void createDatabases() {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+      for (String database : DATABASES) {
+        boolean exists;
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+          query.setString(1, database);
+          try (ResultSet rows = query.executeQuery()) {
+            exists = rows.next();
+          }
+        }
+        if (!exists) {
+          try (Statement statement = connection.createStatement()) {
+            // Names come from the constant list above, never from input.
+            statement.execute("CREATE DATABASE \"" + database + "\"");
+          }
+          LOG.info("created database {}", database);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the demo databases: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      LOG.warn("PostgreSQL did not stop cleanly: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package dev.lakesync.localstack;
+
+import dev.lakesync.common.config.ConfigException;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Entry point of {@code ./lakesync}: parses the subcommand and its options, loads the pipeline config and runs
+ * the command. Exit status 0 on success, 1 when the work failed, 2 for a usage or config error.
+ */
+public final class LakesyncCli {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Function<String, String> env;
+  private final Path home;
+  private final Map<String, Command> commands = new LinkedHashMap<>();
+
+  LakesyncCli(PrintStream out, PrintStream err, Function<String, String> env, Path home) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.home = home;
+    commands.put("stack", new Command("Start the embedded PostgreSQL and Kafka broker and keep them running until Ctrl-C.",
+        String.join("\n",
+            "usage: lakesync stack [--config FILE] [--fresh]",
+            "",
+            "Starts PostgreSQL 14 (logical decoding on; databases bank, warehouse, serving; the bank seeded on first",
+            "start) and a single-node Kafka broker (KRaft), on the ports of the pipeline config, with data kept under",
+            "its workDir. Prints where they listen and runs until Ctrl-C, then stops both cleanly.",
+            "",
+            "  --config FILE   pipeline config (default: deploy/local/pipeline.yaml)",
+            "  --fresh         wipe the work folder first (seed data, topics, offsets)",
+            "",
+            "Ports: LAKESYNC_PG_PORT (54329), LAKESYNC_KAFKA_PORT (19092), LAKESYNC_KAFKA_CONTROLLER_PORT (19093)."),
+        Set.of("--config"), Set.of("--fresh"), this::stack));
+    commands.put("workload", new Command("Drive inserts, updates and deletes against the source bank database.",
+        String.join("\n",
+            "usage: lakesync workload [--config FILE] [--rate N] [--duration D] [--seed S] [--bad-share P]",
+            "",
+            "Connects to the source database of the config (the stack's, or any with the bank schema) and runs a",
+            "deterministic mix of inserts, updates and deletes across customers, accounts and payments; a share of",
+            "the rows breaks a demo rule (negative amount, unknown currency, bad email). Prints progress every 5 s",
+            "and the counts at the end (or on Ctrl-C).",
+            "",
+            "  --config FILE   pipeline config (default: deploy/local/pipeline.yaml)",
+            "  --rate N        operations per second (default 200)",
+            "  --duration D    how long, e.g. 60s or 5m (default: until Ctrl-C)",
+            "  --seed S        random seed (default 1)",
+            "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
+        Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
+  }
+
+  public static void main(String[] args) {
+    String homeProperty = System.getProperty("lakesync.home", ".");
+    int status = new LakesyncCli(System.out, System.err, System::getenv, Path.of(homeProperty)).run(args);
+    System.exit(status);
+  }
+
+  int run(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.println(overview());
+      return args.length == 0 ? USAGE : OK;
+    }
+    Command command = commands.get(args[0]);
+    if (command == null) {
+      err.println("lakesync: unknown command '" + args[0] + "'");
+      err.println(overview());
+      return USAGE;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.println(command.help);
+      return OK;
+    }
+    try {
+      CliArgs options = new CliArgs(args[0], rest, command.valued, command.flags);
+      if (!options.positional().isEmpty()) {
+        throw options.usage("unexpected argument '" + options.positional().get(0) + "'");
+      }
+      return command.action.run(options);
+    } catch (CliArgs.UsageException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    } catch (ConfigException e) {
+      err.println("lakesync " + args[0] + ": " + e.getMessage());
+      return USAGE;
+    } catch (Exception e) {
+      err.println("lakesync " + args[0] + ": " + describe(e));
+      return FAILED;
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+      message += " (" + cause.getMessage() + ")";
+    }
+    return message;
+  }
+
+  private String overview() {
+    StringBuilder text = new StringBuilder("lakesync: keeps a Delta lakehouse, a warehouse and serving stores in sync with OLTP databases.\n\n");
+    text.append("usage: lakesync <command> [options]    (lakesync <command> --help for its options)\n\ncommands:\n");
+    commands.forEach((name, command) -> text.append(String.format("  %-10s %s%n", name, command.summary)));
+    return text.toString().stripTrailing();
+  }
+
+  private PipelineConfig loadConfig(CliArgs options) {
+    Path file = options.string("--config", null) != null ? Path.of(options.string("--config", null))
+        : home.resolve("deploy/local/pipeline.yaml");
+    return new PipelineConfigLoader(env).load(file);
+  }
+
+  private int stack(CliArgs options) throws InterruptedException {
+    PipelineConfig config = loadConfig(options);
+    long started = System.nanoTime();
+    out.println("lakesync stack: starting PostgreSQL and Kafka (data in " + config.workDir().toAbsolutePath().normalize() + ")");
+    LocalStack stack = LocalStack.start(config, options.flag("--fresh"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean closing = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (closing.compareAndSet(false, true)) {
+        out.println("lakesync stack: stopping...");
+        stack.close();
+        out.println("lakesync stack: stopped; data kept in " + stack.workDir());
+        out.flush();
+        stopped.countDown();
+      }
+    }, "lakesync-stack-shutdown"));
+    out.printf("lakesync stack: ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    out.println(stack.describe(config.source().database()));
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    stopped.await();
+    return OK;
+  }
+
+  private int workload(CliArgs options) throws SQLException {
+    double rate = options.number("--rate", 200, 0.1, 1_000_000);
+    Duration duration = options.duration("--duration");
+    long seed = options.longValue("--seed", 1);
+    double badShare = options.number("--bad-share", 0.01, 0, 1);
+    PipelineConfig config = loadConfig(options);
+
+    Properties props = new Properties();
+    props.setProperty("user", config.source().user());
+    props.setProperty("password", config.source().password().reveal());
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection(config.source().jdbcUrl(), props);
+    } catch (SQLException e) {
+      throw new SQLException("cannot connect to " + config.source().jdbcUrl() + " (is `lakesync stack` running?): "
+          + e.getMessage(), e);
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      awaitQuietly(finished);
+    }, "lakesync-workload-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (WorkloadGenerator generator = new WorkloadGenerator(connection, seed, badShare)) {
+      out.printf("lakesync workload: %.0f operations/s against %s%s, seed %d, bad-row share %.3f%n", rate,
+          config.source().jdbcUrl(), duration == null ? " until Ctrl-C" : " for " + duration.toSeconds() + " s", seed, badShare);
+      Thread progress = new Thread(() -> printProgress(generator, stop), "lakesync-workload-progress");
+      progress.setDaemon(true);
+      progress.start();
+      generator.run(rate, duration, stop::get);
+      stop.set(true);
+      out.println("lakesync workload: done, " + generator.counts().totalChanges() + " row changes committed");
+      out.println(generator.counts().describe());
+      out.flush();
+    } finally {
+      finished.countDown();
+      if (!stop.get()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+    }
+    return OK;
+  }
+
+  private void printProgress(WorkloadGenerator generator, AtomicBoolean stop) {
+    long started = System.nanoTime();
+    long last = 0;
+    while (!stop.get()) {
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long total = generator.counts().totalChanges();
+      out.printf("  %5.0f s  %d row changes (%d/s), %d rule-breaking%n", (System.nanoTime() - started) / 1e9, total,
+          (total - last) / 5, generator.counts().totalViolations());
+      last = total;
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A subcommand: its one-line summary, its help, its options and what it does. */
+  private static final class Command {
+    final String summary;
+    final String help;
+    final Set<String> valued;
+    final Set<String> flags;
+    final Action action;
+
+    Command(String summary, String help, Set<String> valued, Set<String> flags, Action action) {
+      this.summary = summary;
+      this.help = help;
+      this.valued = valued;
+      this.flags = flags;
+      this.action = action;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    int run(CliArgs options) throws Exception;
+  }
+
+}

@@ -1,0 +1,136 @@
+package dev.lakesync.localstack;
+
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.SourceConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded servers a laptop pipeline needs: PostgreSQL (source, warehouse and serving databases) and a Kafka
+ * broker, with data under the pipeline's work folder. Ports come from the pipeline config. Closing stops both.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final String MARKER = ".lakesync-workdir";
+
+  private final Path workDir;
+  private final EmbeddedPostgresServer postgres;
+  private final EmbeddedKafkaBroker kafka;
+
+  private LocalStack(Path workDir, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+    this.workDir = workDir;
+    this.postgres = postgres;
+    this.kafka = kafka;
+  }
+
+  /** Starts PostgreSQL (seeding the bank on first start) and Kafka; {@code fresh} wipes the work folder first. */
+  public static LocalStack start(PipelineConfig config, boolean fresh) {
+    SourceConfig source = config.source();
+    if (source.type() != SourceConfig.Type.POSTGRESQL) {
+      throw new IllegalArgumentException("the local stack runs PostgreSQL only, but source.type is "
+          + source.type().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (!isLoopback(source.host())) {
+      throw new IllegalArgumentException("the local stack listens on 127.0.0.1, but source.host is " + source.host());
+    }
+    String bootstrap = config.broker().bootstrapServers().get(0);
+    int kafkaPort = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+    if (!isLoopback(bootstrap.substring(0, bootstrap.lastIndexOf(':')))) {
+      throw new IllegalArgumentException("the local stack listens on 127.0.0.1, but broker.bootstrapServers is " + bootstrap);
+    }
+
+    Path workDir = config.workDir().toAbsolutePath().normalize();
+    prepareWorkDir(workDir, fresh);
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(workDir.resolve("postgres"), source.port());
+    try {
+      try (Connection connection = postgres.connect(source.database())) {
+        DemoBank.createSchema(connection);
+        DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
+            config.localStack().payments(), 42L);
+      }
+      EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort,
+          config.localStack().kafkaControllerPort());
+      return new LocalStack(workDir, postgres, kafka);
+    } catch (SQLException | RuntimeException e) {
+      postgres.close();
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      throw new IllegalStateException("cannot prepare the demo bank database: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+  }
+
+  /**
+   * Creates the work folder, or wipes it with {@code fresh}; refuses to wipe a folder lakesync did not create, so
+   * that a mistyped workDir never deletes someone's files.
+   */
+  static void prepareWorkDir(Path workDir, boolean fresh) {
+    try {
+      if (fresh && Files.exists(workDir)) {
+        boolean ours = Files.exists(workDir.resolve(MARKER));
+        boolean empty;
+        try (Stream<Path> entries = Files.list(workDir)) {
+          empty = entries.findAny().isEmpty();
+        }
+        if (!ours && !empty) {
+          throw new IllegalStateException("refusing to wipe " + workDir + ": it was not created by lakesync (no "
+              + MARKER + " file in it)");
+        }
+        try (Stream<Path> paths = Files.walk(workDir)) {
+          paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        LOG.info("wiped {}", workDir);
+      }
+      Files.createDirectories(workDir);
+      Path marker = workDir.resolve(MARKER);
+      if (!Files.exists(marker)) {
+        Files.writeString(marker, "lakesync work folder: embedded servers' data, offsets and state. Safe to delete.\n");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the work folder " + workDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public EmbeddedPostgresServer postgres() {
+    return postgres;
+  }
+
+  public EmbeddedKafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** Where things listen and how to connect, for the console. */
+  public String describe(String sourceDatabase) {
+    return String.join(System.lineSeparator(),
+        "  PostgreSQL  psql postgresql://" + EmbeddedPostgresServer.USER + "@127.0.0.1:" + postgres.port() + "/"
+            + sourceDatabase + "   (databases: " + String.join(", ", EmbeddedPostgresServer.DATABASES) + ")",
+        "              JDBC " + postgres.jdbcUrl(sourceDatabase) + " user " + EmbeddedPostgresServer.USER,
+        "  Kafka       bootstrap servers " + kafka.bootstrapServers(),
+        "  data        " + workDir + "   (kept across restarts; --fresh wipes it)");
+  }
+
+  @Override
+  public void close() {
+    try {
+      kafka.close();
+    } finally {
+      postgres.close();
+    }
+  }
+}
