@@ -43,6 +43,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setPort(port)
           .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(30))
+          // zonky starts with -F (fsync off); the work folder is meant to survive, so turn it back on.
+          .setServerConfig("fsync", "on")
           .setServerConfig("wal_level", "logical")
           .setServerConfig("max_wal_senders", "10")
           .setServerConfig("max_replication_slots", "10")

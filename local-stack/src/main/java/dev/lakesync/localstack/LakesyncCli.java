@@ -208,6 +208,9 @@ public final class LakesyncCli {
       } catch (InterruptedException e) {
         return;
       }
+      if (stop.get()) {
+        return;
+      }
       long total = generator.counts().totalChanges();
       out.printf("  %5.0f s  %d row changes (%d/s), %d rule-breaking%n", (System.nanoTime() - started) / 1e9, total,
           (total - last) / 5, generator.counts().totalViolations());
