@@ -1,5 +1,6 @@
 package dev.lakesync.localstack;
 
+import dev.lakesync.common.cli.CliArgs;
 import dev.lakesync.common.config.ConfigException;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;

@@ -22,6 +22,7 @@ public final class BrokerConfig {
   private final String routedTopic;
   private final Auth auth;
   private final Secret connectionString;
+  private final int partitions;
   private final Map<String, String> kafka;
 
   private BrokerConfig(ConfigNode node) {
@@ -33,6 +34,7 @@ public final class BrokerConfig {
     this.routedTopic = node.string("routedTopic", topicPrefix + ".changes");
     this.auth = node.choice("auth", Auth.class, type == Type.EVENTHUBS ? Auth.AZURE_IDENTITY : Auth.NONE);
     this.connectionString = node.secret("connectionString");
+    this.partitions = node.integer("partitions", 1, 1, 1024);
     this.kafka = node.passThrough("kafka");
     if (topicPrefix != null && !topicPrefix.matches("[A-Za-z0-9._-]{1,200}")) {
       node.problem("topicPrefix", "expected letters, digits, '.', '_' or '-', got '" + topicPrefix + "'");
@@ -102,6 +104,16 @@ public final class BrokerConfig {
   /** The Event Hubs connection string, when auth is connection-string. */
   public Secret connectionString() {
     return connectionString;
+  }
+
+  /** Partitions of the topics lakesync creates (Kafka only; event hubs are created by the deployment). */
+  public int partitions() {
+    return partitions;
+  }
+
+  /** The topic for transaction BEGIN/END markers. */
+  public String transactionTopic() {
+    return topicRouting == TopicRouting.SINGLE_TOPIC ? routedTopic : topicPrefix + ".transaction";
   }
 
   /** Raw Kafka client properties, applied last. */

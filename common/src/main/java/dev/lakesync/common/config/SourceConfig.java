@@ -8,7 +8,8 @@ public final class SourceConfig {
   public enum Type {
     POSTGRESQL(5432, "io.debezium.connector.postgresql.PostgresConnector"),
     MYSQL(3306, "io.debezium.connector.mysql.MySqlConnector"),
-    MARIADB(3306, "io.debezium.connector.mariadb.MariaDbConnector"),
+    // The MySQL connector also reads MariaDB binlogs (no separate MariaDB connector is published for 3.3.2).
+    MARIADB(3306, "io.debezium.connector.mysql.MySqlConnector"),
     SQLSERVER(1433, "io.debezium.connector.sqlserver.SqlServerConnector"),
     ORACLE(1521, "io.debezium.connector.oracle.OracleConnector");
 

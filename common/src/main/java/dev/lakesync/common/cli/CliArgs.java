@@ -1,4 +1,4 @@
-package dev.lakesync.localstack;
+package dev.lakesync.common.cli;
 
 import dev.lakesync.common.Durations;
 import java.time.Duration;
@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Options of one subcommand: {@code --name value} and {@code --flag}; anything else is a usage error. */
-final class CliArgs {
+/** Options of one lakesync subcommand: {@code --name value} and {@code --flag}; anything else is a usage error. */
+public final class CliArgs {
   private final String command;
   private final Map<String, String> options = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
@@ -18,7 +18,7 @@ final class CliArgs {
    * @param valued options that take a value
    * @param flags  options that take none
    */
-  CliArgs(String command, List<String> args, Set<String> valued, Set<String> flags) {
+  public CliArgs(String command, List<String> args, Set<String> valued, Set<String> flags) {
     this.command = command;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -49,19 +49,19 @@ final class CliArgs {
     }
   }
 
-  UsageException usage(String message) {
+  public UsageException usage(String message) {
     return new UsageException("lakesync " + command + ": " + message + " (see lakesync " + command + " --help)");
   }
 
-  boolean flag(String name) {
+  public boolean flag(String name) {
     return options.containsKey(name);
   }
 
-  String string(String name, String defaultValue) {
+  public String string(String name, String defaultValue) {
     return options.getOrDefault(name, defaultValue);
   }
 
-  long longValue(String name, long defaultValue) {
+  public long longValue(String name, long defaultValue) {
     String text = options.get(name);
     if (text == null) {
       return defaultValue;
@@ -73,7 +73,7 @@ final class CliArgs {
     }
   }
 
-  double number(String name, double defaultValue, double min, double max) {
+  public double number(String name, double defaultValue, double min, double max) {
     String text = options.get(name);
     if (text == null) {
       return defaultValue;
@@ -90,7 +90,7 @@ final class CliArgs {
   }
 
   /** Null when absent. */
-  Duration duration(String name) {
+  public Duration duration(String name) {
     String text = options.get(name);
     if (text == null) {
       return null;
@@ -98,15 +98,15 @@ final class CliArgs {
     return Durations.parse(text).orElseThrow(() -> usage(name + " expects a duration such as 60s, 5m or 1h, got '" + text + "'"));
   }
 
-  List<String> positional() {
+  public List<String> positional() {
     return positional;
   }
 
   /** A command-line mistake: printed without a stack trace, exit status 2. */
-  static final class UsageException extends RuntimeException {
+  public static final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
       super(message);
     }
   }

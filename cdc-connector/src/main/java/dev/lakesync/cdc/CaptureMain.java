@@ -1,0 +1,78 @@
+package dev.lakesync.cdc;
+
+import dev.lakesync.common.cli.CliArgs;
+import dev.lakesync.common.config.ConfigException;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Entry point of the capture stage ({@code ./lakesync run capture}): reads the pipeline config and runs the
+ * {@link CaptureService} in the foreground until SIGTERM / Ctrl-C, or with --once until the source is idle.
+ * Exit status 0 after a graceful stop, 1 on a failure, 2 for a usage or config error.
+ */
+public final class CaptureMain {
+  static final String HELP = String.join("\n",
+      "usage: lakesync run capture --config FILE [--once] [--metrics-port N] [--status-interval D]",
+      "",
+      "Captures row changes of the config's tables with Debezium and publishes them to its broker (Kafka or",
+      "Event Hubs). Offsets are committed only for changes the broker acknowledged; a restart resumes there.",
+      "",
+      "  --config FILE        pipeline config (required)",
+      "  --once               stop when the source has been idle for 5 s (batch mode)",
+      "  --metrics-port N     serve /health and /metrics on port N (default: none; 0 picks a free port)",
+      "  --status-interval D  status line every D (default 10s)");
+
+  private CaptureMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (Arrays.asList(args).contains("--help")) {
+      out.println(HELP);
+      return 0;
+    }
+    try {
+      CliArgs options = new CliArgs("run capture", Arrays.asList(args),
+          Set.of("--config", "--metrics-port", "--status-interval"), Set.of("--once"));
+      String file = options.string("--config", null);
+      if (file == null) {
+        throw options.usage("--config FILE is required");
+      }
+      PipelineConfig config = new PipelineConfigLoader().load(Path.of(file));
+      Duration status = options.duration("--status-interval");
+      CaptureService service = new CaptureService(config, new CaptureService.Options()
+          .once(options.flag("--once"))
+          .metricsPort((int) options.longValue("--metrics-port", -1))
+          .statusInterval(status == null ? Duration.ofSeconds(10) : status), out);
+      Thread hook = new Thread(service::stop, "lakesync-capture-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      int status1 = service.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for run() to return, which it just did
+      }
+      return status1;
+    } catch (CliArgs.UsageException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (ConfigException e) {
+      err.println("lakesync run capture: " + e.getMessage());
+      return 2;
+    } catch (CaptureException e) {
+      err.println("lakesync run capture: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("lakesync run capture: " + e);
+      return 1;
+    }
+  }
+}

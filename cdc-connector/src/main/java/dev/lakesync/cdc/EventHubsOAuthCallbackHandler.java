@@ -1,0 +1,96 @@
+package dev.lakesync.cdc;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
+
+/**
+ * Kafka SASL/OAUTHBEARER login for Event Hubs with an Azure identity (managed identity, workload identity, Azure CLI,
+ * environment): asks DefaultAzureCredential for a token scoped to the namespace. Kafka calls it again before expiry.
+ */
+public final class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandler {
+  private TokenCredential credential;
+  private String scope;
+
+  @Override
+  public void configure(Map<String, ?> configs, String saslMechanism, List<AppConfigurationEntry> jaasConfigEntries) {
+    Object servers = configs.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    String first = servers instanceof List ? String.valueOf(((List<?>) servers).get(0)) : String.valueOf(servers).split(",")[0];
+    this.scope = scopeFor(first);
+    this.credential = new DefaultAzureCredentialBuilder().build();
+  }
+
+  /** {@code ns.servicebus.windows.net:9093} gives {@code https://ns.servicebus.windows.net/.default}. */
+  static String scopeFor(String bootstrapServer) {
+    String host = URI.create("kafka://" + bootstrapServer.trim()).getHost();
+    return "https://" + host + "/.default";
+  }
+
+  @Override
+  public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+    for (Callback callback : callbacks) {
+      if (!(callback instanceof OAuthBearerTokenCallback)) {
+        throw new UnsupportedCallbackException(callback);
+      }
+      AccessToken token = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
+      ((OAuthBearerTokenCallback) callback).token(new Token(token, scope));
+    }
+  }
+
+  @Override
+  public void close() {
+  }
+
+  private static final class Token implements OAuthBearerToken {
+    private final AccessToken token;
+    private final String scope;
+    private final long startMs = System.currentTimeMillis();
+
+    Token(AccessToken token, String scope) {
+      this.token = token;
+      this.scope = scope;
+    }
+
+    @Override
+    public String value() {
+      return token.getToken();
+    }
+
+    @Override
+    public Set<String> scope() {
+      return Set.of(scope);
+    }
+
+    @Override
+    public long lifetimeMs() {
+      return token.getExpiresAt().toInstant().toEpochMilli();
+    }
+
+    @Override
+    public String principalName() {
+      return "lakesync";
+    }
+
+    @Override
+    public Long startTimeMs() {
+      return startMs;
+    }
+
+    @Override
+    public String toString() {
+      return "EventHubsToken{scope=" + scope + ", expires=" + token.getExpiresAt() + "}";
+    }
+  }
+}

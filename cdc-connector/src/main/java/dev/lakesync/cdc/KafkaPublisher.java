@@ -1,0 +1,86 @@
+package dev.lakesync.cdc;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Debezium change consumer that publishes each batch and acknowledges it to the engine only after the broker
+ * acknowledged every record in it, so that a committed offset never points past an unacknowledged change. A failed
+ * send fails the batch: the engine stops without committing, and a restart re-reads from the last commit.
+ */
+final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+  private final Producer<byte[], byte[]> producer;
+  private final ChangeRecordMapper mapper;
+  private final CaptureMetrics metrics;
+
+  KafkaPublisher(Producer<byte[], byte[]> producer, ChangeRecordMapper mapper, CaptureMetrics metrics) {
+    this.producer = producer;
+    this.mapper = mapper;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+    List<ChangeRecordMapper.Mapped> sent = new ArrayList<>(records.size());
+    for (RecordChangeEvent<SourceRecord> event : records) {
+      ChangeRecordMapper.Mapped mapped = mapper.map(event.record());
+      if (mapped == null) {
+        metrics.skipped();
+        continue;
+      }
+      sends.add(producer.send(mapped.record));
+      sent.add(mapped);
+    }
+    producer.flush();
+    for (int i = 0; i < sends.size(); i++) {
+      try {
+        sends.get(i).get();
+      } catch (ExecutionException e) {
+        throw new PublishFailedException("the broker did not acknowledge a change for " + sent.get(i).table + " on topic "
+            + sent.get(i).record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+      }
+      metrics.acknowledged(sent.get(i).table, sent.get(i).sourceTsMs, System.currentTimeMillis());
+    }
+    for (RecordChangeEvent<SourceRecord> event : records) {
+      committer.markProcessed(event);
+    }
+    committer.markBatchFinished();
+    if (!records.isEmpty()) {
+      metrics.position(describe(records.get(records.size() - 1).record().sourceOffset()));
+    }
+  }
+
+  private static String describe(Map<String, ?> offset) {
+    if (offset == null) {
+      return "unknown";
+    }
+    Object lsn = offset.get("lsn");
+    if (lsn != null) {
+      return "lsn=" + lsn;
+    }
+    Object file = offset.get("file");
+    if (file != null) {
+      return "binlog=" + file + ":" + offset.get("pos");
+    }
+    return offset.toString();
+  }
+
+  /** The broker refused or timed out on a change; the engine must stop without committing it. */
+  static final class PublishFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PublishFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
