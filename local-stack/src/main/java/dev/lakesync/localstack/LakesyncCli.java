@@ -68,6 +68,25 @@ public final class LakesyncCli {
             "  --seed S        random seed (default 1)",
             "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
         Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
+    addRunCommand();
+  }
+
+  private void addRunCommand() {
+    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture --config FILE [--once].",
+        String.join("\n",
+            "usage: lakesync run <stage> --config FILE [--once]",
+            "",
+            "Runs one stage against any pipeline config (an external database, Event Hubs, ADLS), the same code",
+            "that the demo, spark-submit and Synapse run. Stops gracefully on Ctrl-C / SIGTERM.",
+            "",
+            "stages:",
+            "  capture   Debezium change capture into Kafka / Event Hubs   (lakesync run capture --help)",
+            "",
+            "process, warehouse and serving are not available yet."),
+        Set.of(), Set.of(), options -> {
+          throw options.usage(options.positional().isEmpty() ? "name a stage: capture"
+              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture)");
+        }));
   }
 
   public static void main(String[] args) {
@@ -94,7 +113,7 @@ public final class LakesyncCli {
     }
     try {
       CliArgs options = new CliArgs(args[0], rest, command.valued, command.flags);
-      if (!options.positional().isEmpty()) {
+      if (!options.positional().isEmpty() && !args[0].equals("run")) {
         throw options.usage("unexpected argument '" + options.positional().get(0) + "'");
       }
       return command.action.run(options);
