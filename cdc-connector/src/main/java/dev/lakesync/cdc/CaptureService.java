@@ -102,6 +102,7 @@ public final class CaptureService {
   }
 
   private int runEngine() {
+    SecretSafeLogging.apply();
     try {
       Files.createDirectories(DebeziumProperties.offsetsFile(config).toAbsolutePath().getParent());
     } catch (IOException e) {
@@ -263,14 +264,21 @@ public final class CaptureService {
         }
       }
     } catch (TimeoutException e) {
-      throw new CaptureException("cannot reach the broker at " + broker.bootstrapServersString() + " within 20 s"
-          + (broker.type() == BrokerConfig.Type.KAFKA ? " (is it running? for the local stack: ./lakesync stack)" : ""));
+      throw unreachable(broker);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw unreachable(broker);
+      }
       throw new CaptureException("the broker at " + broker.bootstrapServersString() + " refused: " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException("interrupted while contacting the broker");
     }
+  }
+
+  private static CaptureException unreachable(BrokerConfig broker) {
+    return new CaptureException("cannot reach the broker at " + broker.bootstrapServersString() + " within 20 s"
+        + (broker.type() == BrokerConfig.Type.KAFKA ? " (is it running? for the local stack: ./lakesync stack)" : ""));
   }
 
   /** Asks a running service to stop gracefully and waits for it (for shutdown hooks). */
