@@ -134,6 +134,30 @@ class CaptureIT {
     }
   }
 
+  @Test
+  void takesAnAdHocIncrementalSnapshotOfOneTableWithoutStopping(EmbeddedStack.Servers servers) throws Exception {
+    String db = CaptureFixture.createDatabase(servers, "signal");
+    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
+        "INSERT INTO app.t SELECT g, 'row ' || g FROM generate_series(1, 50) g");
+    PipelineConfig config = CaptureFixture.config(servers, db, workDir, List.of("app.t"), null);
+    String topic = db + ".app.t";
+
+    try (CaptureFixture.Running capture = new CaptureFixture.Running(config, new CaptureService.Options())) {
+      CaptureFixture.read(servers, List.of(topic), e -> e.size() >= 50, Duration.ofSeconds(60));
+      CaptureFixture.execute(servers, db, "INSERT INTO lakesync.signal (id, type, data) VALUES ('resnap-1', "
+          + "'execute-snapshot', '{\"data-collections\": [\"app.t\"], \"type\": \"incremental\"}')");
+
+      List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(topic), e -> e.size() >= 100,
+          Duration.ofSeconds(60));
+      assertThat(capture.stop()).isEqualTo(0);
+      assertThat(events).hasSize(100);
+      assertThat(events.subList(50, 100)).allSatisfy(e -> assertThat(e.op).isEqualTo("r"));
+      assertThat(events.subList(50, 100)).extracting(e -> e.key.get("id").asInt())
+          .containsExactlyInAnyOrderElementsOf(events.subList(0, 50).stream().map(e -> e.key.get("id").asInt())
+              .collect(Collectors.toList()));
+    }
+  }
+
   private static void assertExactValues(CaptureFixture.Event event, long id, String op) {
     assertThat(event.op).isEqualTo(op);
     assertThat(event.key.get("id").asLong()).isEqualTo(id);
