@@ -47,20 +47,27 @@ public final class CaptureMain {
         throw options.usage("--config FILE is required");
       }
       PipelineConfig config = new PipelineConfigLoader().load(Path.of(file));
-      Duration status = options.duration("--status-interval");
+      Duration statusInterval = options.duration("--status-interval");
       CaptureService service = new CaptureService(config, new CaptureService.Options()
           .once(options.flag("--once"))
           .metricsPort((int) options.longValue("--metrics-port", -1))
-          .statusInterval(status == null ? Duration.ofSeconds(10) : status), out);
-      Thread hook = new Thread(service::stop, "lakesync-capture-shutdown");
+          .statusInterval(statusInterval == null ? Duration.ofSeconds(10) : statusInterval), out);
+      Thread hook = new Thread(() -> {
+        int status = service.stop();
+        out.flush();
+        // A stop by SIGTERM that committed cleanly is a success for service managers: exit 0, not 143.
+        Runtime.getRuntime().halt(status);
+      }, "lakesync-capture-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      int status1 = service.run();
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for run() to return, which it just did
+        return service.run();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it waits for run() to return, which it just did, and exits with its status
+        }
       }
-      return status1;
     } catch (CliArgs.UsageException e) {
       err.println(e.getMessage());
       return 2;

@@ -85,6 +85,7 @@ public final class CaptureService {
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile boolean running;
   private volatile int metricsPort = -1;
+  private volatile int exitStatus = 1;
 
   public CaptureService(PipelineConfig config, Options options, PrintStream out) {
     this.config = config;
@@ -95,7 +96,8 @@ public final class CaptureService {
   /** Runs until stopped, failed, or (once) idle. Returns 0 after a graceful stop, 1 after a failure. */
   public int run() {
     try {
-      return runEngine();
+      exitStatus = runEngine();
+      return exitStatus;
     } finally {
       serviceDone.countDown();
     }
@@ -281,14 +283,18 @@ public final class CaptureService {
         + (broker.type() == BrokerConfig.Type.KAFKA ? " (is it running? for the local stack: ./lakesync stack)" : ""));
   }
 
-  /** Asks a running service to stop gracefully and waits for it (for shutdown hooks). */
-  public void stop() {
+  /** Asks a running service to stop gracefully, waits for it, and returns what {@link #run()} returned. */
+  public int stop() {
     stopRequested.set(true);
     try {
-      serviceDone.await(90, TimeUnit.SECONDS);
+      if (!serviceDone.await(90, TimeUnit.SECONDS)) {
+        return 1;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return 1;
     }
+    return exitStatus;
   }
 
   /** The metrics port actually bound, or -1. */

@@ -90,8 +90,9 @@ class CaptureCrashIT {
       long expected = truth.values().stream().mapToLong(List::size).sum();
       List<CaptureFixture.Event> events = CaptureFixture.read(servers, topics,
           read -> distinctPositions(read) >= expected, Duration.ofSeconds(120));
-      second.toHandle().destroy();
+      second.toHandle().destroy(); // SIGTERM: graceful
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.exitValue()).as("exit status after SIGTERM").isEqualTo(0);
 
       Map<String, List<String>> published = perKeyWithoutReplays(events);
       published.remove(MARKER);

@@ -34,6 +34,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class CaptureFixture {
   static final ObjectMapper JSON = new ObjectMapper();
 
+  private static void assertEquals(int expected, int actual) {
+    if (expected != actual) {
+      throw new AssertionError("stop() returned " + expected + " but run() returned " + actual);
+    }
+  }
+
   private CaptureFixture() {
   }
 
@@ -94,8 +100,9 @@ final class CaptureFixture {
     }
 
     int stop() throws Exception {
-      service.stop();
-      return exit.get(90, TimeUnit.SECONDS);
+      int status = service.stop();
+      assertEquals(status, exit.get(90, TimeUnit.SECONDS));
+      return status;
     }
 
     @Override

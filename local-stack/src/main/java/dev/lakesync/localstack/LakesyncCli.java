@@ -69,6 +69,27 @@ public final class LakesyncCli {
             "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
         Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
     addRunCommand();
+    commands.put("bench", new Command("Run a benchmark: bench capture [--quick]; prints one 'bench <name>: key=value' line last.",
+        String.join("\n",
+            "usage: lakesync bench capture [--quick]",
+            "",
+            "Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports) and runs the stage as its own",
+            "process. The last line is 'bench <name>: changes=... throughput_per_s=... p50_ms=... p99_ms=...'.",
+            "",
+            "  capture   catch-up throughput (changes written while capture is stopped, first to last broker append),",
+            "            then source commit -> broker ack latency at 1,000 changes/s",
+            "  --quick   a smaller run of the same code (under a minute)",
+            "",
+            "process, warehouse, serving and e2e are not available yet."),
+        Set.of(), Set.of("--quick"), this::bench));
+  }
+
+  private int bench(CliArgs options) throws Exception {
+    if (options.positional().size() != 1 || !options.positional().get(0).equals("capture")) {
+      throw options.usage(options.positional().isEmpty() ? "name a benchmark: capture"
+          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture)");
+    }
+    return new dev.lakesync.localstack.bench.CaptureBenchmark(home, out, options.flag("--quick")).run();
   }
 
   private void addRunCommand() {
@@ -113,7 +134,7 @@ public final class LakesyncCli {
     }
     try {
       CliArgs options = new CliArgs(args[0], rest, command.valued, command.flags);
-      if (!options.positional().isEmpty() && !args[0].equals("run")) {
+      if (!options.positional().isEmpty() && !args[0].equals("run") && !args[0].equals("bench")) {
         throw options.usage("unexpected argument '" + options.positional().get(0) + "'");
       }
       return command.action.run(options);
