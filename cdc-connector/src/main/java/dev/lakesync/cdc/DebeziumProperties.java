@@ -24,6 +24,27 @@ final class DebeziumProperties {
     return config.workDir().resolve("cdc").resolve(config.name() + "-offsets.dat");
   }
 
+  /**
+   * Where offsets go as a blob: source.offsetsUrl, or with an abfss:// lake root the lake's
+   * _state/cdc-connector folder (contract 4) through the account's blob endpoint; null for a local file.
+   */
+  static String offsetsBlobUrl(PipelineConfig config) {
+    if (config.source().offsetsUrl() != null) {
+      return config.source().offsetsUrl().toString();
+    }
+    if (!config.lake().isCloud()) {
+      return null;
+    }
+    java.util.regex.Matcher abfss = java.util.regex.Pattern
+        .compile("(?i)abfss?://([^@/]+)@([^.]+)\\.dfs\\.core\\.windows\\.net(/.*)?").matcher(config.lake().root());
+    if (!abfss.matches()) {
+      return null;
+    }
+    String path = abfss.group(3) == null ? "" : abfss.group(3);
+    return "https://" + abfss.group(2) + ".blob.core.windows.net/" + abfss.group(1) + path
+        + "/_state/cdc-connector/" + config.name() + "-offsets.dat";
+  }
+
   static Path schemaHistoryFile(PipelineConfig config) {
     return config.workDir().resolve("cdc").resolve(config.name() + "-schema-history.dat");
   }
@@ -36,8 +57,14 @@ final class DebeziumProperties {
     props.setProperty("topic.prefix", config.broker().topicPrefix());
 
     // Offsets are flushed only for records the publisher has marked processed, i.e. acknowledged by the broker.
-    props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-    props.setProperty("offset.storage.file.filename", offsetsFile(config).toAbsolutePath().toString());
+    String offsetsBlob = offsetsBlobUrl(config);
+    if (offsetsBlob == null) {
+      props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+      props.setProperty("offset.storage.file.filename", offsetsFile(config).toAbsolutePath().toString());
+    } else {
+      props.setProperty("offset.storage", BlobOffsetBackingStore.class.getName());
+      props.setProperty(BlobOffsetBackingStore.URL, offsetsBlob);
+    }
     props.setProperty("offset.flush.interval.ms", "1000");
     props.setProperty("offset.flush.timeout.ms", "10000");
 

@@ -107,4 +107,38 @@ class CaptureSettingsTest {
 
     assertThat(props).containsEntry("linger.ms", "50").containsEntry("enable.idempotence", "false");
   }
+
+  @Test
+  void keepsOffsetsInALocalFileForALocalLake() {
+    assertThat(DebeziumProperties.from(parse(BASE)).getProperty("offset.storage"))
+        .isEqualTo("org.apache.kafka.connect.storage.FileOffsetBackingStore");
+  }
+
+  @Test
+  void keepsOffsetsAsABlobInTheLakesStateFolderForAnAdlsLake() {
+    Properties props = DebeziumProperties.from(parse(BASE.replace("root: /lake", "root: 'abfss://lake@acct.dfs.core.windows.net/prod'")));
+
+    assertThat(props.getProperty("offset.storage")).isEqualTo(BlobOffsetBackingStore.class.getName());
+    assertThat(props.getProperty(BlobOffsetBackingStore.URL))
+        .isEqualTo("https://acct.blob.core.windows.net/lake/prod/_state/cdc-connector/bank-offsets.dat");
+    assertThat(props).doesNotContainKey("offset.storage.file.filename");
+  }
+
+  @Test
+  void usesAnExplicitOffsetsBlob() {
+    Properties props = DebeziumProperties.from(parse(BASE.replace("password: '${PG_PASSWORD}',",
+        "password: '${PG_PASSWORD}', offsetsUrl: 'https://a.blob.core.windows.net/c/offsets.dat',")));
+
+    assertThat(props.getProperty(BlobOffsetBackingStore.URL)).isEqualTo("https://a.blob.core.windows.net/c/offsets.dat");
+  }
+
+  @Test
+  void roundTripsOffsetsThroughTheBlobFormat() {
+    java.util.Map<java.nio.ByteBuffer, java.nio.ByteBuffer> offsets = new java.util.HashMap<>();
+    offsets.put(java.nio.ByteBuffer.wrap("[\"bank-cdc\",{\"server\":\"bank\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        java.nio.ByteBuffer.wrap("{\"lsn\":42}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    offsets.put(java.nio.ByteBuffer.wrap(new byte[] {1, 2}), null);
+
+    assertThat(BlobOffsetBackingStore.decode(BlobOffsetBackingStore.encode(offsets))).isEqualTo(offsets);
+  }
 }

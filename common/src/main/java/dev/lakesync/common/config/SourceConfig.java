@@ -38,6 +38,7 @@ public final class SourceConfig {
   private final Secret password;
   private final String slotName;
   private final String publication;
+  private final java.net.URI offsetsUrl;
   private final Map<String, String> debezium;
 
   private SourceConfig(ConfigNode node) {
@@ -49,6 +50,7 @@ public final class SourceConfig {
     this.password = node.requiredSecret("password");
     this.slotName = node.string("slotName", "lakesync");
     this.publication = node.string("publication", "lakesync");
+    this.offsetsUrl = node.uri("offsetsUrl", java.util.Set.of("https", "http"), false);
     this.debezium = node.passThrough("debezium");
     if (slotName != null && !slotName.matches("[a-z0-9_]{1,63}")) {
       node.problem("slotName", "expected lower-case letters, digits and underscores (a PostgreSQL slot name), got '" + slotName + "'");
@@ -92,6 +94,14 @@ public final class SourceConfig {
   /** PostgreSQL publication used by pgoutput. */
   public String publication() {
     return publication;
+  }
+
+  /**
+   * A blob (https://account.blob.core.windows.net/container/path) where capture keeps its offsets and schema
+   * history; null keeps them as files under workDir (or, with an abfss:// lake, under the lake's _state folder).
+   */
+  public java.net.URI offsetsUrl() {
+    return offsetsUrl;
   }
 
   /** Raw Debezium connector properties, applied last (they win over what lakesync derives). */
