@@ -53,11 +53,14 @@ class CaptureIT {
               + "'1999-12-31 23:59:59.999999', '1999-12-31', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12', '[]', "
               + BIG_TEXT + ", false, 'second')",
           "UPDATE app.type_zoo SET note = 'changed' WHERE id = 2",
-          "DELETE FROM app.type_zoo WHERE id = 1");
+          "DELETE FROM app.type_zoo WHERE id = 1",
+          "UPDATE app.type_zoo SET id = 3 WHERE id = 2");
 
-      List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(topic), e -> e.size() >= 4,
+      List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(topic), e -> e.size() >= 6,
           Duration.ofSeconds(60));
-      assertThat(events).extracting(e -> e.op).containsExactly("r", "c", "u", "d");
+      assertThat(events).extracting(e -> e.op).containsExactly("r", "c", "u", "d", "d", "c");
+      assertThat(events.subList(4, 6)).as("a primary-key change moves the row: delete old key, create new key")
+          .extracting(e -> e.key.get("id").asInt()).containsExactly(2, 3);
       assertThat(events).extracting(e -> e.table).containsOnly("app.type_zoo");
 
       CaptureFixture.Event insert = events.get(1);
@@ -91,10 +94,10 @@ class CaptureIT {
       assertThat(health.statusCode()).isEqualTo(200);
       HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("lakesync_capture_published_total{table=\"app.type_zoo\"} 4.0");
+      assertThat(metrics.body()).contains("lakesync_capture_published_total{table=\"app.type_zoo\"} 6.0");
 
       assertThat(capture.stop()).isEqualTo(0);
-      assertThat(capture.output()).contains("capture: stopped after 4 change events (");
+      assertThat(capture.output()).contains("capture: stopped after 6 change events (");
     }
   }
 
