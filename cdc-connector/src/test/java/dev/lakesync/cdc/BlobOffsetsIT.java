@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobClient;
 import dev.lakesync.localstack.EmbeddedStack;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,13 +78,9 @@ class BlobOffsetsIT {
   }
 
   private static int runOnce(Path config, String connectionString, Path log) throws Exception {
-    String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-        + Path.of("target/lib").toAbsolutePath() + File.separator + "*";
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, CaptureMain.class.getName(), "--config", config.toString(), "--once")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connectionString);
-    Process process = builder.start();
+    Process process = CaptureFixture.captureProcess(List.of(),
+        java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connectionString), log,
+        "--config", config.toString(), "--once").start();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("capture --once finishes").isTrue();
     if (process.exitValue() != 0) {
       System.out.println(Files.readString(log));

@@ -3,7 +3,6 @@ package dev.lakesync.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.localstack.EmbeddedStack;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -206,11 +205,8 @@ class CaptureCrashIT {
   }
 
   private static Process startCapture(Path config, Path log) throws IOException {
-    String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-        + Path.of("target/lib").toAbsolutePath() + File.separator + "*";
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-        CaptureMain.class.getName(), "--config", config.toString(), "--status-interval", "2s")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return CaptureFixture.captureProcess(List.of(), Map.of(), log, "--config", config.toString(), "--status-interval", "2s")
+        .start();
   }
 
   /**

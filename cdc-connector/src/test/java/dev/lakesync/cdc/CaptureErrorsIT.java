@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.localstack.EmbeddedStack;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,14 +96,9 @@ class CaptureErrorsIT {
         + "<encoder><pattern>%level %logger - %msg%n</pattern></encoder></appender>"
         + "<root level=\"DEBUG\"><appender-ref ref=\"O\"/></root></configuration>");
     Path log = dir.resolve("capture.log");
-    String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-        + Path.of("target/lib").toAbsolutePath() + File.separator + "*";
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=" + verboseLogging, "-cp", classpath, CaptureMain.class.getName(),
-        "--config", config(servers.postgres().port(), servers.kafka().bootstrapServers(), db).toString(), "--once")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("CAPTURE_IT_PASSWORD", SECRET);
-    Process process = builder.start();
+    Process process = CaptureFixture.captureProcess(List.of("-Dlogback.configurationFile=" + verboseLogging),
+        Map.of("CAPTURE_IT_PASSWORD", SECRET), log,
+        "--config", config(servers.postgres().port(), servers.kafka().bootstrapServers(), db).toString(), "--once").start();
 
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);

@@ -83,6 +83,25 @@ final class CaptureFixture {
     return new PipelineConfigLoader(System::getenv).parse(yaml.toString(), "test pipeline");
   }
 
+  /**
+   * A {@code CaptureMain} process (the stage as a user runs it), output to {@code log}.
+   *
+   * @param jvmOptions options before the class name, e.g. a logging config
+   * @param env        extra environment variables
+   */
+  static ProcessBuilder captureProcess(List<String> jvmOptions, Map<String, String> env, Path log, String... args) {
+    String classpath = Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
+        + Path.of("target/lib").toAbsolutePath() + java.io.File.separator + "*";
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, CaptureMain.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return builder;
+  }
+
   /** A capture service running in the background. */
   static final class Running implements AutoCloseable {
     final CaptureService service;

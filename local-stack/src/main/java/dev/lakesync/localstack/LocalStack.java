@@ -25,7 +25,8 @@ public final class LocalStack implements AutoCloseable {
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafkaBroker kafka;
 
-  private LocalStack(Path workDir, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+  /** Wraps servers already started (tests start them on free ports without a pipeline config). */
+  LocalStack(Path workDir, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
     this.workDir = workDir;
     this.postgres = postgres;
     this.kafka = kafka;

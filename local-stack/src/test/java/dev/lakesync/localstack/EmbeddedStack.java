@@ -16,35 +16,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class EmbeddedStack implements ParameterResolver {
   /** The running servers; stopped when the test JVM's root context closes. */
   public static final class Servers implements ExtensionContext.Store.CloseableResource {
-    private final Path workDir;
-    private final EmbeddedPostgresServer postgres;
-    private final EmbeddedKafkaBroker kafka;
+    private final LocalStack stack;
 
-    Servers(Path workDir, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
-      this.workDir = workDir;
-      this.postgres = postgres;
-      this.kafka = kafka;
+    Servers(LocalStack stack) {
+      this.stack = stack;
     }
 
     public Path workDir() {
-      return workDir;
+      return stack.workDir();
     }
 
     public EmbeddedPostgresServer postgres() {
-      return postgres;
+      return stack.postgres();
     }
 
     public EmbeddedKafkaBroker kafka() {
-      return kafka;
+      return stack.kafka();
     }
 
     @Override
     public void close() {
-      try {
-        kafka.close();
-      } finally {
-        postgres.close();
-      }
+      stack.close();
     }
   }
 
@@ -65,7 +57,7 @@ public final class EmbeddedStack implements ParameterResolver {
       EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(workDir.resolve("postgres"), PortCheck.findFree());
       try {
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), PortCheck.findFree(), PortCheck.findFree());
-        return new Servers(workDir, postgres, kafka);
+        return new Servers(new LocalStack(workDir, postgres, kafka));
       } catch (RuntimeException e) {
         postgres.close();
         throw e;
