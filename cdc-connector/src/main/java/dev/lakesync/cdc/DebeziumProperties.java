@@ -81,6 +81,9 @@ final class DebeziumProperties {
     props.setProperty("time.precision.mode", "adaptive_time_microseconds");
     props.setProperty("binary.handling.mode", "base64");
     props.setProperty("interval.handling.mode", "string");
+    // Each column's source type, length and scale ride along in the event schema (__debezium.source.column.*),
+    // so that the processor creates numeric(14,2) as decimal(14,2), not as the string the value travels in.
+    props.setProperty("column.propagate.source.type", ".*");
     // Deletes need no tombstone: Event Hubs does not compact and the processor reads op=d.
     props.setProperty("tombstones.on.delete", "false");
     // BEGIN/END markers and each change's transaction id and order, so a source transaction can be applied whole.

@@ -107,6 +107,7 @@ class CaptureCrashIT {
         assertThat(published.get(key.getKey())).as("changes of %s", key.getKey()).isEqualTo(key.getValue());
       }
       assertThat(events).filteredOn(event -> event.op.equals("r")).allMatch(event -> event.key.get("id").asInt() == -1);
+      assertSourcePositionsFollowTopicOrder(events);
       System.out.printf("crash test: %d source changes, %d events on the topics (%d replayed after the kill)%n",
           expected, events.size(), events.size() - expected);
       assertThat(Files.readString(dir.resolve("second.log"))).contains("capture: stopped after");
@@ -186,6 +187,29 @@ class CaptureCrashIT {
   private static String position(CaptureFixture.Event event) {
     String lsn = event.op.equals("r") ? "snapshot" : event.payload().get("source").get("lsn").asText();
     return event.table + "@" + lsn + "#" + event.key;
+  }
+
+  /**
+   * The {@code _source_pos} the processor will use must agree with the order the source committed in: within a
+   * topic (one partition), first deliveries have non-decreasing positions, and each key's strictly increase.
+   */
+  private static void assertSourcePositionsFollowTopicOrder(List<CaptureFixture.Event> events) {
+    Map<String, String> lastPerTopic = new LinkedHashMap<>();
+    Map<String, String> lastPerKey = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (CaptureFixture.Event event : events) {
+      if (event.op.equals("r") || !seen.add(position(event))) {
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> source = CaptureFixture.JSON.convertValue(event.payload().get("source"), Map.class);
+      String pos = dev.lakesync.common.change.SourcePosition.of("postgresql", source);
+      String previous = lastPerTopic.put(event.topic, pos);
+      assertThat(previous == null || previous.compareTo(pos) <= 0).as("topic order at %s: %s then %s", event, previous, pos).isTrue();
+      String key = event.topic + event.key;
+      String previousOfKey = lastPerKey.put(key, pos);
+      assertThat(previousOfKey == null || previousOfKey.compareTo(pos) < 0).as("key order at %s", event).isTrue();
+    }
   }
 
   /** Per key "op:v" in topic order, keeping only the first delivery of each change (replays removed by LSN). */

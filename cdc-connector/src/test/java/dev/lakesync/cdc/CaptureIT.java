@@ -175,6 +175,23 @@ class CaptureIT {
     assertThat(after.get("big").asText()).hasSize(700 * 32).startsWith("c4ca4238a0b923820dcc509a6f75849b");
     assertThat(after.get("flag").asBoolean()).isTrue();
     assertThat(event.value.get("schema").get("fields")).isNotEmpty();
+    JsonNode amountSchema = fieldSchema(event.value.get("schema"), "after", "amount");
+    assertThat(amountSchema.get("parameters").get("__debezium.source.column.type").asText()).isEqualTo("NUMERIC");
+    assertThat(amountSchema.get("parameters").get("__debezium.source.column.length").asText()).isEqualTo("20");
+    assertThat(amountSchema.get("parameters").get("__debezium.source.column.scale").asText()).isEqualTo("6");
+  }
+
+  private static JsonNode fieldSchema(JsonNode envelopeSchema, String struct, String column) {
+    for (JsonNode part : envelopeSchema.get("fields")) {
+      if (part.get("field").asText().equals(struct)) {
+        for (JsonNode field : part.get("fields")) {
+          if (field.get("field").asText().equals(column)) {
+            return field;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no schema for " + struct + "." + column);
   }
 
   private static String xid(String transactionId) {

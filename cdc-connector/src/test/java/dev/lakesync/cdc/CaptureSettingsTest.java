@@ -35,6 +35,7 @@ class CaptureSettingsTest {
     assertThat(props.getProperty("decimal.handling.mode")).isEqualTo("string");
     assertThat(props.getProperty("time.precision.mode")).isEqualTo("adaptive_time_microseconds");
     assertThat(props.getProperty("provide.transaction.metadata")).isEqualTo("true");
+    assertThat(props.getProperty("column.propagate.source.type")).isEqualTo(".*");
     assertThat(props.getProperty("tombstones.on.delete")).isEqualTo("false");
     assertThat(props.getProperty("heartbeat.action.query")).contains("pg_logical_emit_message");
     assertThat(props.getProperty("unavailable.value.placeholder")).isEqualTo(ChangeHeaders.UNCHANGED_TOAST);

@@ -1,0 +1,118 @@
+package dev.lakesync.common.change;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code _source_pos} of contract 3: a string whose natural (lexicographic) order is the order of changes in the
+ * source's log, built from the {@code source} block of a Debezium change event. Fixed-width segments make string
+ * comparison equal to numeric comparison, so Spark, SQL and plain Java compare positions the same way.
+ *
+ * <ul>
+ *   <li>PostgreSQL: commit LSN, then the change's LSN ({@code source.sequence = ["commitLsn","lsn"]}); a snapshot
+ *       read has no commit LSN and sorts at its snapshot LSN, before every change streamed after it.</li>
+ *   <li>MySQL / MariaDB: binlog file number, event position, row within the event.</li>
+ *   <li>SQL Server: commit LSN, change LSN, event serial number.</li>
+ *   <li>Oracle: commit SCN, then the change's SCN.</li>
+ * </ul>
+ * Positions are comparable only between events of the same source database.
+ */
+public final class SourcePosition {
+  private static final Pattern SEQUENCE = Pattern.compile("\\[\\s*(null|\"(\\d*)\")\\s*,\\s*(null|\"(\\d*)\")\\s*]");
+  private static final Pattern BINLOG_NUMBER = Pattern.compile(".*?(\\d+)$");
+
+  private SourcePosition() {
+  }
+
+  /**
+   * @param connector Debezium's {@code source.connector}: postgresql, mysql, mariadb, sqlserver or oracle
+   * @param source    the event's {@code source} block (values as parsed from JSON: numbers, strings, null)
+   */
+  public static String of(String connector, Map<String, ?> source) {
+    switch (connector.toLowerCase(Locale.ROOT)) {
+      case "postgresql":
+        return postgres(source);
+      case "mysql":
+      case "mariadb":
+        return mysql(source);
+      case "sqlserver":
+        return sqlServer(source);
+      case "oracle":
+        return oracle(source);
+      default:
+        throw new IllegalArgumentException("no source position for connector '" + connector + "'");
+    }
+  }
+
+  private static String postgres(Map<String, ?> source) {
+    long lsn = number(source, "lsn");
+    long commitLsn = lsn;
+    Object sequence = source.get("sequence");
+    if (sequence != null) {
+      Matcher parsed = SEQUENCE.matcher(sequence.toString());
+      if (!parsed.matches()) {
+        throw new IllegalArgumentException("unreadable PostgreSQL source.sequence: " + sequence);
+      }
+      if (parsed.group(2) != null && !parsed.group(2).isEmpty()) {
+        commitLsn = Long.parseUnsignedLong(parsed.group(2));
+      }
+    }
+    return pad(commitLsn) + "/" + pad(lsn);
+  }
+
+  private static String mysql(Map<String, ?> source) {
+    Object file = source.get("file");
+    if (file == null) {
+      throw new IllegalArgumentException("MySQL source block without 'file'");
+    }
+    Matcher number = BINLOG_NUMBER.matcher(file.toString());
+    if (!number.matches()) {
+      throw new IllegalArgumentException("unreadable binlog file name: " + file);
+    }
+    return pad(Long.parseLong(number.group(1))) + "/" + pad(number(source, "pos")) + "/" + pad(optionalNumber(source, "row"));
+  }
+
+  private static String sqlServer(Map<String, ?> source) {
+    return lsn(source, "commit_lsn") + "/" + lsn(source, "change_lsn") + "/" + pad(optionalNumber(source, "event_serial_no"));
+  }
+
+  private static String oracle(Map<String, ?> source) {
+    long scn = Long.parseLong(String.valueOf(source.get("scn")));
+    Object commit = source.get("commit_scn");
+    long commitScn = commit == null || commit.toString().isEmpty() ? scn : Long.parseLong(commit.toString());
+    return pad(commitScn) + "/" + pad(scn);
+  }
+
+  /** SQL Server LSNs are hex "0000002b:00000ab0:0003": fixed width already; null (snapshot) sorts first. */
+  private static String lsn(Map<String, ?> source, String key) {
+    Object value = source.get(key);
+    if (value == null) {
+      return "00000000:00000000:0000";
+    }
+    String text = value.toString().toLowerCase(Locale.ROOT);
+    if (!text.matches("[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}")) {
+      throw new IllegalArgumentException("unreadable SQL Server LSN in source." + key + ": " + value);
+    }
+    return text;
+  }
+
+  private static long number(Map<String, ?> source, String key) {
+    Object value = source.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("source block without '" + key + "'");
+    }
+    return value instanceof Number ? ((Number) value).longValue() : Long.parseUnsignedLong(value.toString());
+  }
+
+  private static long optionalNumber(Map<String, ?> source, String key) {
+    return source.get(key) == null ? 0 : number(source, key);
+  }
+
+  /** Twenty digits hold any unsigned 64-bit value, so string order is numeric order. */
+  private static String pad(long value) {
+    String digits = Long.toUnsignedString(value);
+    return "00000000000000000000".substring(digits.length()) + digits;
+  }
+}
