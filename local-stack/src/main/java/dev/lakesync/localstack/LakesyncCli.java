@@ -93,7 +93,7 @@ public final class LakesyncCli {
   }
 
   private void addRunCommand() {
-    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture --config FILE [--once].",
+    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture|process --config FILE [--once].",
         String.join("\n",
             "usage: lakesync run <stage> --config FILE [--once]",
             "",
@@ -102,11 +102,12 @@ public final class LakesyncCli {
             "",
             "stages:",
             "  capture   Debezium change capture into Kafka / Event Hubs   (lakesync run capture --help)",
+            "  process   Spark Structured Streaming into the lake (so far: the landing zone)   (lakesync run process --help)",
             "",
-            "process, warehouse and serving are not available yet."),
+            "warehouse and serving are not available yet."),
         Set.of(), Set.of(), options -> {
-          throw options.usage(options.positional().isEmpty() ? "name a stage: capture"
-              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture)");
+          throw options.usage(options.positional().isEmpty() ? "name a stage: capture or process"
+              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process)");
         }));
   }
 

@@ -1,0 +1,55 @@
+package dev.lakesync.stream;
+
+import dev.lakesync.common.config.BrokerConfig;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.TableConfig;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Options of Spark's Kafka source for a pipeline: its topics, where to start, and how to authenticate. */
+final class KafkaSourceOptions {
+  private KafkaSourceOptions() {
+  }
+
+  static Map<String, String> from(PipelineConfig config, long maxOffsetsPerTrigger) {
+    BrokerConfig broker = config.broker();
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("kafka.bootstrap.servers", broker.bootstrapServersString());
+    options.put("subscribe", String.join(",", topics(config)));
+    options.put("startingOffsets", "earliest");
+    // Data that expired from the broker before it was read is a gap: stop with an error, never skip silently.
+    options.put("failOnDataLoss", "true");
+    options.put("includeHeaders", "true");
+    if (maxOffsetsPerTrigger > 0) {
+      options.put("maxOffsetsPerTrigger", String.valueOf(maxOffsetsPerTrigger));
+    }
+    switch (broker.auth()) {
+      case CONNECTION_STRING:
+        options.put("kafka.security.protocol", "SASL_SSL");
+        options.put("kafka.sasl.mechanism", "PLAIN");
+        options.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"$ConnectionString\" password=\"" + broker.connectionString().reveal().replace("\"", "\\\"") + "\";");
+        break;
+      case AZURE_IDENTITY:
+        throw new IllegalArgumentException("broker.auth: azure-identity is not yet supported by the stream processor; "
+            + "use connection-string, or pass SASL settings under broker.kafka");
+      default:
+        break;
+    }
+    for (Map.Entry<String, String> entry : broker.kafka().entrySet()) {
+      options.put("kafka." + entry.getKey(), entry.getValue());
+    }
+    return options;
+  }
+
+  /** Every topic the configured tables are published to (one, with single-topic routing). */
+  static Set<String> topics(PipelineConfig config) {
+    Set<String> topics = new LinkedHashSet<>();
+    for (TableConfig table : config.tables()) {
+      topics.add(config.broker().topicFor(table.schema(), table.table()));
+    }
+    return topics;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.lakesync.stream;
+
+import dev.lakesync.common.config.PipelineConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the Spark session of a lakesync job: Delta enabled, the config's lake.spark.* applied, local when run alone. */
+public final class SparkSessions {
+  private SparkSessions() {
+  }
+
+  public static SparkSession create(PipelineConfig config, String appName) {
+    SparkConf conf = new SparkConf()
+        .setAppName(appName)
+        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .set("spark.sql.session.timeZone", "UTC");
+    if (!conf.contains("spark.master")) {
+      // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
+      conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4");
+    }
+    for (Map.Entry<String, String> entry : config.lake().spark().entrySet()) {
+      conf.set("spark." + entry.getKey(), entry.getValue());
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

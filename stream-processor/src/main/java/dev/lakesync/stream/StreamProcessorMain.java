@@ -1,0 +1,65 @@
+package dev.lakesync.stream;
+
+import dev.lakesync.common.cli.CliArgs;
+import dev.lakesync.common.config.ConfigException;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Entry point of the stream-processor stage ({@code ./lakesync run process}, spark-submit, a Synapse Spark job
+ * definition). Exit status 0 when done, 1 on a failure, 2 for a usage or config error.
+ */
+public final class StreamProcessorMain {
+  static final String HELP = String.join("\n",
+      "usage: lakesync run process --config FILE [--once] [--trigger D] [--max-offsets-per-trigger N]",
+      "",
+      "Reads the pipeline's topics with Spark Structured Streaming and lands every record in landing/<table>.",
+      "",
+      "  --config FILE                 pipeline config (required)",
+      "  --once                        process what the topics hold now, then exit (available-now)",
+      "  --trigger D                   micro-batch interval when continuous (default 1s)",
+      "  --max-offsets-per-trigger N   cap on records per micro-batch (default: none)");
+
+  private StreamProcessorMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (Arrays.asList(args).contains("--help")) {
+      out.println(HELP);
+      return 0;
+    }
+    try {
+      CliArgs options = new CliArgs("run process", Arrays.asList(args),
+          Set.of("--config", "--trigger", "--max-offsets-per-trigger"), Set.of("--once"));
+      String file = options.string("--config", null);
+      if (file == null) {
+        throw options.usage("--config FILE is required");
+      }
+      PipelineConfig config = new PipelineConfigLoader().load(Path.of(file));
+      Duration trigger = options.duration("--trigger");
+      SparkSession spark = SparkSessions.create(config, "lakesync-process-" + config.name());
+      new StreamProcessor(config, spark, out).run(options.flag("--once"), trigger == null ? Duration.ofSeconds(1) : trigger,
+          options.longValue("--max-offsets-per-trigger", 0));
+      return 0;
+    } catch (CliArgs.UsageException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("lakesync run process: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("lakesync run process: " + e);
+      return 1;
+    }
+  }
+}
