@@ -41,6 +41,12 @@ public final class StackProcess implements AutoCloseable {
 
   /** Writes a pipeline config on free ports with a small seed under {@code dir}; the stack's data goes to dir/work. */
   public static Path writeConfig(Path dir) throws IOException {
+    return writeConfig(dir, "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, "
+        + "{name: bank.payments, key: [id]}]");
+  }
+
+  /** As {@link #writeConfig(Path)} with the given {@code tables:} section (YAML, may hold rules). */
+  public static Path writeConfig(Path dir, String tablesYaml) throws IOException {
     Path config = dir.resolve("pipeline.yaml");
     Files.writeString(config, String.join("\n",
         "workDir: " + dir.resolve("work"),
@@ -48,7 +54,7 @@ public final class StackProcess implements AutoCloseable {
             + ", database: bank, user: postgres, password: x}",
         "broker: {bootstrapServers: '127.0.0.1:" + PortCheck.findFree() + "'}",
         "lake: {root: " + dir.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
+        tablesYaml,
         "localStack: {kafkaControllerPort: " + PortCheck.findFree() + ", customers: 50, accountsPerCustomer: 1, payments: 100}",
         ""));
     return config;

@@ -15,7 +15,9 @@ public final class SparkSessions {
         .setAppName(appName)
         .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .set("spark.sql.session.timeZone", "UTC");
+        .set("spark.sql.session.timeZone", "UTC")
+        // Validated tables feed warehouse-loader and serving-sync through their Change Data Feed.
+        .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
     if (!conf.contains("spark.master")) {
       // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
       conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4");

@@ -15,11 +15,12 @@ import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * The stream-processor stage: a Spark Structured Streaming query over the pipeline's topics whose micro-batches are
- * handled in foreachBatch. This first part lands every record; validation, quarantine and the MERGE into validated
- * tables build on the same batch.
+ * handled in foreachBatch by a {@link BatchHandler}.
  */
 public final class StreamProcessor {
   static final String STAGE = "stream-processor";
+  /** What cdc-connector writes for an unchanged PostgreSQL TOAST column (see its ChangeHeaders). */
+  static final String UNCHANGED_TOAST = "__lakesync_unchanged_toast";
 
   private final PipelineConfig config;
   private final SparkSession spark;
@@ -37,20 +38,10 @@ public final class StreamProcessor {
    */
   public void run(boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
     LakePaths paths = new LakePaths(config.lake().root());
-    LandingWriter landing = new LandingWriter(config);
+    BatchHandler handler = new BatchHandler(config, spark, out);
     Dataset<Row> records = spark.readStream().format("kafka")
         .options(KafkaSourceOptions.from(config, maxOffsetsPerTrigger)).load();
-    VoidFunction2<Dataset<Row>, Long> handle = (batch, batchId) -> {
-      long started = System.nanoTime();
-      Dataset<Row> tagged = landing.withTable(batch).persist();
-      try {
-        long landed = landing.write(tagged, batchId);
-        out.printf("process: batch %d landed=%d in %d ms%n", batchId, landed, (System.nanoTime() - started) / 1_000_000);
-        out.flush();
-      } finally {
-        tagged.unpersist();
-      }
-    };
+    VoidFunction2<Dataset<Row>, Long> handle = handler::handle;
     StreamingQuery query = records.writeStream()
         .queryName("lakesync-" + config.name())
         .option("checkpointLocation", paths.checkpoints(STAGE) + "/main")
