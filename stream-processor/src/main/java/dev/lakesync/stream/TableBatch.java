@@ -74,7 +74,8 @@ final class TableBatch {
     checks.add("CASE WHEN _op IN ('c', 'u', 'r') AND _event.payload.after IS NULL THEN 'missing after' END");
     checks.add("CASE WHEN _event.payload IS NOT NULL AND _source_pos IS NULL THEN 'no source position' END");
     for (String key : table.key()) {
-      checks.add("CASE WHEN _event.payload IS NOT NULL AND " + quote(key) + " IS NULL THEN 'missing key " + key + "' END");
+      checks.add("CASE WHEN (_op = 'd' OR _event.payload.after IS NOT NULL) AND " + quote(key) + " IS NULL "
+          + "THEN 'missing key " + key + "' END");
     }
     for (ColumnSpec column : columns) {
       // from_json leaves a field null when its JSON value has the wrong type; the raw text still has it.
@@ -84,17 +85,22 @@ final class TableBatch {
           + "OR (" + wire + " IS NOT NULL AND " + quote(column.name) + " IS NULL)) "
           + "THEN 'wrong type for " + column.name + "' END");
     }
+    // Rules judge only events that are well formed; a null result counts as a violation.
+    List<String> rules = new ArrayList<>();
     List<String> dropRules = new ArrayList<>();
     for (RuleConfig rule : table.rules()) {
       String violated = "_op IN ('c', 'u', 'r') AND coalesce(NOT (" + rule.expression() + "), true)";
       if (rule.action() == RuleConfig.Action.DROP) {
         dropRules.add(violated);
       } else {
-        checks.add("CASE WHEN " + violated + " THEN 'rule " + rule.name() + "' END");
+        rules.add("CASE WHEN " + violated + " THEN 'rule " + rule.name() + "' END");
       }
     }
+    rules.add("CAST(NULL AS STRING)");
     Dataset<Row> rows = parsed
-        .withColumn(REASONS, expr("filter(array(" + String.join(", ", checks) + "), x -> x IS NOT NULL)"))
+        .withColumn("_checks", expr("filter(array(" + String.join(", ", checks) + "), x -> x IS NOT NULL)"))
+        .withColumn(REASONS, expr("CASE WHEN size(_checks) > 0 THEN _checks "
+            + "ELSE filter(array(" + String.join(", ", rules) + "), x -> x IS NOT NULL) END"))
         .withColumn(DROPPED, dropRules.isEmpty() ? lit(false) : expr("size(" + REASONS + ") = 0 AND ("
             + String.join(" OR ", dropRules) + ")"));
     return new TableBatch(table, columns, rows);

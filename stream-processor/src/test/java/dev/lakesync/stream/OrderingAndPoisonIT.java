@@ -1,0 +1,175 @@
+package dev.lakesync.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.localstack.StackProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hand-made Debezium events in the exact shape cdc-connector publishes, for what a live database rarely produces on
+ * cue: duplicates, late older events after a delete, poison (not JSON, no after, wrong types), rule violations with
+ * both actions, and a column added mid-stream. The expected table is written out here, not computed by the job.
+ */
+class OrderingAndPoisonIT {
+  private static final String TOPIC = "lakesync.app.items";
+  private static final String TABLES = String.join("\n",
+      "tables:",
+      "  - name: app.items",
+      "    key: [id]",
+      "    rules:",
+      "      - {name: qty_nonnegative, expr: 'qty >= 0'}",
+      "      - {name: no_test_rows, expr: \"name <> 'test'\", action: drop}");
+
+  @TempDir
+  static Path dir;
+
+  private static StackProcess stack;
+  private static SparkSession spark;
+  private static PipelineConfig config;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir, TABLES));
+    config = new PipelineConfigLoader(name -> null).load(stack.config());
+    spark = SparkSessions.create(config, "ordering-it");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) stack.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void appliesOnlyNewerChangesQuarantinesPoisonAndAddsNewColumns() throws Exception {
+    send(1, event("c", 1, "apple", "3", null, 10, 10));
+    send(1, event("u", 1, "apple", "4", null, 20, 20));
+    send(1, event("u", 1, "apple", "4", null, 20, 20)); // duplicate delivery
+    send(2, event("c", 2, "pear", "7", null, 30, 30));
+    send(2, event("d", 2, null, null, null, 40, 40));
+    send(3, "{\"schema\":" + SCHEMA + ",\"payload\":{\"before\":null,\"after\":null,\"op\":\"c\",\"source\":" + source(45, 45) + "}}");
+    send(4, event("c", 4, "plum", "\"many\"", null, 46, 46));
+    send(5, "this is not json");
+    send(6, event("c", 6, "fig", "-1", null, 47, 47));
+    send(7, event("c", 7, "test", "1", null, 48, 48));
+
+    String first = process();
+    assertThat(first).contains("landed=10 applied=2 superseded=3 quarantined=4 dropped=1 unknown_table=0");
+    // Row 2 was created and deleted in the same batch: only its newest change applies, a key-only tombstone.
+    assertThat(table()).isEqualTo(Map.of(1L, "apple|4|u", 2L, "d"));
+    assertThat(quarantine()).containsExactlyInAnyOrder(
+        "{\"id\":3} missing after",
+        "{\"id\":4} wrong type for qty",
+        "5 unparseable: not a Debezium JSON event",
+        "{\"id\":6} rule qty_nonnegative");
+
+    // Late, older events: an update of the deleted row and an old version of row 1. Then a new column appears.
+    send(2, event("u", 2, "pear", "9", null, 35, 35));
+    send(1, event("u", 1, "apple", "1", null, 15, 15));
+    send(8, event("c", 8, "kiwi", "2", "green", 50, 50));
+    send(1, event("u", 1, "apple", "5", "red", 60, 60));
+
+    String second = process();
+    assertThat(second).contains("landed=4 applied=2 superseded=2 quarantined=0 dropped=0");
+    Map<Long, String> expected = new TreeMap<>(Map.of(1L, "apple|5|u|red", 2L, "d|null", 8L, "kiwi|2|c|green"));
+    assertThat(tableWithColor()).isEqualTo(expected);
+  }
+
+  private static final String ROW = "{\"type\":\"struct\",\"optional\":true,\"fields\":["
+      + "{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"},"
+      + "{\"type\":\"string\",\"optional\":true,\"field\":\"name\"},"
+      + "{\"type\":\"int32\",\"optional\":true,\"field\":\"qty\"}%s]}";
+  private static final String COLOR = ",{\"type\":\"string\",\"optional\":true,\"field\":\"color\"}";
+  private static final String SCHEMA = schema("");
+
+  private static String schema(String extra) {
+    String row = String.format(ROW, extra);
+    return "{\"type\":\"struct\",\"name\":\"lakesync.app.items.Envelope\",\"fields\":["
+        + row.replace("{\"type\":\"struct\",", "{\"type\":\"struct\",\"field\":\"before\",") + ","
+        + row.replace("{\"type\":\"struct\",", "{\"type\":\"struct\",\"field\":\"after\",") + ","
+        + "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+        + "{\"type\":\"struct\",\"optional\":false,\"field\":\"source\",\"fields\":[]}]}";
+  }
+
+  private static String source(long commitLsn, long lsn) {
+    return "{\"connector\":\"postgresql\",\"ts_ms\":1795544234036,\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + commitLsn
+        + "\\\",\\\"" + lsn + "\\\"]\"}";
+  }
+
+  /** An event as cdc-connector publishes it; {@code qty} is raw JSON, {@code color} null leaves the column out. */
+  private static String event(String op, long id, String name, String qty, String color, long commitLsn, long lsn) {
+    String row = "{\"id\":" + id + (name == null ? "" : ",\"name\":\"" + name + "\",\"qty\":" + qty)
+        + (color == null ? "" : ",\"color\":\"" + color + "\"") + "}";
+    String before = op.equals("d") ? "{\"id\":" + id + "}" : "null";
+    String after = op.equals("d") ? "null" : row;
+    return "{\"schema\":" + schema(color == null ? "" : COLOR) + ",\"payload\":{\"before\":" + before + ",\"after\":" + after
+        + ",\"op\":\"" + op + "\",\"source\":" + source(commitLsn, lsn) + ",\"ts_ms\":1795544234040}}";
+  }
+
+  private static void send(long id, String value) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, id == 5 ? "5" : "{\"id\":" + id + "}", value);
+      record.headers().add(new RecordHeader("lakesync.table", "app.items".getBytes(StandardCharsets.UTF_8)));
+      producer.send(record).get();
+    }
+  }
+
+  private static String process() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8)).run(true, Duration.ofSeconds(1), 0);
+    String text = output.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    return text;
+  }
+
+  private static Map<Long, String> table() {
+    return spark.read().format("delta").load(new LakePaths(config.lake().root()).validated("app", "items"))
+        .selectExpr("id", "concat_ws('|', name, cast(qty AS string), _op)").collectAsList().stream()
+        .collect(Collectors.toMap(row -> row.getLong(0), row -> row.getString(1)));
+  }
+
+  private static Map<Long, String> tableWithColor() {
+    return new TreeMap<>(spark.read().format("delta").load(new LakePaths(config.lake().root()).validated("app", "items"))
+        .selectExpr("id", "concat_ws('|', name, cast(qty AS string), _op, coalesce(color, 'null'))").collectAsList().stream()
+        .collect(Collectors.toMap(row -> row.getLong(0), row -> row.getString(1))));
+  }
+
+  private static List<String> quarantine() {
+    return spark.read().format("delta").load(new LakePaths(config.lake().root()).quarantine("items"))
+        .selectExpr("cast(key AS string)", "error").collectAsList().stream()
+        .map((Row row) -> row.getString(0) + " " + row.getString(1)).collect(Collectors.toList());
+  }
+}
