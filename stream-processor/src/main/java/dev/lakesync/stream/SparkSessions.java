@@ -20,7 +20,9 @@ public final class SparkSessions {
         .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
     if (!conf.contains("spark.master")) {
       // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
-      conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4");
+      conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4")
+          // Stay on loopback: a local run needs no network interface.
+          .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
     }
     for (Map.Entry<String, String> entry : config.lake().spark().entrySet()) {
       conf.set("spark." + entry.getKey(), entry.getValue());
