@@ -1,13 +1,8 @@
 package dev.lakesync.cdc;
 
-import dev.lakesync.common.cli.CliArgs;
-import dev.lakesync.common.config.ConfigException;
-import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.common.cli.StageMain;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -35,51 +30,29 @@ public final class CaptureMain {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (Arrays.asList(args).contains("--help")) {
-      out.println(HELP);
-      return 0;
-    }
-    try {
-      CliArgs options = new CliArgs("run capture", Arrays.asList(args),
-          Set.of("--config", "--metrics-port", "--status-interval"), Set.of("--once"));
-      String file = options.string("--config", null);
-      if (file == null) {
-        throw options.usage("--config FILE is required");
-      }
-      PipelineConfig config = new PipelineConfigLoader().load(Path.of(file));
-      Duration statusInterval = options.duration("--status-interval");
-      CaptureService service = new CaptureService(config, new CaptureService.Options()
-          .once(options.flag("--once"))
-          .metricsPort((int) options.longValue("--metrics-port", -1))
-          .statusInterval(statusInterval == null ? Duration.ofSeconds(10) : statusInterval), out);
-      Thread hook = new Thread(() -> {
-        int status = service.stop();
-        out.flush();
-        // A stop by SIGTERM that committed cleanly is a success for service managers: exit 0, not 143.
-        Runtime.getRuntime().halt(status);
-      }, "lakesync-capture-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        return service.run();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: it waits for run() to return, which it just did, and exits with its status
-        }
-      }
-    } catch (CliArgs.UsageException e) {
-      err.println(e.getMessage());
-      return 2;
-    } catch (ConfigException e) {
-      err.println("lakesync run capture: " + e.getMessage());
-      return 2;
-    } catch (CaptureException e) {
-      err.println("lakesync run capture: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      err.println("lakesync run capture: " + e);
-      return 1;
-    }
+    return StageMain.run("run capture", HELP, args, Set.of("--metrics-port", "--status-interval"), Set.of("--once"),
+        out, err, (options, config) -> {
+          Duration statusInterval = options.duration("--status-interval");
+          CaptureService service = new CaptureService(config, new CaptureService.Options()
+              .once(options.flag("--once"))
+              .metricsPort((int) options.longValue("--metrics-port", -1))
+              .statusInterval(statusInterval == null ? Duration.ofSeconds(10) : statusInterval), out);
+          Thread hook = new Thread(() -> {
+            int status = service.stop();
+            out.flush();
+            // A stop by SIGTERM that committed cleanly is a success for service managers: exit 0, not 143.
+            Runtime.getRuntime().halt(status);
+          }, "lakesync-capture-shutdown");
+          Runtime.getRuntime().addShutdownHook(hook);
+          try {
+            return service.run();
+          } finally {
+            try {
+              Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+              // the hook is running: it waits for run() to return, which it just did, and exits with its status
+            }
+          }
+        });
   }
 }

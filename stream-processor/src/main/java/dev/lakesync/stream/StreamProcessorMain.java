@@ -1,13 +1,8 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.common.cli.CliArgs;
-import dev.lakesync.common.config.ConfigException;
-import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.common.cli.StageMain;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -34,32 +29,17 @@ public final class StreamProcessorMain {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (Arrays.asList(args).contains("--help")) {
-      out.println(HELP);
-      return 0;
-    }
-    try {
-      CliArgs options = new CliArgs("run process", Arrays.asList(args),
-          Set.of("--config", "--trigger", "--max-offsets-per-trigger"), Set.of("--once"));
-      String file = options.string("--config", null);
-      if (file == null) {
-        throw options.usage("--config FILE is required");
-      }
-      PipelineConfig config = new PipelineConfigLoader().load(Path.of(file));
-      Duration trigger = options.duration("--trigger");
-      SparkSession spark = SparkSessions.create(config, "lakesync-process-" + config.name());
-      new StreamProcessor(config, spark, out).run(options.flag("--once"), trigger == null ? Duration.ofSeconds(1) : trigger,
-          options.longValue("--max-offsets-per-trigger", 0));
-      return 0;
-    } catch (CliArgs.UsageException e) {
-      err.println(e.getMessage());
-      return 2;
-    } catch (ConfigException | IllegalArgumentException e) {
-      err.println("lakesync run process: " + e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      err.println("lakesync run process: " + e);
-      return 1;
-    }
+    return StageMain.run("run process", HELP, args, Set.of("--trigger", "--max-offsets-per-trigger"), Set.of("--once"),
+        out, err, (options, config) -> {
+          Duration trigger = options.duration("--trigger");
+          SparkSession spark = SparkSessions.create(config, "lakesync-process-" + config.name());
+          try {
+            new StreamProcessor(config, spark, out).run(options.flag("--once"),
+                trigger == null ? Duration.ofSeconds(1) : trigger, options.longValue("--max-offsets-per-trigger", 0));
+          } catch (IllegalArgumentException e) {
+            throw new StageMain.ConfigProblem(e.getMessage());
+          }
+          return 0;
+        });
   }
 }

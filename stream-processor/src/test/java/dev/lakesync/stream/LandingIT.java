@@ -4,22 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.localstack.StackProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -39,28 +28,22 @@ class LandingIT {
   @TempDir
   static Path dir;
 
-  private static StackProcess stack;
+  private static SparkStack world;
   private static SparkSession spark;
   private static PipelineConfig config;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir));
-    config = new PipelineConfigLoader(name -> null).load(stack.config());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) stack.bootstrapServers()))) {
-      admin.createTopics(KafkaSourceOptions.topics(config).stream().map(topic -> new NewTopic(topic, 1, (short) 1))
-          .collect(Collectors.toList())).all().get();
-    }
-    spark = SparkSessions.create(config, "landing-it");
+    world = SparkStack.start(dir, "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, "
+        + "{name: bank.payments, key: [id]}]");
+    spark = world.spark;
+    config = world.config;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (stack != null) {
-      stack.close();
+    if (world != null) {
+      world.close();
     }
   }
 
@@ -73,7 +56,7 @@ class LandingIT {
 
     // None of these values is a Debezium event with a schema: all land, and all are quarantined (the unknown
     // table's record only lands).
-    assertThat(runOnce()).contains("process: batch 0 landed=4 applied=0 superseded=0 quarantined=3 dropped=0 unknown_table=1");
+    assertThat(world.process()).contains("process: batch 0 landed=4 applied=0 superseded=0 quarantined=3 dropped=0 unknown_table=1");
     assertThat(landedValues("customers")).containsExactlyInAnyOrder("{\"payload\":{\"op\":\"c\"}}", "not json {");
     assertThat(landedValues("payments")).containsExactly("{\"payload\":{\"op\":\"u\"}}");
     assertThat(landedValues(LandingWriter.UNKNOWN_TABLE)).containsExactly("{\"payload\":{}}");
@@ -81,24 +64,17 @@ class LandingIT {
     assertThat(first.<String>getAs("topic")).isEqualTo("lakesync.bank.payments");
     assertThat(new String(first.<byte[]>getAs("key"), StandardCharsets.UTF_8)).isEqualTo("{\"id\":7}");
 
-    runOnce();
+    world.process();
     assertThat(landedValues("customers")).hasSize(2);
 
     // A crash after the Delta appends but before Spark committed the batch: the batch runs again on restart.
     produce("lakesync.bank.customers", "bank.customers", "{\"id\":3}", "{\"payload\":{\"op\":\"d\"}}");
-    runOnce();
+    world.process();
     assertThat(landedValues("customers")).hasSize(3);
-    forgetLastCommittedBatch();
-    String replay = runOnce();
+    world.forgetLastCommittedBatch();
+    String replay = world.process();
     assertThat(replay).contains("landed=1");
     assertThat(landedValues("customers")).as("replayed batch appended once").hasSize(3);
-  }
-
-  private String runOnce() throws Exception {
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8))
-        .run(true, Duration.ofSeconds(1), 0);
-    return output.toString(StandardCharsets.UTF_8);
   }
 
   private List<String> landedValues(String table) {
@@ -107,21 +83,9 @@ class LandingIT {
         .collect(Collectors.toList());
   }
 
-  /** Removes the newest entry of the checkpoint's commit log, as if the job died before writing it. */
-  private void forgetLastCommittedBatch() throws Exception {
-    Path commits = Path.of(new LakePaths(config.lake().root()).checkpoints(StreamProcessor.STAGE), "main", "commits");
-    Path newest;
-    try (Stream<Path> files = Files.list(commits)) {
-      newest = files.filter(file -> file.getFileName().toString().matches("\\d+"))
-          .max(Comparator.comparingLong(file -> Long.parseLong(file.getFileName().toString()))).orElseThrow();
-    }
-    Files.delete(newest);
-    Files.deleteIfExists(commits.resolve("." + newest.getFileName() + ".crc"));
-  }
-
   private static void produce(String topic, String table, String key, String value) throws Exception {
     Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("bootstrap.servers", world.stack.bootstrapServers());
     props.put("acks", "all");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);

@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.localstack.StackProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -47,27 +40,21 @@ class OrderingAndPoisonIT {
   @TempDir
   static Path dir;
 
-  private static StackProcess stack;
+  private static SparkStack world;
   private static SparkSession spark;
   private static PipelineConfig config;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir, TABLES));
-    config = new PipelineConfigLoader(name -> null).load(stack.config());
-    spark = SparkSessions.create(config, "ordering-it");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) stack.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-    }
+    world = SparkStack.start(dir, TABLES);
+    spark = world.spark;
+    config = world.config;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (stack != null) {
-      stack.close();
+    if (world != null) {
+      world.close();
     }
   }
 
@@ -84,7 +71,7 @@ class OrderingAndPoisonIT {
     send(6, event("c", 6, "fig", "-1", null, 47, 47));
     send(7, event("c", 7, "test", "1", null, 48, 48));
 
-    String first = process();
+    String first = world.process();
     assertThat(first).contains("landed=10 applied=2 superseded=3 quarantined=4 dropped=1 unknown_table=0");
     // Row 2 was created and deleted in the same batch: only its newest change applies, a key-only tombstone.
     assertThat(table()).isEqualTo(Map.of(1L, "apple|4|u", 2L, "d"));
@@ -100,7 +87,7 @@ class OrderingAndPoisonIT {
     send(8, event("c", 8, "kiwi", "2", "green", 50, 50));
     send(1, event("u", 1, "apple", "5", "red", 60, 60));
 
-    String second = process();
+    String second = world.process();
     assertThat(second).contains("landed=4 applied=2 superseded=2 quarantined=0 dropped=0");
     Map<Long, String> expected = new TreeMap<>(Map.of(1L, "apple|5|u|red", 2L, "d|null", 8L, "kiwi|2|c|green"));
     assertThat(tableWithColor()).isEqualTo(expected);
@@ -139,20 +126,12 @@ class OrderingAndPoisonIT {
 
   private static void send(long id, String value) throws Exception {
     Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("bootstrap.servers", world.stack.bootstrapServers());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, id == 5 ? "5" : "{\"id\":" + id + "}", value);
       record.headers().add(new RecordHeader("lakesync.table", "app.items".getBytes(StandardCharsets.UTF_8)));
       producer.send(record).get();
     }
-  }
-
-  private static String process() throws Exception {
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8)).run(true, Duration.ofSeconds(1), 0);
-    String text = output.toString(StandardCharsets.UTF_8);
-    System.out.print(text);
-    return text;
   }
 
   private static Map<Long, String> table() {

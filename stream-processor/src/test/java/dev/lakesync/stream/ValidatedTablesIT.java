@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.StackProcess;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -53,31 +46,30 @@ class ValidatedTablesIT {
   @TempDir
   static Path dir;
 
+  private static SparkStack world;
   private static StackProcess stack;
   private static SparkSession spark;
   private static PipelineConfig config;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir, TABLES));
-    config = new PipelineConfigLoader(name -> null).load(stack.config());
-    spark = SparkSessions.create(config, "validated-it");
+    world = SparkStack.start(dir, TABLES);
+    stack = world.stack;
+    spark = world.spark;
+    config = world.config;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (stack != null) {
-      stack.close();
+    if (world != null) {
+      world.close();
     }
   }
 
   @Test
   void validatedTablesFollowTheSourceThroughSnapshotChangesAndReplays() throws Exception {
     capture();
-    String first = process();
+    String first = world.process();
     assertThat(first).contains("quarantined=0");
     assertLakeEqualsSource();
 
@@ -91,7 +83,7 @@ class ValidatedTablesIT {
         "DELETE FROM bank.payments WHERE id BETWEEN 20 AND 25",
         "UPDATE bank.payments SET id = 5000 WHERE id = 30");
     capture();
-    String second = process();
+    String second = world.process();
     assertThat(second).contains("quarantined=2");
 
     // The two rule-breaking payments are quarantined with their rule names, and nowhere in the validated table.
@@ -101,20 +93,20 @@ class ValidatedTablesIT {
         .containsExactly("{\"id\":1002} rule amount_positive", "{\"id\":1003} rule currency_iso");
     sql("DELETE FROM bank.payments WHERE id IN (1002, 1003)"); // the source keeps them; compare the rest
     capture();
-    process();
+    world.process();
     assertLakeEqualsSource();
 
     // A crash between the Delta commits and Spark's checkpoint: the batch runs again and changes nothing.
     Map<String, Map<Long, String>> before = lakeRows();
-    forgetLastCommittedBatch();
-    process();
+    world.forgetLastCommittedBatch();
+    world.process();
     assertThat(lakeRows()).isEqualTo(before);
     assertThat(spark.read().format("delta").load(paths().validated("bank", "payments")).where("_op = 'd'").count())
         .as("deletes are kept as tombstones").isGreaterThan(0);
   }
 
   private static LakePaths paths() {
-    return new LakePaths(config.lake().root());
+    return world.paths();
   }
 
   private void assertLakeEqualsSource() throws Exception {
@@ -188,23 +180,4 @@ class ValidatedTablesIT {
     assertThat(process.exitValue()).as(Files.readString(log)).isEqualTo(0);
   }
 
-  private static String process() throws Exception {
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8))
-        .run(true, Duration.ofSeconds(1), 0);
-    String text = output.toString(StandardCharsets.UTF_8);
-    System.out.print(text);
-    return text;
-  }
-
-  private static void forgetLastCommittedBatch() throws Exception {
-    Path commits = Path.of(paths().checkpoints(StreamProcessor.STAGE), "main", "commits");
-    Path newest;
-    try (Stream<Path> files = Files.list(commits)) {
-      newest = files.filter(file -> file.getFileName().toString().matches("\\d+"))
-          .max(Comparator.comparingLong(file -> Long.parseLong(file.getFileName().toString()))).orElseThrow();
-    }
-    Files.delete(newest);
-    Files.deleteIfExists(commits.resolve("." + newest.getFileName() + ".crc"));
-  }
 }

@@ -1,0 +1,82 @@
+package dev.lakesync.stream;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.localstack.StackProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The stream-processor tests' world: the stack in its own JVM (its broker cannot share Spark's JVM), a local Spark
+ * session, the pipeline config, and the moves the tests make on the job (run once, forget a committed batch).
+ */
+final class SparkStack implements AutoCloseable {
+  final StackProcess stack;
+  final SparkSession spark;
+  final PipelineConfig config;
+
+  private SparkStack(StackProcess stack, SparkSession spark, PipelineConfig config) {
+    this.stack = stack;
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /** Starts the stack with the given {@code tables:} YAML and creates the tables' topics. */
+  static SparkStack start(Path dir, String tablesYaml) throws Exception {
+    StackProcess stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir, tablesYaml));
+    PipelineConfig config = new PipelineConfigLoader(name -> null).load(stack.config());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) stack.bootstrapServers()))) {
+      Collection<NewTopic> topics = KafkaSourceOptions.topics(config).stream()
+          .map(topic -> new NewTopic(topic, 1, (short) 1)).collect(Collectors.toList());
+      admin.createTopics(topics).all().get();
+    }
+    return new SparkStack(stack, SparkSessions.create(config, "lakesync-it"), config);
+  }
+
+  LakePaths paths() {
+    return new LakePaths(config.lake().root());
+  }
+
+  /** Runs the job once (available-now) and returns what it printed. */
+  String process() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8)).run(true, Duration.ofSeconds(1), 0);
+    String text = output.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    return text;
+  }
+
+  /** Removes the newest entry of the checkpoint's commit log, as if the job died before writing it. */
+  void forgetLastCommittedBatch() throws Exception {
+    Path commits = Path.of(paths().checkpoints(StreamProcessor.STAGE), "main", "commits");
+    Path newest;
+    try (Stream<Path> files = Files.list(commits)) {
+      newest = files.filter(file -> file.getFileName().toString().matches("\\d+"))
+          .max(Comparator.comparingLong(file -> Long.parseLong(file.getFileName().toString()))).orElseThrow();
+    }
+    Files.delete(newest);
+    Files.deleteIfExists(commits.resolve("." + newest.getFileName() + ".crc"));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      spark.stop();
+    } finally {
+      stack.close();
+    }
+  }
+}
