@@ -281,21 +281,19 @@ public final class WorkloadGenerator implements AutoCloseable {
 
   private void updateBalance() throws SQLException {
     long id = pickFrom(accounts);
-    BigDecimal delta = BigDecimal.valueOf(random.nextInt(200_000) - 100_000, 2);
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE bank.accounts SET balance = balance + ?, updated_at = now() WHERE id = ?")) {
-      update.setBigDecimal(1, delta);
-      update.setLong(2, id);
-      changed("bank.accounts", Op.UPDATE, update.executeUpdate());
-    }
+    updateAccount("balance = balance + ?", BigDecimal.valueOf(random.nextInt(200_000) - 100_000, 2), id);
   }
 
   private void updateAccountStatus() throws SQLException {
     long id = pickFrom(accounts);
-    String status = random.nextInt(4) == 0 ? "frozen" : "open";
+    updateAccount("status = ?", random.nextInt(4) == 0 ? "frozen" : "open", id);
+  }
+
+  /** {@code assignment} is a constant of this class with one parameter, never input. */
+  private void updateAccount(String assignment, Object value, long id) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE bank.accounts SET status = ?, updated_at = now() WHERE id = ?")) {
-      update.setString(1, status);
+        "UPDATE bank.accounts SET " + assignment + ", updated_at = now() WHERE id = ?")) {
+      update.setObject(1, value);
       update.setLong(2, id);
       changed("bank.accounts", Op.UPDATE, update.executeUpdate());
     }

@@ -7,12 +7,7 @@ import dev.lakesync.common.config.PipelineConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -49,10 +44,10 @@ class LandingIT {
 
   @Test
   void landsEveryRecordExactlyOnceEvenWhenABatchIsReplayed() throws Exception {
-    produce("lakesync.bank.customers", "bank.customers", "{\"id\":1}", "{\"payload\":{\"op\":\"c\"}}");
-    produce("lakesync.bank.customers", "bank.customers", "{\"id\":2}", "not json {");
-    produce("lakesync.bank.payments", "bank.payments", "{\"id\":7}", "{\"payload\":{\"op\":\"u\"}}");
-    produce("lakesync.bank.payments", "bank.elsewhere", "{\"id\":8}", "{\"payload\":{}}");
+    world.produce("lakesync.bank.customers", "bank.customers", "{\"id\":1}", "{\"payload\":{\"op\":\"c\"}}");
+    world.produce("lakesync.bank.customers", "bank.customers", "{\"id\":2}", "not json {");
+    world.produce("lakesync.bank.payments", "bank.payments", "{\"id\":7}", "{\"payload\":{\"op\":\"u\"}}");
+    world.produce("lakesync.bank.payments", "bank.elsewhere", "{\"id\":8}", "{\"payload\":{}}");
 
     // None of these values is a Debezium event with a schema: all land, and all are quarantined (the unknown
     // table's record only lands).
@@ -68,7 +63,7 @@ class LandingIT {
     assertThat(landedValues("customers")).hasSize(2);
 
     // A crash after the Delta appends but before Spark committed the batch: the batch runs again on restart.
-    produce("lakesync.bank.customers", "bank.customers", "{\"id\":3}", "{\"payload\":{\"op\":\"d\"}}");
+    world.produce("lakesync.bank.customers", "bank.customers", "{\"id\":3}", "{\"payload\":{\"op\":\"d\"}}");
     world.process();
     assertThat(landedValues("customers")).hasSize(3);
     world.forgetLastCommittedBatch();
@@ -83,14 +78,4 @@ class LandingIT {
         .collect(Collectors.toList());
   }
 
-  private static void produce(String topic, String table, String key, String value) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", world.stack.bootstrapServers());
-    props.put("acks", "all");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-      record.headers().add(new RecordHeader("lakesync.table", table.getBytes(StandardCharsets.UTF_8)));
-      producer.send(record).get();
-    }
-  }
 }

@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -125,13 +119,7 @@ class OrderingAndPoisonIT {
   }
 
   private static void send(long id, String value) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", world.stack.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, id == 5 ? "5" : "{\"id\":" + id + "}", value);
-      record.headers().add(new RecordHeader("lakesync.table", "app.items".getBytes(StandardCharsets.UTF_8)));
-      producer.send(record).get();
-    }
+    world.produce(TOPIC, "app.items", id == 5 ? "5" : "{\"id\":" + id + "}", value);
   }
 
   private static Map<Long, String> table() {

@@ -59,6 +59,22 @@ final class SparkStack implements AutoCloseable {
     return text;
   }
 
+  /** Publishes one record with the lakesync.table header, as cdc-connector does, and waits for the ack. */
+  void produce(String topic, String table, String key, String value) throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("acks", "all");
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+      org.apache.kafka.clients.producer.ProducerRecord<String, String> record =
+          new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value);
+      record.headers().add(new org.apache.kafka.common.header.internals.RecordHeader("lakesync.table",
+          table.getBytes(StandardCharsets.UTF_8)));
+      producer.send(record).get();
+    }
+  }
+
   /** Removes the newest entry of the checkpoint's commit log, as if the job died before writing it. */
   void forgetLastCommittedBatch() throws Exception {
     Path commits = Path.of(paths().checkpoints(StreamProcessor.STAGE), "main", "commits");
