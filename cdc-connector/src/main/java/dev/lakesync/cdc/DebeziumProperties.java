@@ -89,6 +89,8 @@ final class DebeziumProperties {
     // BEGIN/END markers and each change's transaction id and order, so a source transaction can be applied whole.
     props.setProperty("provide.transaction.metadata", "true");
     props.setProperty("snapshot.mode", "initial");
+    // Debezium skips truncates by default; the processor empties the validated table on op=t, so publish them.
+    props.setProperty("skipped.operations", "none");
     // Latency: hand changes over every 50 ms instead of Debezium's 500 ms default; batches stay large under load.
     props.setProperty("poll.interval.ms", "50");
     props.setProperty("max.batch.size", "4096");

@@ -5,64 +5,155 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What happens to one micro-batch: land every record, then per table parse, quarantine what cannot be applied and
- * MERGE the rest. Prints one line of accounting: landed = applied + superseded + quarantined + dropped + unknown.
+ * What happens to one micro-batch: land every record, and per table parse, quarantine what cannot be applied and
+ * MERGE the rest; then account for every record (one line, and a file in {@code _state/stream-processor/batches}).
+ * The landing append and each table's work run side by side (each is its own Delta table and commit, and much of a
+ * commit's time is spent on the driver); the batch ends only when all of them have, and a replay of any of them is
+ * a no-op. A broken {@code fail} rule stops the job before that table's MERGE; the batch is replayed on restart.
  */
-final class BatchHandler {
+final class BatchHandler implements AutoCloseable {
   private final PipelineConfig config;
+  private final SparkSession spark;
   private final PrintStream out;
+  private final LakePaths paths;
   private final LandingWriter landing;
   private final QuarantineWriter quarantine;
   private final ValidatedWriter validated;
+  private final ExecutorService workers;
 
   BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.config = config;
+    this.spark = spark;
     this.out = out;
-    LakePaths paths = new LakePaths(config.lake().root());
+    this.paths = new LakePaths(config.lake().root());
     this.landing = new LandingWriter(config);
     this.quarantine = new QuarantineWriter(paths);
     this.validated = new ValidatedWriter(spark, paths);
+    this.workers = Executors.newFixedThreadPool(config.tables().size() + 1, runnable -> {
+      Thread thread = new Thread(runnable, "lakesync-batch-worker");
+      thread.setDaemon(true);
+      return thread;
+    });
     spark.udf().register(SourcePositionUdf.NAME, new SourcePositionUdf(), org.apache.spark.sql.types.DataTypes.StringType);
+    spark.udf().register(PayloadUdf.NAME, new PayloadUdf(), org.apache.spark.sql.types.DataTypes.StringType);
+    spark.udf().register(PayloadUdf.SchemaUdf.NAME, new PayloadUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);
   }
 
   void handle(Dataset<Row> batch, long batchId) {
-    long started = System.nanoTime();
+    BatchMetrics metrics = new BatchMetrics(batchId, System.currentTimeMillis());
     Dataset<Row> tagged = landing.withTable(batch).persist();
     try {
-      long landed = landing.write(tagged, batchId);
-      long unknown = tagged.filter(col(LandingWriter.TABLE).equalTo(LandingWriter.UNKNOWN_TABLE)).count();
-      long applied = 0;
-      long quarantined = 0;
-      long dropped = 0;
+      long started = System.nanoTime();
+      BatchShape shape = BatchShape.of(tagged);
+      metrics.addPhase("read", started);
+      metrics.landed = shape.total();
+      metrics.unknownTable = shape.count(LandingWriter.UNKNOWN_TABLE);
+      List<Callable<Void>> tasks = new ArrayList<>();
+      tasks.add(() -> {
+        long landingStarted = System.nanoTime();
+        landing.write(tagged, batchId, shape);
+        metrics.addPhase("landing", landingStarted);
+        return null;
+      });
       for (TableConfig table : config.tables()) {
-        Dataset<Row> records = tagged.filter(col(LandingWriter.TABLE).equalTo(table.table()));
-        if (records.isEmpty()) {
-          continue;
-        }
-        TableBatch parsed = TableBatch.parse(table, records);
-        Dataset<Row> rows = parsed.rows.persist();
-        try {
-          quarantined += quarantine.write(table.table(), rows, batchId);
-          dropped += rows.where(TableBatch.DROPPED).count();
-          if (!parsed.columns.isEmpty()) { // without a readable schema every record was quarantined
-            applied += validated.merge(new TableBatch.Parsed(parsed, rows).batch());
-          }
-        } finally {
-          rows.unpersist();
+        long landed = shape.count(table.table());
+        if (landed > 0) {
+          Dataset<Row> records = tagged.filter(col(LandingWriter.TABLE).equalTo(table.table()));
+          List<String> schemas = shape.schemas(table.table());
+          tasks.add(() -> {
+            processTable(table, records, schemas, landed, batchId, metrics);
+            return null;
+          });
         }
       }
-      long superseded = landed - unknown - applied - quarantined - dropped;
-      out.printf("process: batch %d landed=%d applied=%d superseded=%d quarantined=%d dropped=%d unknown_table=%d in %d ms%n",
-          batchId, landed, applied, superseded, quarantined, dropped, unknown, (System.nanoTime() - started) / 1_000_000);
-      out.flush();
+      runAll(tasks);
     } finally {
       tagged.unpersist();
+    }
+    long ended = System.currentTimeMillis();
+    try {
+      metrics.write(spark, paths.state(StreamProcessor.STAGE) + "/batches", ended);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the metrics of batch " + batchId, e);
+    }
+    out.println(metrics.line(ended));
+    out.flush();
+  }
+
+  /** Runs the tasks side by side and waits for all of them; the first failure is rethrown once all have ended. */
+  private void runAll(List<Callable<Void>> tasks) {
+    List<Future<Void>> futures = new ArrayList<>();
+    for (Callable<Void> task : tasks) {
+      futures.add(workers.submit(task));
+    }
+    RuntimeException failure = null;
+    for (Future<Void> future : futures) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+              : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while processing a batch", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void processTable(TableConfig table, Dataset<Row> records, List<String> schemas, long landed, long batchId,
+      BatchMetrics metrics) {
+    try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columnTypes(table))) {
+      long started = System.nanoTime();
+      TableBatch.Stats stats = batch.stats();
+      metrics.addPhase("parse_and_rules", started);
+      if (stats.failed > 0) {
+        throw new RuleFailedException(table.qualifiedName() + ": " + batch.describeFirstFailure() + "; " + stats.failed
+            + " record(s) in batch " + batchId + " break a fail rule; stopping before the MERGE (the batch is replayed"
+            + " on restart: fix the data or the rule)");
+      }
+      if (stats.quarantined > 0) {
+        started = System.nanoTime();
+        quarantine.write(table.table(), records, batch.rows, batchId);
+        metrics.addPhase("quarantine", started);
+      }
+      started = System.nanoTime();
+      long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats); // no schema: all quarantined
+      metrics.addPhase("merge", started);
+      metrics.addTable(table.table(), landed, stats, applied);
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+  }
+
+  /** A record broke a rule whose action is {@code fail}: the job stops with this message. */
+  static final class RuleFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RuleFailedException(String message) {
+      super(message);
     }
   }
 }

@@ -49,26 +49,22 @@ final class LandingWriter {
     return batch.withColumn(TABLE, table);
   }
 
-  /** Appends the batch (already carrying {@link #TABLE}) to each table's landing table; returns rows landed. */
-  long write(Dataset<Row> batch, long batchId) {
-    long landed = 0;
+  /** Appends each table's records (carrying {@link #TABLE}) to its landing table. */
+  void write(Dataset<Row> batch, long batchId, BatchShape shape) {
     List<String> targets = new ArrayList<>(tables);
     targets.add(UNKNOWN_TABLE);
     for (String table : targets) {
-      Dataset<Row> rows = batch.filter(col(TABLE).equalTo(table))
-          .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
-              col("headers"), lit(batchId).alias("_batch_id"), current_date().alias("_ingest_date"));
-      long count = rows.count();
-      if (count == 0) {
+      if (shape.count(table) == 0) {
         continue;
       }
-      rows.write().format("delta").mode("append")
+      batch.filter(col(TABLE).equalTo(table))
+          .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
+              col("headers"), lit(batchId).alias("_batch_id"), current_date().alias("_ingest_date"))
+          .write().format("delta").mode("append")
           .option("txnAppId", "lakesync-landing-" + table)
           .option("txnVersion", batchId)
           .partitionBy("_ingest_date")
           .save(paths.landing(table));
-      landed += count;
     }
-    return landed;
   }
 }

@@ -17,18 +17,21 @@ final class QuarantineWriter {
     this.paths = paths;
   }
 
-  /** Writes the records with reasons; returns how many. Idempotent per batch (Delta txnVersion). */
-  long write(String table, Dataset<Row> rows, long batchId) {
-    Dataset<Row> quarantined = rows.where("size(" + TableBatch.REASONS + ") > 0")
+  /**
+   * Writes the {@code records} that {@code rows} (their parse) gives reasons for; call only when there are some.
+   * Idempotent per batch (Delta txnVersion).
+   */
+  void write(String table, Dataset<Row> records, Dataset<Row> rows, long batchId) {
+    // The parsed rows carry the reasons; the raw key and value come from the batch's records.
+    Dataset<Row> reasons = rows.where("size(" + TableBatch.REASONS + ") > 0")
+        .select(col("topic"), col("partition"), col("offset"), col(TableBatch.REASONS));
+    Dataset<Row> quarantined = records.join(reasons,
+            scala.collection.JavaConverters.asScalaBuffer(java.util.List.of("topic", "partition", "offset")).toSeq())
         .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
             col(TableBatch.REASONS).alias("reasons"), expr("array_join(" + TableBatch.REASONS + ", '; ')").alias("error"),
             lit(batchId).alias("_batch_id"), current_date().alias("_ingest_date"));
-    long count = quarantined.count();
-    if (count > 0) {
-      quarantined.write().format("delta").mode("append")
-          .option("txnAppId", "lakesync-quarantine-" + table).option("txnVersion", batchId)
-          .partitionBy("_ingest_date").save(paths.quarantine(table));
-    }
-    return count;
+    quarantined.write().format("delta").mode("append")
+        .option("txnAppId", "lakesync-quarantine-" + table).option("txnVersion", batchId)
+        .partitionBy("_ingest_date").save(paths.quarantine(table));
   }
 }

@@ -17,10 +17,18 @@ public final class SparkSessions {
         .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .set("spark.sql.session.timeZone", "UTC")
         // Validated tables feed warehouse-loader and serving-sync through their Change Data Feed.
-        .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+        .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true")
+        // The MERGE source is built from a cached parse of the batch: materializing it again would cost a pass.
+        .set("spark.databricks.delta.merge.materializeSource", "none");
     if (!conf.contains("spark.master")) {
       // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
       conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4")
+          // Rebuilding a Delta snapshot from its log in 50 tasks (the default) costs more than it saves on 2 cores.
+          .set("spark.databricks.delta.snapshotPartitions", "2")
+          // A batch is cached once and read a few times: compressing the cache costs more than the memory it saves.
+          .set("spark.sql.inMemoryColumnarStorage.compressed", "false")
+          // A batch's landing append and its tables' MERGEs run side by side: share the cores between them.
+          .set("spark.scheduler.mode", "FAIR")
           // Stay on loopback: a local run needs no network interface.
           .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
     }

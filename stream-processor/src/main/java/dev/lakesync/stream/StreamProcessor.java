@@ -38,8 +38,17 @@ public final class StreamProcessor {
    */
   public void run(boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
     LakePaths paths = new LakePaths(config.lake().root());
-    BatchHandler handler = new BatchHandler(config, spark, out);
+    try (BatchHandler handler = new BatchHandler(config, spark, out);
+         TableMaintenance maintenance = new TableMaintenance(config, spark, out)) {
+      run(handler, maintenance, paths, once, trigger, maxOffsetsPerTrigger);
+    }
+  }
+
+  private void run(BatchHandler handler, TableMaintenance maintenance, LakePaths paths, boolean once, Duration trigger,
+      long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
     Dataset<Row> records = spark.readStream().format("kafka")
+        // A topic with fewer partitions than Spark has cores is still read (and parsed) in parallel.
+        .option("minPartitions", String.valueOf(spark.sparkContext().defaultParallelism()))
         .options(KafkaSourceOptions.from(config, maxOffsetsPerTrigger)).load();
     VoidFunction2<Dataset<Row>, Long> handle = handler::handle;
     StreamingQuery query = records.writeStream()
@@ -48,6 +57,12 @@ public final class StreamProcessor {
         .trigger(once ? Trigger.AvailableNow() : Trigger.ProcessingTime(trigger.toMillis()))
         .foreachBatch(handle)
         .start();
+    if (!once) {
+      maintenance.startPeriodic();
+    }
     query.awaitTermination();
+    if (once) {
+      maintenance.optimizeDue();
+    }
   }
 }

@@ -23,108 +23,199 @@ import org.apache.spark.sql.types.StructType;
  * One table's records of a micro-batch, parsed into typed columns with the metadata of contract 3 and a list of
  * reasons for each record that cannot be applied (built-in checks and the table's rules).
  */
-final class TableBatch {
+final class TableBatch implements AutoCloseable {
   static final String REASONS = "_reasons";
   static final String DROPPED = "_dropped";
+  /** The name of the first {@code fail} rule a well-formed event breaks, or null. */
+  static final String FAILED_RULE = "_failed_rule";
+  /** Ops that carry a row (the others: d delete, t truncate). */
+  private static final String ROW_OPS = "('c', 'u', 'r')";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.apache.spark.sql.types.MapType TEXT_MAP =
+      DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+
+  /** The after-image's value of {@code column} as JSON text. Column names are validated identifiers. */
+  private static String after(String column) {
+    return "_event.after['" + Identifiers.requireValid(column) + "']";
+  }
 
   final TableConfig table;
   final List<ColumnSpec> columns;
-  /** Every record: raw fields, typed columns, metadata, {@link #REASONS} and {@link #DROPPED}. */
+  /**
+   * Every record: topic, partition and offset (which identify it in the batch), typed columns, metadata,
+   * {@link #REASONS}, {@link #DROPPED} and {@link #FAILED_RULE}.
+   */
   final Dataset<Row> rows;
 
-  private TableBatch(TableConfig table, List<ColumnSpec> columns, Dataset<Row> rows) {
+  /** The cached parse under {@link #rows}, released by {@link #close}; null when nothing was parsed. */
+  private final Dataset<Row> cached;
+
+  private TableBatch(TableConfig table, List<ColumnSpec> columns, Dataset<Row> rows, Dataset<Row> cached) {
     this.table = table;
     this.columns = columns;
     this.rows = rows;
+    this.cached = cached;
   }
 
-  static TableBatch parse(TableConfig table, Dataset<Row> records) {
-    Dataset<Row> withText = records.withColumn("_value_text", col("value").cast("string"));
-    List<ColumnSpec> columns = columnsOf(withText);
+  @Override
+  public void close() {
+    rows.unpersist();
+    if (cached != null) {
+      cached.unpersist();
+    }
+  }
+
+  /**
+   * Parses a table's {@code records}, whose distinct event schemas are {@code schemas} (see {@link BatchShape}), into
+   * the types of {@code tableTypes} (the validated table's columns as Spark SQL types; empty before it exists).
+   */
+  static TableBatch parse(TableConfig table, Dataset<Row> records, List<String> schemas, Map<String, String> tableTypes) {
+    List<ColumnSpec> columns = columnsOf(schemas);
     if (columns.isEmpty()) {
       // Nothing in this batch carries a readable schema: every record is quarantined as unparseable.
-      Dataset<Row> rows = withText.withColumn(REASONS, expr("array('unparseable: not a Debezium JSON event')"))
-          .withColumn(DROPPED, lit(false));
-      return new TableBatch(table, columns, rows);
+      Dataset<Row> rows = records.withColumn(REASONS, expr("array('unparseable: not a Debezium JSON event')"))
+          .withColumn(DROPPED, lit(false)).withColumn(FAILED_RULE, lit(null).cast("string"));
+      return new TableBatch(table, columns, rows, null);
     }
-    StructType row = new StructType();
-    StructType rawRow = new StructType();
-    for (ColumnSpec column : columns) {
-      row = row.add(column.name, column.wireType, true);
-      rawRow = rawRow.add(column.name, DataTypes.StringType, true);
-    }
-    StructType envelope = new StructType().add("payload", new StructType()
-        .add("before", row).add("after", row).add("op", DataTypes.StringType)
-        .add("source", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)));
-    // The same after-image with every field as text: a field the typed parse leaves null but this one has is a
-    // value of the wrong type (one extra parse instead of one JSON lookup per column).
-    StructType rawEnvelope = new StructType().add("payload", new StructType().add("after", rawRow));
-    Dataset<Row> parsed = withText
-        .withColumn("_event", org.apache.spark.sql.functions.from_json(col("_value_text"), envelope))
-        .withColumn("_raw", org.apache.spark.sql.functions.from_json(col("_value_text"), rawEnvelope))
-        .withColumn("_op", expr("_event.payload.op"))
-        .withColumn("_source_ts_ms", expr("cast(_event.payload.source['ts_ms'] as long)"))
-        .withColumn("_source_pos", expr(SourcePositionUdf.NAME + "(_event.payload.source)"))
+    // Row images are read as maps of JSON text (a string's content, any other value's JSON) and converted to each
+    // column's type with try_cast: a value that does not convert is a wrong type, caught by a check below.
+    StructType payload = new StructType()
+        .add("before", TEXT_MAP).add("after", TEXT_MAP).add("op", DataTypes.StringType).add("source", TEXT_MAP);
+    // The JSON is parsed once, in a projection of its own that is cached: every expression below reads the parsed
+    // maps instead of Spark inlining (and re-running) the parse into each expression that refers to it. The raw
+    // value stays out of the cache (quarantine joins it back from the batch).
+    Dataset<Row> events = records.select(col("topic"), col("partition"), col("offset"),
+        org.apache.spark.sql.functions.from_json(expr(PayloadUdf.NAME + "(value)"), payload).alias("_event")).persist();
+    Dataset<Row> parsed = events
+        .withColumn("_op", expr("_event.op"))
+        .withColumn("_source_ts_ms", expr("try_cast(_event.source['ts_ms'] AS BIGINT)"))
+        .withColumn("_source_pos", expr(SourcePositionUdf.call("_event.source")))
         .withColumn("_ingested_at", expr("current_timestamp()"));
     for (ColumnSpec column : columns) {
       String wire = table.key().contains(column.name)
-          ? "coalesce(_event.payload.after." + quote(column.name) + ", _event.payload.before." + quote(column.name) + ")"
-          : "_event.payload.after." + quote(column.name);
-      parsed = parsed.withColumn(column.name, expr(column.convert(wire)));
+          ? "coalesce(" + after(column.name) + ", _event.before['" + column.name + "'])"
+          : after(column.name);
+      parsed = parsed.withColumn(column.name, expr(column.convert(wire, tableTypes.get(column.name))));
     }
+    String parseable = "(_event IS NOT NULL AND (_op IS NOT NULL OR _event.source IS NOT NULL "
+        + "OR _event.after IS NOT NULL OR _event.before IS NOT NULL))";
     List<String> checks = new ArrayList<>();
-    checks.add("CASE WHEN _event.payload IS NULL THEN 'unparseable: not a Debezium JSON event' END");
-    checks.add("CASE WHEN _event.payload IS NOT NULL AND (_op IS NULL OR _op NOT IN ('c', 'u', 'd', 'r')) "
+    checks.add("CASE WHEN NOT " + parseable + " THEN 'unparseable: not a Debezium JSON event' END");
+    checks.add("CASE WHEN " + parseable + " AND (_op IS NULL OR _op NOT IN ('c', 'u', 'd', 'r', 't')) "
         + "THEN concat('unknown op: ', coalesce(_op, 'none')) END");
-    checks.add("CASE WHEN _op IN ('c', 'u', 'r') AND _event.payload.after IS NULL THEN 'missing after' END");
-    checks.add("CASE WHEN _event.payload IS NOT NULL AND _source_pos IS NULL THEN 'no source position' END");
+    checks.add("CASE WHEN _op IN " + ROW_OPS + " AND _event.after IS NULL THEN 'missing after' END");
+    checks.add("CASE WHEN " + parseable + " AND _source_pos IS NULL THEN 'no source position' END");
     for (String key : table.key()) {
-      checks.add("CASE WHEN (_op = 'd' OR _event.payload.after IS NOT NULL) AND " + quote(key) + " IS NULL "
+      checks.add("CASE WHEN (_op = 'd' OR _event.after IS NOT NULL) AND " + quote(key) + " IS NULL "
           + "THEN 'missing key " + key + "' END");
     }
     for (ColumnSpec column : columns) {
-      // from_json leaves a field null when its JSON value has the wrong type; the raw text still has it.
-      String wire = "_event.payload.after." + quote(column.name);
-      checks.add("CASE WHEN _op IN ('c', 'u', 'r') AND ((" + wire + " IS NULL "
-          + "AND _raw.payload.after." + quote(column.name) + " IS NOT NULL) "
-          + "OR (" + wire + " IS NOT NULL AND " + quote(column.name) + " IS NULL)) "
-          + "THEN 'wrong type for " + column.name + "' END");
+      String tableType = tableTypes.get(column.name);
+      String detail = column.differsFrom(tableType)
+          ? " (the event's type is " + column.sqlType + ", the table's " + tableType + ")" : "";
+      checks.add("CASE WHEN _op IN " + ROW_OPS + " AND " + after(column.name) + " IS NOT NULL AND "
+          + quote(column.name) + " IS NULL THEN 'wrong type for " + column.name + detail + "' END");
     }
     // Rules judge only events that are well formed; a null result counts as a violation.
     List<String> rules = new ArrayList<>();
     List<String> dropRules = new ArrayList<>();
+    List<String> failRules = new ArrayList<>();
     for (RuleConfig rule : table.rules()) {
-      String violated = "_op IN ('c', 'u', 'r') AND coalesce(NOT (" + rule.expression() + "), true)";
+      String violated = "_op IN " + ROW_OPS + " AND coalesce(NOT (" + rule.expression() + "), true)";
       if (rule.action() == RuleConfig.Action.DROP) {
         dropRules.add(violated);
+      } else if (rule.action() == RuleConfig.Action.FAIL) {
+        failRules.add("WHEN " + violated + " THEN '" + rule.name() + "'");
       } else {
         rules.add("CASE WHEN " + violated + " THEN 'rule " + rule.name() + "' END");
       }
     }
     rules.add("CAST(NULL AS STRING)");
     Dataset<Row> rows = parsed
-        .withColumn("_checks", expr("filter(array(" + String.join(", ", checks) + "), x -> x IS NOT NULL)"))
+        .withColumn("_checks", expr("array_compact(array(" + String.join(", ", checks) + "))"))
+        .withColumn(FAILED_RULE, failRules.isEmpty() ? lit(null).cast("string")
+            : expr("CASE WHEN size(_checks) > 0 THEN NULL " + String.join(" ", failRules) + " END"))
         .withColumn(REASONS, expr("CASE WHEN size(_checks) > 0 THEN _checks "
-            + "ELSE filter(array(" + String.join(", ", rules) + "), x -> x IS NOT NULL) END"))
+            + "ELSE array_compact(array(" + String.join(", ", rules) + ")) END"))
         .withColumn(DROPPED, dropRules.isEmpty() ? lit(false) : expr("size(" + REASONS + ") = 0 AND ("
             + String.join(" OR ", dropRules) + ")"));
-    return new TableBatch(table, columns, rows);
+    // Cached as well, without the parsed maps: the stats, quarantine and MERGE (which reads its source twice) all
+    // read these rows, and the rules and conversions run once.
+    List<org.apache.spark.sql.Column> kept = new ArrayList<>();
+    for (String name : List.of("topic", "partition", "offset")) {
+      kept.add(col(name));
+    }
+    for (ColumnSpec column : columns) {
+      kept.add(col(quote(column.name)));
+    }
+    for (String name : List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at", REASONS, DROPPED, FAILED_RULE)) {
+      kept.add(col(name));
+    }
+    Dataset<Row> computed = rows.select(kept.toArray(new org.apache.spark.sql.Column[0])).persist();
+    return new TableBatch(table, columns, computed, events);
+  }
+
+  /** One pass over the parsed rows: what the accounting line, the lag, the fail rules and a truncate need. */
+  Stats stats() {
+    String valid = "size(" + REASONS + ") = 0 AND NOT " + DROPPED;
+    Row row = rows.agg(
+        expr("count_if(size(" + REASONS + ") > 0)"),
+        expr("count_if(" + DROPPED + ")"),
+        expr("count_if(" + FAILED_RULE + " IS NOT NULL)"),
+        expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)" : "max(_source_ts_ms)"),
+        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
+        expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)"
+            : "max_by(_source_ts_ms, CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)")).first();
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    if (row.getLong(0) > 0) {
+      for (Row reason : rows.where("size(" + REASONS + ") > 0").select(expr("explode(" + REASONS + ")").alias("reason"))
+          .groupBy("reason").count().collectAsList()) {
+        reasons.put(reason.getString(0), reason.getLong(1));
+      }
+    }
+    return new Stats(row.getLong(0), row.getLong(1), row.getLong(2), row.isNullAt(3) ? null : row.getLong(3),
+        row.isNullAt(4) ? null : row.getString(4), row.isNullAt(5) ? null : row.getLong(5), reasons);
+  }
+
+  /** The first record that breaks a {@code fail} rule, described for the error that stops the job. */
+  String describeFirstFailure() {
+    Row first = rows.where(FAILED_RULE + " IS NOT NULL").orderBy("partition", "offset")
+        .select(col(FAILED_RULE), col("topic"), col("partition"), col("offset")).first();
+    return "rule " + first.getString(0) + " (action fail) is broken by the record at topic " + first.getString(1)
+        + ", partition " + first.getInt(2) + ", offset " + first.getLong(3);
+  }
+
+  /** Counts and positions of one table's part of a micro-batch. */
+  static final class Stats {
+    final long quarantined;
+    final long dropped;
+    final long failed;
+    /** Newest source commit time in the batch, or null. */
+    final Long newestSourceTsMs;
+    /** Position of the newest valid truncate, or null when none. */
+    final String truncatePosition;
+    final Long truncateTsMs;
+    /** Quarantined records per reason (a record with two reasons counts under both). */
+    final Map<String, Long> reasons;
+
+    Stats(long quarantined, long dropped, long failed, Long newestSourceTsMs, String truncatePosition, Long truncateTsMs,
+        Map<String, Long> reasons) {
+      this.quarantined = quarantined;
+      this.dropped = dropped;
+      this.failed = failed;
+      this.newestSourceTsMs = newestSourceTsMs;
+      this.truncatePosition = truncatePosition;
+      this.truncateTsMs = truncateTsMs;
+      this.reasons = reasons;
+    }
   }
 
   /** The union of the columns of every distinct schema in the batch (a column added mid-batch is included). */
-  private static List<ColumnSpec> columnsOf(Dataset<Row> records) {
-    // cdc-connector writes {"schema":...,"payload":...}: the text before "payload" is the schema, read without a
-    // JSON parse per record; distinct keeps one copy of each schema version.
-    List<Row> schemas = records.select(expr("CASE WHEN startswith(_value_text, '{\"schema\":') "
-        + "THEN substring(substring_index(_value_text, ',\"payload\":', 1), 11) END")).distinct().limit(20).collectAsList();
+  private static List<ColumnSpec> columnsOf(List<String> schemas) {
     Map<String, ColumnSpec> columns = new LinkedHashMap<>();
-    for (Row schema : schemas) {
-      if (schema.isNullAt(0)) {
-        continue;
-      }
+    for (String schema : schemas) {
       try {
-        JsonNode node = JSON.readTree(schema.getString(0));
+        JsonNode node = JSON.readTree(schema);
         for (ColumnSpec column : ColumnSpec.fromEnvelopeSchema(node)) {
           Identifiers.requireValid(column.name);
           columns.putIfAbsent(column.name, column);
@@ -134,19 +225,6 @@ final class TableBatch {
       }
     }
     return new ArrayList<>(columns.values());
-  }
-
-  /** The same batch over rows that have been persisted, so that its records are parsed once. */
-  static final class Parsed {
-    private final TableBatch batch;
-
-    Parsed(TableBatch parsed, Dataset<Row> persisted) {
-      this.batch = new TableBatch(parsed.table, parsed.columns, persisted);
-    }
-
-    TableBatch batch() {
-      return batch;
-    }
   }
 
   static String quote(String name) {

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.TableConfig;
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * MERGEs a table's valid changes into {@code validated/<schema>/<table>} in one Delta commit: the newest change per
@@ -28,31 +31,52 @@ final class ValidatedWriter {
 
   private final SparkSession spark;
   private final LakePaths paths;
+  /** Per table path, the columns it is known to have (tables are only ever widened, so this stays true). */
+  private final Map<String, Set<String>> knownColumns = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per table path, its columns' Spark SQL types, once read. */
+  private final Map<String, Map<String, String>> tableTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
   ValidatedWriter(SparkSession spark, LakePaths paths) {
     this.spark = spark;
     this.paths = paths;
   }
 
-  /** Applies the batch; returns the number of rows inserted or updated in the table. */
-  long merge(TableBatch batch) {
+  /**
+   * Applies the batch in one commit; returns the number of its events applied (rows inserted or updated, plus the
+   * truncate that emptied the table, if any). Retried on a conflict with a concurrent writer (OPTIMIZE): the
+   * position guard makes a retry safe.
+   */
+  long merge(TableBatch batch, TableBatch.Stats stats) {
+    return ConflictRetry.run("MERGE into " + batch.table.qualifiedName(), () -> mergeOnce(batch, stats));
+  }
+
+  private long mergeOnce(TableBatch batch, TableBatch.Stats stats) {
     List<String> columns = new ArrayList<>();
     for (ColumnSpec column : batch.columns) {
       columns.add(column.name);
     }
     List<String> all = new ArrayList<>(columns);
     all.addAll(METADATA);
-    String keyList = String.join(", ", quoteAll(batch.table.key()));
-    Dataset<Row> newest = batch.rows.where("size(" + TableBatch.REASONS + ") = 0 AND NOT " + TableBatch.DROPPED)
-        .withColumn("_rank", expr("row_number() OVER (PARTITION BY " + keyList + " ORDER BY _source_pos DESC)"))
-        .where("_rank = 1")
-        .select(all.stream().map(name -> col(TableBatch.quote(name))).toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> valid = batch.rows.where("size(" + TableBatch.REASONS + ") = 0 AND NOT " + TableBatch.DROPPED);
+    // A truncate empties the table as of its position: only changes after the newest truncate still apply.
+    String truncate = stats.truncatePosition;
+    Dataset<Row> changes = valid.where("_op <> 't'");
+    if (truncate != null) {
+      changes = changes.where(col("_source_pos").gt(truncate));
+    }
+    // The newest change per key: one hash aggregation (max_by), no sort.
+    List<org.apache.spark.sql.Column> keys = new ArrayList<>();
+    for (String key : batch.table.key()) {
+      keys.add(col(TableBatch.quote(key)));
+    }
+    String everything = all.stream().map(TableBatch::quote).collect(java.util.stream.Collectors.joining(", "));
+    Dataset<Row> newest = changes
+        .groupBy(keys.toArray(new org.apache.spark.sql.Column[0]))
+        .agg(expr("max_by(struct(" + everything + "), _source_pos)").alias("_newest"))
+        .select(all.stream().map(name -> col("_newest." + TableBatch.quote(name))).toArray(org.apache.spark.sql.Column[]::new));
 
     String path = paths.validated(batch.table.schema(), batch.table.table());
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      newest.limit(0).write().format("delta").save(path);
-    }
-    addMissingColumns(path, newest);
+    ensureTableHas(path, newest.schema());
 
     Map<String, String> update = new LinkedHashMap<>();
     Map<String, String> insert = new LinkedHashMap<>();
@@ -76,35 +100,77 @@ final class ValidatedWriter {
       on.append(on.length() == 0 ? "" : " AND ").append("t.").append(TableBatch.quote(key)).append(" = s.")
           .append(TableBatch.quote(key));
     }
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t")
         .merge(newest.as("s"), on.toString())
         .whenMatched("s._source_pos > t._source_pos").updateExpr(update)
-        .whenNotMatched().insertExpr(insert)
-        .execute();
+        .whenNotMatched().insertExpr(insert);
+    if (truncate != null) {
+      // Every row older than the truncate becomes a tombstone at the truncate's position, so that no late event
+      // from before the truncate brings it back. Positions are our own fixed-width format, checked before use.
+      String position = sqlLiteral(truncate);
+      Map<String, String> tombstone = new LinkedHashMap<>();
+      tombstone.put("_op", "'d'");
+      tombstone.put("_source_pos", position);
+      tombstone.put("_source_ts_ms", stats.truncateTsMs == null ? "t._source_ts_ms" : String.valueOf(stats.truncateTsMs));
+      tombstone.put("_ingested_at", "current_timestamp()");
+      merge = merge.whenNotMatchedBySource("t._source_pos < " + position).updateExpr(tombstone);
+    }
+    merge.execute();
     Row metrics = DeltaTable.forPath(spark, path).history(1).select("operation", "operationMetrics").first();
     if (!"MERGE".equals(metrics.getString(0))) {
       return 0;
     }
     Map<String, String> operationMetrics = metrics.getJavaMap(1);
-    return Long.parseLong(operationMetrics.getOrDefault("numTargetRowsInserted", "0"))
-        + Long.parseLong(operationMetrics.getOrDefault("numTargetRowsUpdated", "0"));
+    long updated = Long.parseLong(operationMetrics.getOrDefault("numTargetRowsMatchedUpdated",
+        operationMetrics.getOrDefault("numTargetRowsUpdated", "0")));
+    return Long.parseLong(operationMetrics.getOrDefault("numTargetRowsInserted", "0")) + updated
+        + (truncate == null ? 0 : 1);
   }
 
-  private void addMissingColumns(String path, Dataset<Row> newest) {
-    Set<String> existing = new HashSet<>(Arrays.asList(spark.read().format("delta").load(path).columns()));
-    for (StructField field : newest.schema().fields()) {
+  private static String sqlLiteral(String position) {
+    if (!position.matches("[0-9A-Za-z:/._-]{1,200}")) {
+      throw new IllegalStateException("unexpected source position format: " + position);
+    }
+    return "'" + position + "'";
+  }
+
+  /** The validated table's columns and their Spark SQL types; empty when the table does not exist yet. */
+  Map<String, String> columnTypes(TableConfig table) {
+    String path = paths.validated(table.schema(), table.table());
+    Map<String, String> types = tableTypes.get(path);
+    if (types == null) {
+      types = new java.util.HashMap<>();
+      if (DeltaTable.isDeltaTable(spark, path)) {
+        for (StructField field : DeltaTable.forPath(spark, path).toDF().schema().fields()) {
+          types.put(field.name(), field.dataType().sql());
+        }
+        tableTypes.put(path, types);
+      }
+    }
+    return types;
+  }
+
+  /**
+   * Creates the table, or adds the columns it lacks, before the MERGE. The columns each table is known to have are
+   * kept, so that a batch whose columns are all known reads nothing.
+   */
+  private void ensureTableHas(String path, StructType wanted) {
+    Set<String> known = knownColumns.get(path);
+    if (known != null && known.containsAll(Arrays.asList(wanted.fieldNames()))) {
+      return;
+    }
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      spark.createDataFrame(java.util.List.of(), wanted).write().format("delta").save(path);
+    }
+    Set<String> existing = new HashSet<>(Arrays.asList(DeltaTable.forPath(spark, path).toDF().columns()));
+    for (StructField field : wanted.fields()) {
       if (!existing.contains(field.name())) {
         spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + TableBatch.quote(field.name()) + " "
             + field.dataType().sql() + ")");
+        existing.add(field.name());
       }
     }
-  }
-
-  private static List<String> quoteAll(List<String> names) {
-    List<String> quoted = new ArrayList<>();
-    for (String name : names) {
-      quoted.add(TableBatch.quote(name));
-    }
-    return quoted;
+    knownColumns.put(path, existing);
+    tableTypes.remove(path); // read again when next needed
   }
 }

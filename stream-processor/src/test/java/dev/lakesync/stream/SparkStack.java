@@ -52,8 +52,14 @@ final class SparkStack implements AutoCloseable {
 
   /** Runs the job once (available-now) and returns what it printed. */
   String process() throws Exception {
+    return process(0);
+  }
+
+  /** Runs the job once (available-now) with at most {@code maxOffsetsPerTrigger} records a batch (0: no cap). */
+  String process(long maxOffsetsPerTrigger) throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8)).run(true, Duration.ofSeconds(1), 0);
+    new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8))
+        .run(true, Duration.ofSeconds(1), maxOffsetsPerTrigger);
     String text = output.toString(StandardCharsets.UTF_8);
     System.out.print(text);
     return text;

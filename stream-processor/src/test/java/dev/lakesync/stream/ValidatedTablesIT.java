@@ -103,6 +103,15 @@ class ValidatedTablesIT {
     assertThat(lakeRows()).isEqualTo(before);
     assertThat(spark.read().format("delta").load(paths().validated("bank", "payments")).where("_op = 'd'").count())
         .as("deletes are kept as tombstones").isGreaterThan(0);
+
+    // TRUNCATE in the source, then new rows in the same capture: the validated table holds only the new rows.
+    sql("TRUNCATE bank.payments",
+        "INSERT INTO bank.payments (id, account_id, amount, currency, merchant, status) VALUES "
+            + "(7001, 1, 1.50, 'EUR', 'After Truncate', 'booked'), (7002, 2, 2.50, 'USD', 'After Truncate', 'pending')");
+    capture();
+    assertThat(world.process()).contains("quarantined=0");
+    assertLakeEqualsSource();
+    assertThat(lakeRows().get("payments")).containsOnlyKeys(7001L, 7002L);
   }
 
   private static LakePaths paths() {

@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -7,10 +8,12 @@ import java.util.Map;
 public final class LakeConfig {
   private final String root;
   private final Map<String, String> spark;
+  private final Duration optimizeInterval;
 
   private LakeConfig(ConfigNode node) {
     String value = node.requiredString("root");
     this.spark = node.passThrough("spark");
+    this.optimizeInterval = node.duration("optimizeInterval", Duration.ofHours(1));
     if (value != null) {
       String lower = value.toLowerCase(Locale.ROOT);
       if (lower.contains("://") && !(lower.startsWith("abfss://") || lower.startsWith("abfs://") || lower.startsWith("file://"))) {
@@ -45,8 +48,16 @@ public final class LakeConfig {
     return spark;
   }
 
+  /**
+   * How often the stream-processor compacts each validated table (Delta OPTIMIZE), while it keeps MERGEing;
+   * zero turns it off.
+   */
+  public Duration optimizeInterval() {
+    return optimizeInterval;
+  }
+
   @Override
   public String toString() {
-    return "LakeConfig{root=" + root + ", spark=" + spark.keySet() + "}";
+    return "LakeConfig{root=" + root + ", spark=" + spark.keySet() + ", optimizeInterval=" + optimizeInterval + "}";
   }
 }

@@ -180,6 +180,16 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void optimizeIntervalDefaultsToAnHourAndRejectsNonDurations() {
+    assertThat(parse(MINIMAL).lake().optimizeInterval()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(parse(MINIMAL.replace("root: /tmp/lake", "root: /tmp/lake\n  optimizeInterval: 0s")).lake().optimizeInterval())
+        .isZero();
+    ConfigException e = failure(MINIMAL.replace("root: /tmp/lake", "root: /tmp/lake\n  optimizeInterval: often"));
+    assertThat(e.problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("lake.optimizeInterval: expected a duration"));
+  }
+
+  @Test
   void acceptsAnAdlsLakeRoot() {
     PipelineConfig config = parse(MINIMAL.replace("root: /tmp/lake", "root: abfss://lake@acct.dfs.core.windows.net/x/"));
 

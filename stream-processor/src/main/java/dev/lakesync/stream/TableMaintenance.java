@@ -1,0 +1,108 @@
+package dev.lakesync.stream;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.TableConfig;
+import io.delta.tables.DeltaTable;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Compacts the validated tables (Delta OPTIMIZE) every {@code lake.optimizeInterval} while the stream keeps MERGEing
+ * into them. OPTIMIZE and MERGE may conflict; both sides retry a bounded number of times ({@link ConflictRetry}), and
+ * an OPTIMIZE that still fails is reported and tried again at the next interval: compaction is never worth stopping
+ * the stream for. VACUUM is left to the operator (see the README for the retention to use).
+ */
+final class TableMaintenance implements AutoCloseable {
+  private final PipelineConfig config;
+  private final SparkSession spark;
+  private final PrintStream out;
+  private final LakePaths paths;
+  private ScheduledExecutorService scheduler;
+
+  TableMaintenance(PipelineConfig config, SparkSession spark, PrintStream out) {
+    this.config = config;
+    this.spark = spark;
+    this.out = out;
+    this.paths = new LakePaths(config.lake().root());
+  }
+
+  /** Starts compacting every interval in the background (nothing when the interval is zero). */
+  void startPeriodic() {
+    Duration interval = config.lake().optimizeInterval();
+    if (interval.isZero() || interval.isNegative()) {
+      return;
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "lakesync-optimize");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.scheduleWithFixedDelay(this::optimizeAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * For a scheduled {@code --once} run: OPTIMIZEs each table not compacted within the interval (judged from its
+   * last 100 commits), so that catch-up deployments get compaction too.
+   */
+  void optimizeDue() {
+    Duration interval = config.lake().optimizeInterval();
+    if (interval.isZero() || interval.isNegative()) {
+      return;
+    }
+    long since = System.currentTimeMillis() - interval.toMillis();
+    for (TableConfig table : config.tables()) {
+      String path = paths.validated(table.schema(), table.table());
+      if (DeltaTable.isDeltaTable(spark, path) && DeltaTable.forPath(spark, path).history(100)
+          .where("operation = 'OPTIMIZE' AND timestamp >= timestamp_millis(" + since + ")").isEmpty()) {
+        try {
+          optimize(table);
+        } catch (RuntimeException e) {
+          out.printf("process: OPTIMIZE of %s failed, trying again at the next run: %s%n", table.qualifiedName(),
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** OPTIMIZEs each validated table that exists; a failure is reported, not thrown. */
+  void optimizeAll() {
+    for (TableConfig table : config.tables()) {
+      try {
+        optimize(table);
+      } catch (RuntimeException e) {
+        out.printf("process: OPTIMIZE of %s failed, trying again in %s: %s%n", table.qualifiedName(),
+            config.lake().optimizeInterval(), e.getMessage());
+      }
+    }
+  }
+
+  /** Compacts one table's small files; returns the number of files removed (0 when the table does not exist yet). */
+  long optimize(TableConfig table) {
+    String path = paths.validated(table.schema(), table.table());
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return 0;
+    }
+    long started = System.nanoTime();
+    return ConflictRetry.run("OPTIMIZE " + table.qualifiedName(), () -> {
+      Row metrics = DeltaTable.forPath(spark, path).optimize().executeCompaction().first().getStruct(1);
+      long removed = metrics.getLong(metrics.fieldIndex("numFilesRemoved"));
+      long added = metrics.getLong(metrics.fieldIndex("numFilesAdded"));
+      out.printf("process: OPTIMIZE %s: %d files -> %d in %d ms%n", table.qualifiedName(), removed, added,
+          (System.nanoTime() - started) / 1_000_000);
+      return removed;
+    });
+  }
+
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.lakesync.stream.bench;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.StreamProcessor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code lakesync bench process}: the stream-processor against the embedded broker (its own JVM), real Spark and
+ * Delta tables on disk. (1) Catch-up: a topic pre-filled with changes over repeating keys (inserts, updates,
+ * deletes), processed available-now; throughput = changes / processing time. (2) Steady state: changes produced at
+ * a fixed rate with their event time = send time while the job runs continuously; latency per applied change =
+ * the Delta commit time of the validated table version that made it visible (Change Data Feed) - event time.
+ */
+public final class ProcessBenchmark {
+  private static final String TOPIC = "bench.bench.events";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private final Path home;
+  private final PrintStream out;
+  private final boolean quick;
+
+  ProcessBenchmark(Path home, PrintStream out, boolean quick) {
+    this.home = home;
+    this.out = out;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    for (String arg : args) {
+      if (arg.equals("--quick")) {
+        quick = true;
+      } else if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(String.join("\n",
+            "usage: lakesync bench process [--quick]",
+            "",
+            "Catch-up throughput of the stream-processor over a topic pre-filled with changes (500,000; --quick 50,000)",
+            "over repeating keys, then event time -> visible in the validated Delta table at 1,000 changes/s",
+            "(30 s; --quick 10 s). Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports)."));
+        return;
+      } else {
+        System.err.println("lakesync bench process: unknown option '" + arg + "' (see --help)");
+        System.exit(2);
+      }
+    }
+    Path home = Path.of(System.getProperty("lakesync.home", "."));
+    System.exit(new ProcessBenchmark(home, System.out, quick).run());
+  }
+
+  int run() throws Exception {
+    int changes = quick ? 50_000 : 500_000;
+    int keys = changes / 5;
+    int steadyRate = 1_000;
+    Duration steadyFor = quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30);
+    Path work = Files.createTempDirectory("lakesync-bench-process-");
+    out.printf("bench process: %s run, %d changes over %d keys catch-up, then %d changes/s for %d s (work in %s)%n",
+        quick ? "quick" : "full", changes, keys, steadyRate, steadyFor.toSeconds(), work);
+    Path configFile = writeConfig(work);
+    PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
+    try (BenchStack stack = BenchStack.start(home, configFile, work.resolve("stack.log"))) {
+      String bootstrap = config.broker().bootstrapServersString();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      }
+      long produceStarted = System.nanoTime();
+      long expectedRows = prefill(bootstrap, changes, keys);
+      out.printf("bench process: %d changes on the topic in %.1f s; processing (available-now)...%n", changes,
+          (System.nanoTime() - produceStarted) / 1e9);
+
+      SparkSession spark = SparkSessions.create(config, "lakesync-bench-process");
+      try {
+        long started = System.nanoTime();
+        new StreamProcessor(config, spark, out).run(true, Duration.ofSeconds(1), 0);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double throughput = changes / seconds;
+        String validated = new LakePaths(config.lake().root()).validated("bench", "events");
+        long rows = spark.read().format("delta").load(validated).where("_op <> 'd'").count();
+        out.printf("bench process: catch-up %d changes in %.1f s = %.0f changes/s; %d live rows (expected %d)%n",
+            changes, seconds, throughput, rows, expectedRows);
+        if (rows != expectedRows) {
+          out.println("bench process: the validated table does not hold the expected rows");
+          return 1;
+        }
+
+        out.printf("bench process: steady state at %d changes/s for %d s...%n", steadyRate, steadyFor.toSeconds());
+        long versionBefore = io.delta.tables.DeltaTable.forPath(spark, validated).history(1).first().getLong(0);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread job = new Thread(() -> {
+          try {
+            new StreamProcessor(config, spark, out).run(false, Duration.ofMillis(500), 0);
+          } catch (Throwable e) {
+            failure.set(e);
+          }
+        }, "bench-stream-processor");
+        job.setDaemon(true);
+        job.start();
+        long firstId = keys + 1_000_000L;
+        long sent = steadyProduce(bootstrap, firstId, changes, steadyRate, steadyFor);
+        // Wait until the batches' metrics account for every steady change (reading files, not the table, so as not
+        // to compete with the job for the two cores), then stop the query.
+        Path batches = Path.of(new LakePaths(config.lake().root()).state("stream-processor"), "batches");
+        long appliedBefore = appliedSoFar(batches);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && failure.get() == null && appliedSoFar(batches) - appliedBefore < sent) {
+          Thread.sleep(200);
+        }
+        spark.streams().active()[0].stop();
+        job.join(60_000);
+        if (failure.get() != null && !(failure.get() instanceof java.util.concurrent.TimeoutException)) {
+          throw new IllegalStateException("the stream-processor failed: " + failure.get().getMessage(), failure.get());
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (Row row : spark.read().format("delta").option("readChangeFeed", "true")
+            .option("startingVersion", versionBefore + 1).load(validated)
+            .where("_change_type IN ('insert', 'update_postimage') AND id >= " + firstId)
+            .selectExpr("cast(unix_millis(_commit_timestamp) - _source_ts_ms AS long)").collectAsList()) {
+          latencies.add(row.getLong(0));
+        }
+        Collections.sort(latencies);
+        out.printf("bench process: changes=%d throughput_per_s=%.0f steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d%n",
+            changes, throughput, latencies.size(), steadyRate, percentile(latencies, 0.50), percentile(latencies, 0.99));
+        return latencies.size() == sent ? 0 : 1;
+      } finally {
+        spark.stop();
+      }
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  /** The sum of {@code applied} over the batch metrics files so far. */
+  private static long appliedSoFar(Path batches) throws IOException {
+    if (!Files.isDirectory(batches)) {
+      return 0;
+    }
+    long applied = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(batches)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json"))::iterator) {
+        applied += JSON.readTree(file.toFile()).path("applied").asLong();
+      }
+    }
+    return applied;
+  }
+
+  /**
+   * Produces {@code changes} events over {@code keys} ids: each key is created, updated three times and, for every
+   * tenth key, deleted; the rest of the changes are updates. Returns the live rows expected afterwards.
+   */
+  private static long prefill(String bootstrap, int changes, int keys) {
+    long now = System.currentTimeMillis();
+    try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+      long sequence = 0;
+      long deleted = 0;
+      for (int round = 0; sequence < changes; round++) {
+        for (long id = 1; id <= keys && sequence < changes; id++) {
+          String op;
+          if (round == 0) {
+            op = "c";
+          } else if (round == 4 && id % 10 == 0) {
+            op = "d";
+          } else if (round > 4 && id % 10 == 0) {
+            continue; // deleted rows stay deleted
+          } else {
+            op = "u";
+          }
+          if (op.equals("d")) {
+            deleted++;
+          }
+          send(producer, op, id, sequence++, now);
+        }
+      }
+      producer.flush();
+      return keys - deleted;
+    }
+  }
+
+  /** Inserts new rows at {@code rate} per second, ten every 10 ms, each with event time = send time. */
+  private static long steadyProduce(String bootstrap, long firstId, long firstSequence, int rate, Duration duration)
+      throws InterruptedException {
+    try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+      int perTick = Math.max(1, rate / 100);
+      long start = System.nanoTime();
+      long sent = 0;
+      for (long tick = 0; System.nanoTime() - start < duration.toNanos(); tick++) {
+        long wait = start + tick * 10_000_000L - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        for (int i = 0; i < perTick; i++) {
+          send(producer, "c", firstId + sent, firstSequence + sent, System.currentTimeMillis());
+          sent++;
+        }
+      }
+      producer.flush();
+      return sent;
+    }
+  }
+
+  private static void send(KafkaProducer<String, String> producer, String op, long id, long sequence, long tsMs) {
+    ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, SyntheticEvents.key(id),
+        SyntheticEvents.event(op, id, sequence, tsMs));
+    record.headers().add(new RecordHeader("lakesync.table", SyntheticEvents.TABLE.getBytes(StandardCharsets.UTF_8)));
+    record.headers().add(new RecordHeader("lakesync.op", op.getBytes(StandardCharsets.UTF_8)));
+    producer.send(record);
+  }
+
+  private static KafkaProducer<String, String> producer(String bootstrap) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("acks", "all");
+    props.put("linger.ms", "5");
+    props.put("batch.size", String.valueOf(512 * 1024));
+    props.put("compression.type", "lz4");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private Path writeConfig(Path work) throws IOException {
+    Path config = work.resolve("pipeline.yaml");
+    Files.writeString(config, String.join("\n",
+        "name: bench",
+        "workDir: " + work.resolve("work"),
+        "source: {type: postgresql, host: 127.0.0.1, port: " + freePort() + ", database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:" + freePort() + "', topicPrefix: bench}",
+        "lake: {root: " + work.resolve("lake") + "}",
+        "tables: [{name: " + SyntheticEvents.TABLE + ", key: [id], rules: [{name: amount_nonnegative, expr: 'amount >= 0'}]}]",
+        "localStack: {kafkaControllerPort: " + freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}",
+        ""), StandardCharsets.UTF_8);
+    return config;
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+}
