@@ -112,7 +112,7 @@ final class TableBatch implements AutoCloseable {
     for (ColumnSpec column : columns) {
       String tableType = tableTypes.get(column.name);
       String detail = column.differsFrom(tableType)
-          ? " (the event's type is " + column.sqlType + ", the table's " + tableType + ")" : "";
+          ? " (event type " + column.sqlType + ", table type " + tableType + ")" : "";
       checks.add("CASE WHEN _op IN " + ROW_OPS + " AND " + after(column.name) + " IS NOT NULL AND "
           + quote(column.name) + " IS NULL THEN 'wrong type for " + column.name + detail + "' END");
     }

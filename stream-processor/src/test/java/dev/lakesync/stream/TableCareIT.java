@@ -91,7 +91,7 @@ class TableCareIT {
         .apply("qty").dataType().sql()).isEqualTo("INT");
     assertThat(world.spark.read().format("delta").load(world.paths().quarantine("items"))
         .selectExpr("error").collectAsList()).extracting(row -> row.getString(0))
-        .containsExactly("wrong type for qty (the event's type is BIGINT, the table's INT)");
+        .containsExactly("wrong type for qty (event type BIGINT, table type INT)");
   }
 
   @Test
