@@ -100,8 +100,9 @@ public final class ProcessBenchmark {
         double throughput = changes / seconds;
         String validated = new LakePaths(config.lake().root()).validated("bench", "events");
         long rows = spark.read().format("delta").load(validated).where("_op <> 'd'").count();
-        out.printf("bench process: catch-up %d changes in %.1f s = %.0f changes/s; %d live rows (expected %d)%n",
-            changes, seconds, throughput, rows, expectedRows);
+        out.printf("bench process: catch-up %d changes in %.1f s = %.0f changes/s; %d live rows (expected %d); "
+            + "time per phase, ms: %s%n", changes, seconds, throughput, rows, expectedRows,
+            JSON.readTree(batchFiles(config).resolve(String.format("batch-%020d.json", 0L)).toFile()).path("phases_ms"));
         if (rows != expectedRows) {
           out.println("bench process: the validated table does not hold the expected rows");
           return 1;
@@ -109,6 +110,8 @@ public final class ProcessBenchmark {
 
         out.printf("bench process: steady state at %d changes/s for %d s...%n", steadyRate, steadyFor.toSeconds());
         long versionBefore = io.delta.tables.DeltaTable.forPath(spark, validated).history(1).first().getLong(0);
+        Path batches = batchFiles(config);
+        long appliedBefore = appliedSoFar(batches);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread job = new Thread(() -> {
           try {
@@ -123,8 +126,6 @@ public final class ProcessBenchmark {
         long sent = steadyProduce(bootstrap, firstId, changes, steadyRate, steadyFor);
         // Wait until the batches' metrics account for every steady change (reading files, not the table, so as not
         // to compete with the job for the two cores), then stop the query.
-        Path batches = Path.of(new LakePaths(config.lake().root()).state("stream-processor"), "batches");
-        long appliedBefore = appliedSoFar(batches);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && failure.get() == null && appliedSoFar(batches) - appliedBefore < sent) {
           Thread.sleep(200);
@@ -151,6 +152,10 @@ public final class ProcessBenchmark {
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  private static Path batchFiles(PipelineConfig config) {
+    return Path.of(new LakePaths(config.lake().root()).state("stream-processor"), "batches");
   }
 
   /** The sum of {@code applied} over the batch metrics files so far. */
