@@ -1,0 +1,20 @@
+package dev.lakesync.warehouse;
+
+import dev.lakesync.common.config.WarehouseConfig;
+
+/** The dialect of a configured warehouse. */
+final class Dialects {
+  private Dialects() {
+  }
+
+  static WarehouseDialect of(WarehouseConfig warehouse) {
+    switch (warehouse.type()) {
+      case POSTGRESQL:
+        return new PostgresDialect();
+      case SYNAPSE:
+        return TsqlDialect.synapse(warehouse.stagingUri().toString(), warehouse.schema());
+      default:
+        return TsqlDialect.sqlServer();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lakesync.warehouse;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What differs between warehouses: quoting, DDL, how staging tables are filled, and the set-based statements that
+ * apply them to the dimensions and facts. Every statement is built from validated, quoted identifiers; values only
+ * ever travel through staging (COPY, COPY INTO, JDBC batches), never pasted into SQL.
+ */
+interface WarehouseDialect {
+  String quote(String identifier);
+
+  /** schema.name, both quoted. */
+  default String table(String schema, String name) {
+    return quote(schema) + "." + quote(name);
+  }
+
+  /** Creates the schema, the model's tables and the load-state table when missing. */
+  List<String> createStatements(String schema);
+
+  /** Creates the load's (session-private) staging tables. */
+  List<String> createStaging();
+
+  /** The name by which statements refer to a staging table. */
+  String staging(StagedTable table);
+
+  /** Fills a staging table with {@code rows} (in {@link StagedTable#columns()} order); returns how many. */
+  long stage(Connection connection, StagedTable table, Dataset<Row> rows) throws SQLException;
+
+  /** The statements that apply the staging tables to the model, in order, in the load's transaction. */
+  List<String> applyStatements(String schema);
+
+  /** Reads the last loaded version per source table: columns source_table, last_version. */
+  String selectLoadState(String schema);
+
+  /** Records the version loaded for one source table (parameters: source_table, last_version). */
+  String upsertLoadState(String schema);
+}

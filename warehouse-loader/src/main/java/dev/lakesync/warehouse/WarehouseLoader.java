@@ -1,0 +1,157 @@
+package dev.lakesync.warehouse;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.WarehouseConfig;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One load: for each validated table, the changes since the version the warehouse last loaded (its load-state table)
+ * up to the newest, staged and applied to dimensions and facts in ONE warehouse transaction that also records the
+ * versions loaded. A crash before the commit leaves the old versions, and the rerun stages the same range again;
+ * a range loaded twice changes nothing (every upsert is guarded by the source position).
+ */
+final class WarehouseLoader {
+  /** Called after staging, before the commit: the tests' place to inject a crash. */
+  interface BeforeCommit {
+    void run() throws Exception;
+  }
+
+  private final PipelineConfig config;
+  private final WarehouseConfig warehouse;
+  private final WarehouseDialect dialect;
+  private final ChangeReader reader;
+  private final PrintStream out;
+  private BeforeCommit beforeCommit = () -> { };
+
+  WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
+    this.config = config;
+    this.warehouse = config.warehouse().orElseThrow(() -> new IllegalArgumentException(
+        "warehouse: section is required to run the warehouse stage"));
+    this.dialect = Dialects.of(warehouse);
+    this.reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
+    this.out = out;
+  }
+
+  WarehouseLoader beforeCommit(BeforeCommit hook) {
+    this.beforeCommit = hook;
+    return this;
+  }
+
+  /** Runs one load; returns the number of staged changes (0 when nothing new). */
+  long loadOnce() throws Exception {
+    long started = System.nanoTime();
+    try (Connection connection = connect()) {
+      String schema = warehouse.schema();
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : dialect.createStatements(schema)) {
+          statement.execute(sql);
+        }
+      }
+      Map<String, Long> loaded = loadState(connection, schema);
+      Map<StagedTable, long[]> ranges = new EnumMap<>(StagedTable.class);
+      for (StagedTable table : StagedTable.values()) {
+        long current = reader.currentVersion(table);
+        long last = loaded.getOrDefault(table.source(), -1L);
+        if (current > last) {
+          ranges.put(table, new long[] {last, current});
+        }
+      }
+      if (ranges.isEmpty()) {
+        return 0;
+      }
+      connection.setAutoCommit(false);
+      try {
+        Map<StagedTable, Long> staged = new EnumMap<>(StagedTable.class);
+        try (Statement statement = connection.createStatement()) {
+          for (String sql : dialect.createStaging()) {
+            statement.execute(sql);
+          }
+        }
+        for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+          Dataset<Row> changes = reader.changes(range.getKey(), range.getValue()[0], range.getValue()[1]);
+          staged.put(range.getKey(), dialect.stage(connection, range.getKey(), changes));
+        }
+        long applyStarted = System.nanoTime();
+        try (Statement statement = connection.createStatement()) {
+          for (String sql : dialect.applyStatements(schema)) {
+            statement.execute(sql);
+          }
+        }
+        try (PreparedStatement state = connection.prepareStatement(dialect.upsertLoadState(schema))) {
+          for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+            state.setString(1, range.getKey().source());
+            state.setLong(2, range.getValue()[1]);
+            state.addBatch();
+          }
+          state.executeBatch();
+        }
+        beforeCommit.run();
+        connection.commit();
+        long total = staged.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder("warehouse: loaded");
+        for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+          long from = range.getValue()[0];
+          long to = range.getValue()[1];
+          line.append(' ').append(range.getKey().source())
+              .append(from < 0 ? " snapshot v" + to : " v" + (from + 1) + "..v" + to)
+              .append(" (").append(staged.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
+        }
+        out.printf("%s in %d ms (apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
+            (System.nanoTime() - applyStarted) / 1_000_000);
+        out.flush();
+        return total;
+      } catch (Exception e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private Map<String, Long> loadState(Connection connection, String schema) throws SQLException {
+    Map<String, Long> loaded = new HashMap<>();
+    try (Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery(dialect.selectLoadState(schema))) {
+      while (rows.next()) {
+        loaded.put(rows.getString(1), rows.getLong(2));
+      }
+    }
+    return loaded;
+  }
+
+  private Connection connect() throws SQLException {
+    Properties props = new Properties();
+    if (warehouse.user() != null) {
+      props.setProperty("user", warehouse.user());
+    }
+    if (warehouse.password() != null) {
+      props.setProperty("password", warehouse.password().reveal());
+    }
+    if (warehouse.type() != WarehouseConfig.Type.POSTGRESQL && warehouse.user() == null) {
+      // No user: Azure identity (managed identity, or what DefaultAzureCredential finds), as mssql-jdbc supports.
+      props.setProperty("authentication", "ActiveDirectoryDefault");
+    }
+    try {
+      return DriverManager.getConnection(warehouse.jdbcUrl(), props);
+    } catch (SQLException e) {
+      throw new SQLException("cannot connect to the warehouse at " + redact(warehouse.jdbcUrl()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("(?i)(password|pwd)=[^;&]*", "$1=****");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.lakesync.warehouse;
+
+import dev.lakesync.common.cli.StageMain;
+import dev.lakesync.stream.SparkSessions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Entry point of the warehouse stage ({@code ./lakesync run warehouse}, spark-submit, a Synapse Spark job
+ * definition): one load with {@code --once}, otherwise a load every {@code --interval} until stopped.
+ */
+public final class WarehouseLoaderMain {
+  static final String HELP = String.join("\n",
+      "usage: lakesync run warehouse --config FILE [--once] [--interval D]",
+      "",
+      "Loads the validated Delta tables' changes since the last load into the warehouse of the config",
+      "(PostgreSQL, Synapse dedicated SQL pool, SQL Server): dim_customer (SCD2), dim_account, fact_payment,",
+      "agg_payments_daily. Each load is one warehouse transaction that also records the Delta versions loaded.",
+      "",
+      "  --config FILE   pipeline config (required; needs a warehouse section)",
+      "  --once          load what is there now, then exit",
+      "  --interval D    time between loads when not --once (default 10s)");
+
+  private WarehouseLoaderMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return StageMain.run("run warehouse", HELP, args, Set.of("--interval"), Set.of("--once"), out, err,
+        (options, config) -> {
+          if (config.warehouse().isEmpty()) {
+            throw new StageMain.ConfigProblem("warehouse: section is required to run the warehouse stage");
+          }
+          Duration interval = options.duration("--interval");
+          SparkSession spark = SparkSessions.create(config, "lakesync-warehouse-" + config.name());
+          try {
+            WarehouseLoader loader = new WarehouseLoader(config, spark, out);
+            if (options.flag("--once")) {
+              long changes = loader.loadOnce();
+              if (changes == 0) {
+                out.println("warehouse: nothing new to load");
+              }
+              return 0;
+            }
+            loop(loader, interval == null ? Duration.ofSeconds(10) : interval, out);
+            return 0;
+          } finally {
+            spark.stop();
+          }
+        });
+  }
+
+  private static void loop(WarehouseLoader loader, Duration interval, PrintStream out) throws Exception {
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopping.set(true);
+      try {
+        stopped.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "lakesync-warehouse-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      while (!stopping.get()) {
+        loader.loadOnce();
+        long until = System.nanoTime() + interval.toNanos();
+        while (!stopping.get() && System.nanoTime() < until) {
+          Thread.sleep(100);
+        }
+      }
+      out.println("warehouse: stopped");
+    } finally {
+      stopped.countDown();
+    }
+  }
+}
