@@ -54,6 +54,9 @@ final class ChangeReader {
     columns.add(col("_source_pos").alias("source_pos"));
     Dataset<Row> staged = rows.select(columns.toArray(new Column[0]));
     String key = table.dataColumns().get(0).name;
+    if (fromVersion < 0) {
+      return staged; // a snapshot holds one row per key already
+    }
     if (table == StagedTable.CUSTOMER) {
       return staged.dropDuplicates(key, "source_pos");
     }

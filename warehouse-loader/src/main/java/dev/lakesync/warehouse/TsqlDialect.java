@@ -145,7 +145,8 @@ final class TsqlDialect implements WarehouseDialect {
         for (int i = 0; i < row.length(); i++) {
           Object value = row.get(i);
           if (value instanceof Timestamp) {
-            insert.setTimestamp(i + 1, (Timestamp) value);
+            // DATETIME2 has no zone: store UTC wall time, whatever the JVM's zone.
+            insert.setObject(i + 1, ((Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC).toLocalDateTime());
           } else if (value instanceof BigDecimal) {
             insert.setBigDecimal(i + 1, (BigDecimal) value);
           } else {

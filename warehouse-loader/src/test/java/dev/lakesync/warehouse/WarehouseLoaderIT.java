@@ -1,5 +1,9 @@
 package dev.lakesync.warehouse;
 
+import static dev.lakesync.warehouse.ValidatedTables.T0;
+import static dev.lakesync.warehouse.ValidatedTables.account;
+import static dev.lakesync.warehouse.ValidatedTables.customer;
+import static dev.lakesync.warehouse.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,27 +11,18 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
-import io.delta.tables.DeltaTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,18 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * warehouse row is written out here by hand.
  */
 class WarehouseLoaderIT {
-  private static final StructType CUSTOMER = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType)
-      .add("email", DataTypes.StringType).add("segment", DataTypes.StringType).add("created_at", DataTypes.TimestampType)
-      .add("updated_at", DataTypes.TimestampType);
-  private static final StructType ACCOUNT = new StructType().add("id", DataTypes.LongType)
-      .add("customer_id", DataTypes.LongType).add("type", DataTypes.StringType)
-      .add("balance", DataTypes.createDecimalType(14, 2)).add("currency", DataTypes.StringType)
-      .add("status", DataTypes.StringType).add("updated_at", DataTypes.TimestampType);
-  private static final StructType PAYMENT = new StructType().add("id", DataTypes.LongType)
-      .add("account_id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(14, 2))
-      .add("currency", DataTypes.StringType).add("merchant", DataTypes.StringType).add("status", DataTypes.StringType)
-      .add("created_at", DataTypes.TimestampType);
-  private static final String T0 = "2026-11-01T09:00:00Z";
 
   @TempDir
   static Path dir;
@@ -58,7 +41,7 @@ class WarehouseLoaderIT {
   private static EmbeddedPostgres postgres;
   private static SparkSession spark;
   private static PipelineConfig config;
-  private static long position = 1000;
+  private static ValidatedTables lake;
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,6 +56,7 @@ class WarehouseLoaderIT {
             + "/postgres', user: postgres, schema: dw}", ""));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-warehouse-it");
+    lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));
   }
 
   @AfterAll
@@ -88,10 +72,10 @@ class WarehouseLoaderIT {
   @Test
   void loadsDimensionsAndFactsIncrementallyExactlyOnce() throws Exception {
     // Initial state: three customers with an account each, three payments.
-    apply("customers", CUSTOMER, "r", T0, customer(1, "Ada", "ada@x.org", "gold"), customer(2, "Bo", "bo@x.org", "retail"),
+    lake.customers("r", T0, customer(1, "Ada", "ada@x.org", "gold"), customer(2, "Bo", "bo@x.org", "retail"),
         customer(3, "Cy", "cy@x.org", "retail"));
-    apply("accounts", ACCOUNT, "r", T0, account(10, 1, "100.00"), account(20, 2, "200.00"), account(30, 3, "300.00"));
-    apply("payments", PAYMENT, "r", T0, payment(100, 10, "10.00", "EUR", "2026-11-02T10:00:00Z"),
+    lake.accounts("r", T0, account(10, 1, "100.00"), account(20, 2, "200.00"), account(30, 3, "300.00"));
+    lake.payments("r", T0, payment(100, 10, "10.00", "EUR", "2026-11-02T10:00:00Z"),
         payment(101, 20, "5.00", "USD", "2026-11-02T11:00:00Z"), payment(102, 30, "7.50", "EUR", "2026-11-03T12:00:00Z"));
     String first = load();
     assertThat(first).contains("bank.customers snapshot v1 (3 rows)", "bank.payments snapshot v1 (3 rows)");
@@ -108,14 +92,14 @@ class WarehouseLoaderIT {
 
     // Changes: Bo moves to gold, then changes email; Cy leaves (payments, account, customer deleted); Ada's account
     // balance changes; an update that touches only updated_at makes no new version; Bo pays after both changes.
-    apply("customers", CUSTOMER, "u", "2026-11-04T08:00:00Z", customer(2, "Bo", "bo@x.org", "gold"));
-    apply("customers", CUSTOMER, "u", "2026-11-05T08:00:00Z", customer(2, "Bo", "bo@new.org", "gold"));
-    apply("customers", CUSTOMER, "u", "2026-11-05T09:00:00Z", customer(1, "Ada", "ada@x.org", "gold"));
-    apply("payments", PAYMENT, "d", "2026-11-06T08:00:00Z", payment(102, 30, "7.50", "EUR", "2026-11-03T12:00:00Z"));
-    apply("accounts", ACCOUNT, "d", "2026-11-06T08:00:00Z", account(30, 3, "300.00"));
-    apply("customers", CUSTOMER, "d", "2026-11-06T08:00:00Z", customer(3, "Cy", "cy@x.org", "retail"));
-    apply("accounts", ACCOUNT, "u", "2026-11-06T09:00:00Z", account(10, 1, "90.00"));
-    apply("payments", PAYMENT, "c", "2026-11-06T10:00:00Z", payment(103, 20, "20.00", "USD", "2026-11-06T10:00:00Z"));
+    lake.customers("u", "2026-11-04T08:00:00Z", customer(2, "Bo", "bo@x.org", "gold"));
+    lake.customers("u", "2026-11-05T08:00:00Z", customer(2, "Bo", "bo@new.org", "gold"));
+    lake.customers("u", "2026-11-05T09:00:00Z", customer(1, "Ada", "ada@x.org", "gold"));
+    lake.payments("d", "2026-11-06T08:00:00Z", payment(102, 30, "7.50", "EUR", "2026-11-03T12:00:00Z"));
+    lake.accounts("d", "2026-11-06T08:00:00Z", account(30, 3, "300.00"));
+    lake.customers("d", "2026-11-06T08:00:00Z", customer(3, "Cy", "cy@x.org", "retail"));
+    lake.accounts("u", "2026-11-06T09:00:00Z", account(10, 1, "90.00"));
+    lake.payments("c", "2026-11-06T10:00:00Z", payment(103, 20, "20.00", "USD", "2026-11-06T10:00:00Z"));
     load();
     List<String> afterChanges = List.of(
         "1|Ada|gold|2026-11-01T09:00:00Z|null|true",
@@ -151,8 +135,8 @@ class WarehouseLoaderIT {
     assertThat(everything()).isEqualTo(everything);
 
     // A crash after staging, before the commit: nothing of the load is visible; the rerun converges.
-    apply("payments", PAYMENT, "c", "2026-11-07T10:00:00Z", payment(104, 10, "1.25", "EUR", "2026-11-07T10:00:00Z"));
-    apply("customers", CUSTOMER, "u", "2026-11-07T11:00:00Z", customer(1, "Ada", "ada@x.org", "private"));
+    lake.payments("c", "2026-11-07T10:00:00Z", payment(104, 10, "1.25", "EUR", "2026-11-07T10:00:00Z"));
+    lake.customers("u", "2026-11-07T11:00:00Z", customer(1, "Ada", "ada@x.org", "private"));
     WarehouseLoader crashing = new WarehouseLoader(config, spark, System.out).beforeCommit(() -> {
       throw new IllegalStateException("injected crash before commit");
     });
@@ -171,47 +155,6 @@ class WarehouseLoaderIT {
     String text = output.toString(StandardCharsets.UTF_8);
     System.out.print(text);
     return text;
-  }
-
-  /** MERGEs rows into a validated table as the stream-processor does: newest position wins, deletes are tombstones. */
-  private static void apply(String table, StructType schema, String op, String at, Row... rows) {
-    StructType withMetadata = schema.add("_op", DataTypes.StringType).add("_source_ts_ms", DataTypes.LongType)
-        .add("_source_pos", DataTypes.StringType).add("_ingested_at", DataTypes.TimestampType);
-    List<Row> full = new ArrayList<>();
-    for (Row row : rows) {
-      Object[] values = new Object[row.length() + 4];
-      for (int i = 0; i < row.length(); i++) {
-        values[i] = row.get(i);
-      }
-      values[row.length()] = op;
-      values[row.length() + 1] = Instant.parse(at).toEpochMilli();
-      values[row.length() + 2] = String.format("%020d/%020d", position, position++);
-      values[row.length() + 3] = new Timestamp(System.currentTimeMillis());
-      full.add(RowFactory.create(values));
-    }
-    Dataset<Row> changes = spark.createDataFrame(full, withMetadata);
-    String path = new LakePaths(config.lake().root()).validated("bank", table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      changes.limit(0).write().format("delta").save(path);
-    }
-    DeltaTable.forPath(spark, path).as("t").merge(changes.as("s"), "t.id = s.id")
-        .whenMatched("s._source_pos > t._source_pos").updateAll().whenNotMatched().insertAll().execute();
-  }
-
-  private static Row customer(long id, String name, String email, String segment) {
-    return RowFactory.create(id, name, email, segment, ts(T0), ts(T0));
-  }
-
-  private static Row account(long id, long customer, String balance) {
-    return RowFactory.create(id, customer, "checking", new BigDecimal(balance), "EUR", "open", ts(T0));
-  }
-
-  private static Row payment(long id, long account, String amount, String currency, String at) {
-    return RowFactory.create(id, account, new BigDecimal(amount), currency, "Shop", "booked", ts(at));
-  }
-
-  private static Timestamp ts(String iso) {
-    return Timestamp.from(Instant.parse(iso));
   }
 
   private static List<String> customers() throws Exception {

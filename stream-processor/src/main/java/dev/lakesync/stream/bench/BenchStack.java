@@ -11,14 +11,14 @@ import java.util.concurrent.TimeUnit;
  * {@code lakesync stack} as a child process for a benchmark: its broker (Scala 2.13) cannot share the JVM of Spark
  * (Scala 2.12). Uses the local-stack build under the lakesync home; output goes to a log file.
  */
-final class BenchStack implements AutoCloseable {
+public final class BenchStack implements AutoCloseable {
   private final Process process;
 
   private BenchStack(Process process) {
     this.process = process;
   }
 
-  static BenchStack start(Path home, Path config, Path log) throws IOException, InterruptedException {
+  public static BenchStack start(Path home, Path config, Path log) throws IOException, InterruptedException {
     Path target = home.resolve("local-stack/target");
     File[] jars = target.toFile().listFiles((dir, name) -> name.startsWith("lakesync-local-stack-")
         && name.endsWith(".jar") && !name.contains("tests"));

@@ -1,0 +1,177 @@
+package dev.lakesync.warehouse.bench;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.bench.BenchStack;
+import dev.lakesync.warehouse.WarehouseLoaders;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code lakesync bench warehouse}: validated Delta tables of the demo bank (10,000 customers, 20,000 accounts,
+ * 1,000,000 payments; --quick a tenth) written straight with Spark, loaded into the embedded PostgreSQL warehouse
+ * (initial load: throughput in rows per second), then 10,000 changes on top of them (updated payments, new
+ * payments, deleted payments, customers changing segment) loaded incrementally.
+ */
+public final class WarehouseBenchmark {
+  private final Path home;
+  private final PrintStream out;
+  private final boolean quick;
+
+  WarehouseBenchmark(Path home, PrintStream out, boolean quick) {
+    this.home = home;
+    this.out = out;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    for (String arg : args) {
+      if (arg.equals("--quick")) {
+        quick = true;
+      } else if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(String.join("\n",
+            "usage: lakesync bench warehouse [--quick]",
+            "",
+            "Initial load of 1,000,000 payments (with 10,000 customers and 20,000 accounts; --quick a tenth) from",
+            "validated Delta tables into the embedded PostgreSQL warehouse, then an incremental load of 10,000",
+            "changes. Starts its own embedded PostgreSQL (temporary folder, free ports)."));
+        return;
+      } else {
+        System.err.println("lakesync bench warehouse: unknown option '" + arg + "' (see --help)");
+        System.exit(2);
+      }
+    }
+    System.exit(new WarehouseBenchmark(Path.of(System.getProperty("lakesync.home", ".")), System.out, quick).run());
+  }
+
+  int run() throws Exception {
+    long payments = quick ? 100_000 : 1_000_000;
+    long customers = payments / 100;
+    long accounts = customers * 2;
+    int incremental = 10_000;
+    Path work = Files.createTempDirectory("lakesync-bench-warehouse-");
+    int pgPort = freePort();
+    Path configFile = work.resolve("pipeline.yaml");
+    Files.writeString(configFile, String.join("\n",
+        "name: bench",
+        "workDir: " + work.resolve("work"),
+        "source: {type: postgresql, host: 127.0.0.1, port: " + pgPort + ", database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:" + freePort() + "'}",
+        "lake: {root: " + work.resolve("lake") + "}",
+        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
+        "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse', user: postgres, schema: dw}",
+        "localStack: {kafkaControllerPort: " + freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
+        StandardCharsets.UTF_8);
+    PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
+    out.printf("bench warehouse: %s run, %d customers, %d accounts, %d payments, then %d changes (work in %s)%n",
+        quick ? "quick" : "full", customers, accounts, payments, incremental, work);
+    try (BenchStack stack = BenchStack.start(home, configFile, work.resolve("stack.log"))) {
+      SparkSession spark = SparkSessions.create(config, "lakesync-bench-warehouse");
+      try {
+        LakePaths paths = new LakePaths(config.lake().root());
+        long written = System.nanoTime();
+        write(spark, paths, "customers", spark.range(1, customers + 1).selectExpr("id", "concat('Customer ', id) AS name",
+            "concat('c', id, '@example.org') AS email", "element_at(array('retail', 'gold', 'private'), "
+                + "cast(id % 3 + 1 AS int)) AS segment", "timestamp'2026-01-01 00:00:00' AS created_at",
+            "timestamp'2026-01-01 00:00:00' AS updated_at"));
+        write(spark, paths, "accounts", spark.range(1, accounts + 1).selectExpr("id", "(id - 1) % " + customers + " + 1 AS customer_id",
+            "'checking' AS type", "cast(id % 10000 AS decimal(14,2)) AS balance", "'EUR' AS currency", "'open' AS status",
+            "timestamp'2026-01-01 00:00:00' AS updated_at"));
+        write(spark, paths, "payments", spark.range(1, payments + 1).selectExpr("id", "(id - 1) % " + accounts + " + 1 AS account_id",
+            "cast((id % 50000) / 100.0 + 0.01 AS decimal(14,2)) AS amount",
+            "element_at(array('EUR', 'USD', 'GBP'), cast(id % 3 + 1 AS int)) AS currency", "concat('Shop ', id % 500) AS merchant",
+            "'booked' AS status", "timestamp'2026-02-01 00:00:00' + make_interval(0, 0, 0, 0, 0, cast(id % 300000 AS int), 0) AS created_at"));
+        out.printf("bench warehouse: validated tables written in %.1f s; initial load...%n", (System.nanoTime() - written) / 1e9);
+
+        long started = System.nanoTime();
+        long rows = WarehouseLoaders.loadOnce(config, spark, out);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double throughput = rows / seconds;
+        out.printf("bench warehouse: initial load of %d rows in %.1f s = %.0f rows/s%n", rows, seconds, throughput);
+
+        // 10,000 changes: 6,000 payment updates, 2,000 new payments, 1,000 deleted payments, 1,000 customers moved.
+        DeltaTable paymentsTable = DeltaTable.forPath(spark, paths.validated("bank", "payments"));
+        Dataset<Row> paymentChanges = spark.range(1, 9_001).selectExpr(
+            "CASE WHEN id <= 6000 THEN id * 97 % " + payments + " + 1 WHEN id <= 8000 THEN " + payments + " + id "
+                + "ELSE id * 89 % " + payments + " + 1 END AS id",
+            "CASE WHEN id <= 6000 THEN 'refunded' WHEN id <= 8000 THEN 'booked' ELSE 'deleted' END AS kind",
+            "id AS n").dropDuplicates("id");
+        String position = "lpad(cast(" + (payments + 10_000_000L) + " + n AS string), 20, '0')";
+        Dataset<Row> newRows = paymentChanges.selectExpr("id", "(id - 1) % " + accounts + " + 1 AS account_id",
+            "cast(12.34 AS decimal(14,2)) AS amount", "'EUR' AS currency", "'Shop new' AS merchant",
+            "CASE WHEN kind = 'deleted' THEN 'booked' ELSE kind END AS status",
+            "timestamp'2026-06-01 00:00:00' AS created_at", "CASE WHEN kind = 'deleted' THEN 'd' ELSE 'u' END AS _op",
+            "unix_millis(current_timestamp()) AS _source_ts_ms", "concat(" + position + ", '/', " + position + ") AS _source_pos",
+            "current_timestamp() AS _ingested_at");
+        long changes = newRows.count();
+        paymentsTable.as("t").merge(newRows.as("s"), "t.id = s.id").whenMatched().updateAll().whenNotMatched().insertAll().execute();
+        long moved = incremental - changes;
+        Dataset<Row> customerChanges = spark.range(1, moved + 1).selectExpr("id * 7 % " + customers + " + 1 AS id")
+            .dropDuplicates("id").selectExpr("id", "concat('Customer ', id) AS name", "concat('c', id, '@example.org') AS email",
+                "'private-plus' AS segment", "timestamp'2026-01-01 00:00:00' AS created_at", "current_timestamp() AS updated_at",
+                "'u' AS _op", "unix_millis(current_timestamp()) AS _source_ts_ms",
+                "concat(lpad(cast(" + (payments + 20_000_000L) + " + id AS string), 20, '0'), '/00000000000000000000') AS _source_pos",
+                "current_timestamp() AS _ingested_at");
+        changes += customerChanges.count();
+        DeltaTable.forPath(spark, paths.validated("bank", "customers")).as("t").merge(customerChanges.as("s"), "t.id = s.id")
+            .whenMatched().updateAll().execute();
+        started = System.nanoTime();
+        long staged = WarehouseLoaders.loadOnce(config, spark, out);
+        long incrementalMs = (System.nanoTime() - started) / 1_000_000;
+        long facts = count(config, "SELECT count(*) FROM dw.fact_payment");
+        long expectedFacts = spark.read().format("delta").load(paths.validated("bank", "payments")).where("_op <> 'd'").count();
+        out.printf("bench warehouse: changes=%d throughput_per_s=%.0f incremental_changes=%d incremental_ms=%d fact_rows=%d%n",
+            rows, throughput, staged, incrementalMs, facts);
+        if (facts != expectedFacts) {
+          out.printf("bench warehouse: expected %d fact rows, found %d%n", expectedFacts, facts);
+          return 1;
+        }
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  /** Writes a validated table as the stream-processor leaves it after a snapshot: every row an 'r' at its position. */
+  private static void write(SparkSession spark, LakePaths paths, String table, Dataset<Row> rows) {
+    rows.selectExpr("*", "'r' AS _op", "unix_millis(timestamp'2026-01-01 00:00:00') AS _source_ts_ms",
+        "concat(lpad(cast(id AS string), 20, '0'), '/', lpad(cast(id AS string), 20, '0')) AS _source_pos",
+        "current_timestamp() AS _ingested_at")
+        .write().format("delta").save(paths.validated("bank", table));
+  }
+
+  private static long count(PipelineConfig config, String sql) throws Exception {
+    try (Connection connection = DriverManager.getConnection(config.warehouse().orElseThrow().jdbcUrl(), "postgres", "");
+         Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
