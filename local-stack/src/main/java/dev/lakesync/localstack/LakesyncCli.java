@@ -69,9 +69,9 @@ public final class LakesyncCli {
             "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
         Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
     addRunCommand();
-    commands.put("bench", new Command("Run a benchmark: bench capture|process [--quick]; prints one 'bench <name>: key=value' line last.",
+    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse [--quick]; prints one 'bench <name>: key=value' line last.",
         String.join("\n",
-            "usage: lakesync bench capture|process [--quick]",
+            "usage: lakesync bench capture|process|warehouse [--quick]",
             "",
             "Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports) and runs the stage as its own",
             "process. The last line is 'bench <name>: changes=... throughput_per_s=... p50_ms=... p99_ms=...'.",
@@ -80,26 +80,29 @@ public final class LakesyncCli {
             "            then source commit -> broker ack latency at 1,000 changes/s",
             "  process   catch-up throughput of the stream-processor over 500,000 changes on repeating keys, then",
             "            event time -> visible in the validated Delta table at 1,000 changes/s",
+            "  warehouse initial load of 1,000,000 payments from validated Delta tables into the embedded PostgreSQL",
+            "            warehouse, then 10,000 changes loaded incrementally",
             "  --quick   a smaller run of the same code (about a minute)",
             "",
-            "warehouse, serving and e2e are not available yet."),
+            "serving and e2e are not available yet."),
         Set.of(), Set.of("--quick"), this::bench));
   }
 
   private int bench(CliArgs options) throws Exception {
-    if (options.positional().size() == 1 && options.positional().get(0).equals("process")) {
+    if (options.positional().size() == 1 && Set.of("process", "warehouse").contains(options.positional().get(0))) {
       // ./lakesync starts it with Spark's classpath (deploy/jvm); this JVM has the broker's, which Spark cannot share.
-      throw options.usage("bench process runs through the ./lakesync launcher, which starts it with Spark's classpath");
+      throw options.usage("bench " + options.positional().get(0)
+          + " runs through the ./lakesync launcher, which starts it with Spark's classpath");
     }
     if (options.positional().size() != 1 || !options.positional().get(0).equals("capture")) {
       throw options.usage(options.positional().isEmpty() ? "name a benchmark: capture"
-          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process)");
+          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse)");
     }
     return new dev.lakesync.localstack.bench.CaptureBenchmark(home, out, options.flag("--quick")).run();
   }
 
   private void addRunCommand() {
-    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture|process --config FILE [--once].",
+    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture|process|warehouse --config FILE [--once].",
         String.join("\n",
             "usage: lakesync run <stage> --config FILE [--once]",
             "",
@@ -108,12 +111,13 @@ public final class LakesyncCli {
             "",
             "stages:",
             "  capture   Debezium change capture into Kafka / Event Hubs   (lakesync run capture --help)",
-            "  process   Spark Structured Streaming into the lake (so far: the landing zone)   (lakesync run process --help)",
+            "  process   Spark Structured Streaming into the lake: landing, rules, quarantine, MERGE   (lakesync run process --help)",
+            "  warehouse validated tables into dimensions and facts of the warehouse   (lakesync run warehouse --help)",
             "",
-            "warehouse and serving are not available yet."),
+            "serving is not available yet."),
         Set.of(), Set.of(), options -> {
-          throw options.usage(options.positional().isEmpty() ? "name a stage: capture or process"
-              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process)");
+          throw options.usage(options.positional().isEmpty() ? "name a stage: capture, process or warehouse"
+              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process, warehouse)");
         }));
   }
 

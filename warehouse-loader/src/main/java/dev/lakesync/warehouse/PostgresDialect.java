@@ -10,7 +10,9 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -67,11 +69,8 @@ final class PostgresDialect implements WarehouseDialect {
   public List<String> createStaging() {
     List<String> statements = new ArrayList<>();
     for (StagedTable staged : StagedTable.values()) {
-      List<String> columns = new ArrayList<>();
-      for (StagedTable.Column column : staged.columns()) {
-        columns.add(quote(column.name) + " " + type(column.type));
-      }
-      statements.add("CREATE TEMP TABLE " + staging(staged) + " (" + String.join(", ", columns) + ") ON COMMIT DROP");
+      String columns = stagingColumns(staged, PostgresDialect::type);
+      statements.add("CREATE TEMP TABLE " + staging(staged) + " (" + columns + ") ON COMMIT DROP");
     }
     return statements;
   }
@@ -83,28 +82,20 @@ final class PostgresDialect implements WarehouseDialect {
 
   @Override
   public long stage(Connection connection, StagedTable table, Dataset<Row> staged) throws SQLException {
-    Iterator<Row> rows = staged.toLocalIterator();
     List<String> names = new ArrayList<>();
     for (StagedTable.Column column : table.columns()) {
       names.add(quote(column.name));
     }
+    // Rows become CSV lines on the executors (in parallel); the driver only streams bytes into COPY.
+    Iterator<String> lines = staged.map((MapFunction<Row, String>) PostgresDialect::csvLine, Encoders.STRING())
+        .toLocalIterator();
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
         .copyIn("COPY " + staging(table) + " (" + String.join(", ", names) + ") FROM STDIN (FORMAT csv)");
     long count = 0;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
     try {
-      StringBuilder line = new StringBuilder();
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        line.setLength(0);
-        for (int i = 0; i < row.length(); i++) {
-          if (i > 0) {
-            line.append(',');
-          }
-          appendCsv(line, row.get(i));
-        }
-        line.append('\n');
-        byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+      while (lines.hasNext()) {
+        byte[] bytes = lines.next().getBytes(StandardCharsets.UTF_8);
         buffer.write(bytes, 0, bytes.length);
         if (buffer.size() >= FLUSH_BYTES) {
           copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
@@ -122,6 +113,18 @@ final class PostgresDialect implements WarehouseDialect {
         copy.cancelCopy();
       }
     }
+  }
+
+  /** One row as a CSV line, newline included. */
+  static String csvLine(Row row) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < row.length(); i++) {
+      if (i > 0) {
+        line.append(',');
+      }
+      appendCsv(line, row.get(i));
+    }
+    return line.append('\n').toString();
   }
 
   /** CSV as PostgreSQL's COPY reads it: an unquoted empty field is NULL, anything else is quoted. */
@@ -194,11 +197,14 @@ final class PostgresDialect implements WarehouseDialect {
             + "WHERE f.payment_id = s.payment_id AND s.op = 'd' AND s.source_pos > f._source_pos",
         "INSERT INTO " + fact + " (payment_id, account_id, customer_id, customer_sk, amount, currency, merchant, status, "
             + "created_at, payment_date, _source_pos) "
-            + "SELECT s.payment_id, s.account_id, a.customer_id, (SELECT c.customer_sk FROM " + dimCustomer + " c "
-            + "WHERE c.customer_id = a.customer_id ORDER BY (c.valid_from <= s.created_at) DESC, "
-            + "CASE WHEN c.valid_from <= s.created_at THEN c.valid_from END DESC, c.valid_from LIMIT 1), "
+            + "SELECT s.payment_id, s.account_id, a.customer_id, coalesce(v.customer_sk, first.customer_sk), "
             + "s.amount, s.currency, s.merchant, s.status, s.created_at, (s.created_at AT TIME ZONE 'UTC')::date, "
             + "s.source_pos FROM " + payment + " s LEFT JOIN " + dimAccount + " a ON a.account_id = s.account_id "
+            // the version whose interval holds the payment time; before the first version, the first
+            + "LEFT JOIN " + dimCustomer + " v ON v.customer_id = a.customer_id AND v.valid_from <= s.created_at "
+            + "AND (v.valid_to IS NULL OR v.valid_to > s.created_at) "
+            + "LEFT JOIN (SELECT DISTINCT ON (customer_id) customer_id, customer_sk FROM " + dimCustomer
+            + " ORDER BY customer_id, valid_from) first ON first.customer_id = a.customer_id "
             + "WHERE s.op <> 'd' ON CONFLICT (payment_id) DO UPDATE SET account_id = EXCLUDED.account_id, "
             + "customer_id = EXCLUDED.customer_id, customer_sk = EXCLUDED.customer_sk, amount = EXCLUDED.amount, "
             + "currency = EXCLUDED.currency, merchant = EXCLUDED.merchant, status = EXCLUDED.status, "
@@ -212,11 +218,6 @@ final class PostgresDialect implements WarehouseDialect {
             + "round(avg(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
             + "WHERE f.payment_date IN (SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM " + payment + ") "
             + "AND f.currency IS NOT NULL GROUP BY 1, 2, 3");
-  }
-
-  @Override
-  public String selectLoadState(String schema) {
-    return "SELECT source_table, last_version FROM " + table(schema, "_lakesync_load_state");
   }
 
   @Override

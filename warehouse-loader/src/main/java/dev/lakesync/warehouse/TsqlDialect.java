@@ -99,17 +99,14 @@ final class TsqlDialect implements WarehouseDialect {
   public List<String> createStaging() {
     List<String> statements = new ArrayList<>();
     for (StagedTable staged : StagedTable.values()) {
-      List<String> columns = new ArrayList<>();
-      for (StagedTable.Column column : staged.columns()) {
-        columns.add(quote(column.name) + " " + type(column.type));
-      }
+      String columns = stagingColumns(staged, TsqlDialect::type);
       if (synapse) {
         // COPY INTO loads real tables: one per staged table in the schema, emptied for each load.
         statements.add("IF OBJECT_ID(N'" + staging(staged) + "', N'U') IS NULL CREATE TABLE " + staging(staged) + " ("
-            + String.join(", ", columns) + ") WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)");
+            + columns + ") WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)");
         statements.add("TRUNCATE TABLE " + staging(staged));
       } else {
-        statements.add("CREATE TABLE " + staging(staged) + " (" + String.join(", ", columns) + ")");
+        statements.add("CREATE TABLE " + staging(staged) + " (" + columns + ")");
       }
     }
     return statements;
@@ -240,11 +237,6 @@ final class TsqlDialect implements WarehouseDialect {
             + "ROUND(AVG(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
             + "WHERE f.payment_date IN (SELECT DISTINCT CAST(created_at AS DATE) FROM " + payment + ") "
             + "AND f.currency IS NOT NULL GROUP BY f.payment_date, COALESCE(c.segment, 'unknown'), f.currency");
-  }
-
-  @Override
-  public String selectLoadState(String schema) {
-    return "SELECT source_table, last_version FROM " + table(schema, "_lakesync_load_state");
   }
 
   @Override

@@ -85,6 +85,7 @@ final class WarehouseLoader {
           Dataset<Row> changes = reader.changes(range.getKey(), range.getValue()[0], range.getValue()[1]);
           staged.put(range.getKey(), dialect.stage(connection, range.getKey(), changes));
         }
+        long stageMs = (System.nanoTime() - started) / 1_000_000;
         long applyStarted = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
           for (String sql : dialect.applyStatements(schema)) {
@@ -110,8 +111,8 @@ final class WarehouseLoader {
               .append(from < 0 ? " snapshot v" + to : " v" + (from + 1) + "..v" + to)
               .append(" (").append(staged.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
         }
-        out.printf("%s in %d ms (apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
-            (System.nanoTime() - applyStarted) / 1_000_000);
+        out.printf("%s in %d ms (read and stage %d ms, apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
+            stageMs, (System.nanoTime() - applyStarted) / 1_000_000);
         out.flush();
         return total;
       } catch (Exception e) {

@@ -51,25 +51,11 @@ public final class ProcessBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    for (String arg : args) {
-      if (arg.equals("--quick")) {
-        quick = true;
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(String.join("\n",
-            "usage: lakesync bench process [--quick]",
-            "",
-            "Catch-up throughput of the stream-processor over a topic pre-filled with changes (500,000; --quick 50,000)",
-            "over repeating keys, then event time -> visible in the validated Delta table at 1,000 changes/s",
-            "(30 s; --quick 10 s). Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports)."));
-        return;
-      } else {
-        System.err.println("lakesync bench process: unknown option '" + arg + "' (see --help)");
-        System.exit(2);
-      }
-    }
-    Path home = Path.of(System.getProperty("lakesync.home", "."));
-    System.exit(new ProcessBenchmark(home, System.out, quick).run());
+    BenchMain.main("process", String.join("\n",
+        "Catch-up throughput of the stream-processor over a topic pre-filled with changes (500,000; --quick 50,000)",
+        "over repeating keys, then event time -> visible in the validated Delta table at 1,000 changes/s",
+        "(30 s; --quick 10 s). Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports)."),
+        args, (home, out, quick) -> new ProcessBenchmark(home, out, quick).run());
   }
 
   int run() throws Exception {

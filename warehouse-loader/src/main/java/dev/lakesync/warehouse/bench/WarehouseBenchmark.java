@@ -4,6 +4,7 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.bench.BenchMain;
 import dev.lakesync.stream.bench.BenchStack;
 import dev.lakesync.warehouse.WarehouseLoaders;
 import io.delta.tables.DeltaTable;
@@ -40,24 +41,11 @@ public final class WarehouseBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    for (String arg : args) {
-      if (arg.equals("--quick")) {
-        quick = true;
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(String.join("\n",
-            "usage: lakesync bench warehouse [--quick]",
-            "",
-            "Initial load of 1,000,000 payments (with 10,000 customers and 20,000 accounts; --quick a tenth) from",
-            "validated Delta tables into the embedded PostgreSQL warehouse, then an incremental load of 10,000",
-            "changes. Starts its own embedded PostgreSQL (temporary folder, free ports)."));
-        return;
-      } else {
-        System.err.println("lakesync bench warehouse: unknown option '" + arg + "' (see --help)");
-        System.exit(2);
-      }
-    }
-    System.exit(new WarehouseBenchmark(Path.of(System.getProperty("lakesync.home", ".")), System.out, quick).run());
+    BenchMain.main("warehouse", String.join("\n",
+        "Initial load of 1,000,000 payments (with 10,000 customers and 20,000 accounts; --quick a tenth) from",
+        "validated Delta tables into the embedded PostgreSQL warehouse, then an incremental load of 10,000",
+        "changes. Starts its own embedded PostgreSQL (temporary folder, free ports)."),
+        args, (home, out, quick) -> new WarehouseBenchmark(home, out, quick).run());
   }
 
   int run() throws Exception {
@@ -87,16 +75,16 @@ public final class WarehouseBenchmark {
         LakePaths paths = new LakePaths(config.lake().root());
         long written = System.nanoTime();
         write(spark, paths, "customers", spark.range(1, customers + 1).selectExpr("id", "concat('Customer ', id) AS name",
-            "concat('c', id, '@example.org') AS email", "element_at(array('retail', 'gold', 'private'), "
+        "concat('c', id, '@example.org') AS email", "element_at(array('retail', 'gold', 'private'), "
                 + "cast(id % 3 + 1 AS int)) AS segment", "timestamp'2026-01-01 00:00:00' AS created_at",
-            "timestamp'2026-01-01 00:00:00' AS updated_at"));
+        "timestamp'2026-01-01 00:00:00' AS updated_at"));
         write(spark, paths, "accounts", spark.range(1, accounts + 1).selectExpr("id", "(id - 1) % " + customers + " + 1 AS customer_id",
-            "'checking' AS type", "cast(id % 10000 AS decimal(14,2)) AS balance", "'EUR' AS currency", "'open' AS status",
-            "timestamp'2026-01-01 00:00:00' AS updated_at"));
+        "'checking' AS type", "cast(id % 10000 AS decimal(14,2)) AS balance", "'EUR' AS currency", "'open' AS status",
+        "timestamp'2026-01-01 00:00:00' AS updated_at"));
         write(spark, paths, "payments", spark.range(1, payments + 1).selectExpr("id", "(id - 1) % " + accounts + " + 1 AS account_id",
-            "cast((id % 50000) / 100.0 + 0.01 AS decimal(14,2)) AS amount",
-            "element_at(array('EUR', 'USD', 'GBP'), cast(id % 3 + 1 AS int)) AS currency", "concat('Shop ', id % 500) AS merchant",
-            "'booked' AS status", "timestamp'2026-02-01 00:00:00' + make_interval(0, 0, 0, 0, 0, cast(id % 300000 AS int), 0) AS created_at"));
+        "cast((id % 50000) / 100.0 + 0.01 AS decimal(14,2)) AS amount",
+        "element_at(array('EUR', 'USD', 'GBP'), cast(id % 3 + 1 AS int)) AS currency", "concat('Shop ', id % 500) AS merchant",
+        "'booked' AS status", "timestamp'2026-02-01 00:00:00' + make_interval(0, 0, 0, 0, 0, cast(id % 300000 AS int), 0) AS created_at"));
         out.printf("bench warehouse: validated tables written in %.1f s; initial load...%n", (System.nanoTime() - written) / 1e9);
 
         long started = System.nanoTime();
@@ -108,17 +96,17 @@ public final class WarehouseBenchmark {
         // 10,000 changes: 6,000 payment updates, 2,000 new payments, 1,000 deleted payments, 1,000 customers moved.
         DeltaTable paymentsTable = DeltaTable.forPath(spark, paths.validated("bank", "payments"));
         Dataset<Row> paymentChanges = spark.range(1, 9_001).selectExpr(
-            "CASE WHEN id <= 6000 THEN id * 97 % " + payments + " + 1 WHEN id <= 8000 THEN " + payments + " + id "
+        "CASE WHEN id <= 6000 THEN id * 97 % " + payments + " + 1 WHEN id <= 8000 THEN " + payments + " + id "
                 + "ELSE id * 89 % " + payments + " + 1 END AS id",
-            "CASE WHEN id <= 6000 THEN 'refunded' WHEN id <= 8000 THEN 'booked' ELSE 'deleted' END AS kind",
-            "id AS n").dropDuplicates("id");
+        "CASE WHEN id <= 6000 THEN 'refunded' WHEN id <= 8000 THEN 'booked' ELSE 'deleted' END AS kind",
+        "id AS n").dropDuplicates("id");
         String position = "lpad(cast(" + (payments + 10_000_000L) + " + n AS string), 20, '0')";
         Dataset<Row> newRows = paymentChanges.selectExpr("id", "(id - 1) % " + accounts + " + 1 AS account_id",
-            "cast(12.34 AS decimal(14,2)) AS amount", "'EUR' AS currency", "'Shop new' AS merchant",
-            "CASE WHEN kind = 'deleted' THEN 'booked' ELSE kind END AS status",
-            "timestamp'2026-06-01 00:00:00' AS created_at", "CASE WHEN kind = 'deleted' THEN 'd' ELSE 'u' END AS _op",
-            "unix_millis(current_timestamp()) AS _source_ts_ms", "concat(" + position + ", '/', " + position + ") AS _source_pos",
-            "current_timestamp() AS _ingested_at");
+        "cast(12.34 AS decimal(14,2)) AS amount", "'EUR' AS currency", "'Shop new' AS merchant",
+        "CASE WHEN kind = 'deleted' THEN 'booked' ELSE kind END AS status",
+        "timestamp'2026-06-01 00:00:00' AS created_at", "CASE WHEN kind = 'deleted' THEN 'd' ELSE 'u' END AS _op",
+        "unix_millis(current_timestamp()) AS _source_ts_ms", "concat(" + position + ", '/', " + position + ") AS _source_pos",
+        "current_timestamp() AS _ingested_at");
         long changes = newRows.count();
         paymentsTable.as("t").merge(newRows.as("s"), "t.id = s.id").whenMatched().updateAll().whenNotMatched().insertAll().execute();
         long moved = incremental - changes;
