@@ -165,7 +165,10 @@ final class TableBatch implements AutoCloseable {
         expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)" : "max(_source_ts_ms)"),
         expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
         expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)"
-            : "max_by(_source_ts_ms, CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)")).first();
+            : "max_by(_source_ts_ms, CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
+        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "min(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"),
+        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"))
+        .first();
     Map<String, Long> reasons = new LinkedHashMap<>();
     if (row.getLong(0) > 0) {
       for (Row reason : rows.where("size(" + REASONS + ") > 0").select(expr("explode(" + REASONS + ")").alias("reason"))
@@ -174,7 +177,8 @@ final class TableBatch implements AutoCloseable {
       }
     }
     return new Stats(row.getLong(0), row.getLong(1), row.getLong(2), row.isNullAt(3) ? null : row.getLong(3),
-        row.isNullAt(4) ? null : row.getString(4), row.isNullAt(5) ? null : row.getLong(5), reasons);
+        row.isNullAt(4) ? null : row.getString(4), row.isNullAt(5) ? null : row.getLong(5), reasons,
+        row.isNullAt(6) ? null : row.get(6), row.isNullAt(7) ? null : row.get(7));
   }
 
   /** The first record that breaks a {@code fail} rule, described for the error that stops the job. */
@@ -197,9 +201,12 @@ final class TableBatch implements AutoCloseable {
     final Long truncateTsMs;
     /** Quarantined records per reason (a record with two reasons counts under both). */
     final Map<String, Long> reasons;
+    /** The smallest and largest value of the first key column among the valid changes (null when none). */
+    final Object firstKeyMin;
+    final Object firstKeyMax;
 
     Stats(long quarantined, long dropped, long failed, Long newestSourceTsMs, String truncatePosition, Long truncateTsMs,
-        Map<String, Long> reasons) {
+        Map<String, Long> reasons, Object firstKeyMin, Object firstKeyMax) {
       this.quarantined = quarantined;
       this.dropped = dropped;
       this.failed = failed;
@@ -207,6 +214,8 @@ final class TableBatch implements AutoCloseable {
       this.truncatePosition = truncatePosition;
       this.truncateTsMs = truncateTsMs;
       this.reasons = reasons;
+      this.firstKeyMin = firstKeyMin;
+      this.firstKeyMax = firstKeyMax;
     }
   }
 

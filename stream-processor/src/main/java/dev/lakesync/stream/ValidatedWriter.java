@@ -95,13 +95,20 @@ final class ValidatedWriter {
       update.put(name, "s." + name);
       insert.put(name, "s." + name);
     }
-    StringBuilder on = new StringBuilder();
+    org.apache.spark.sql.Column on = null;
     for (String key : batch.table.key()) {
-      on.append(on.length() == 0 ? "" : " AND ").append("t.").append(TableBatch.quote(key)).append(" = s.")
-          .append(TableBatch.quote(key));
+      org.apache.spark.sql.Column equal = col("t." + TableBatch.quote(key)).equalTo(col("s." + TableBatch.quote(key)));
+      on = on == null ? equal : on.and(equal);
+    }
+    if (truncate == null && stats.firstKeyMin != null) {
+      // The batch's key range lets Delta skip the files whose key statistics lie outside it (new rows of an
+      // increasing key touch no old file). Bound as literals, not pasted into SQL. A truncate must see every row.
+      String first = "t." + TableBatch.quote(batch.table.key().get(0));
+      on = on.and(col(first).geq(org.apache.spark.sql.functions.lit(stats.firstKeyMin)))
+          .and(col(first).leq(org.apache.spark.sql.functions.lit(stats.firstKeyMax)));
     }
     DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t")
-        .merge(newest.as("s"), on.toString())
+        .merge(newest.as("s"), on)
         .whenMatched("s._source_pos > t._source_pos").updateExpr(update)
         .whenNotMatched().insertExpr(insert);
     if (truncate != null) {
