@@ -10,6 +10,10 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -20,6 +24,9 @@ import org.postgresql.copy.CopyIn;
 /** The local warehouse: PostgreSQL. Staging is filled with COPY (CSV, streamed); upserts use ON CONFLICT. */
 final class PostgresDialect implements WarehouseDialect {
   private static final int FLUSH_BYTES = 1 << 20;
+  /** Up to this many chunks of FLUSH_BYTES wait between the reader and COPY. */
+  private static final int QUEUED_CHUNKS = 32;
+  private static final byte[] END = new byte[0];
 
   @Override
   public String quote(String identifier) {
@@ -57,7 +64,6 @@ final class PostgresDialect implements WarehouseDialect {
         "CREATE TABLE IF NOT EXISTS " + table(schema, "fact_payment") + " (payment_id bigint PRIMARY KEY, "
             + "account_id bigint, customer_id bigint, customer_sk bigint, amount numeric(14,2), currency text, "
             + "merchant text, status text, created_at timestamptz, payment_date date, _source_pos varchar(80) NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS fact_payment_by_date ON " + table(schema, "fact_payment") + " (payment_date)",
         "CREATE TABLE IF NOT EXISTS " + table(schema, "agg_payments_daily") + " (payment_date date NOT NULL, "
             + "segment text NOT NULL, currency text NOT NULL, payment_count bigint NOT NULL, amount_sum numeric(18,2), "
             + "amount_avg numeric(18,2), PRIMARY KEY (payment_date, segment, currency))",
@@ -86,32 +92,60 @@ final class PostgresDialect implements WarehouseDialect {
     for (StagedTable.Column column : table.columns()) {
       names.add(quote(column.name));
     }
-    // Rows become CSV lines on the executors (in parallel); the driver only streams bytes into COPY.
+    // Rows become CSV lines on the executors (in parallel); a reader thread pulls them into chunks (which makes
+    // Spark compute the next partition) while this thread streams the previous chunks into COPY.
     Iterator<String> lines = staged.map((MapFunction<Row, String>) PostgresDialect::csvLine, Encoders.STRING())
         .toLocalIterator();
+    BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+    AtomicLong count = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
+      try {
+        while (lines.hasNext()) {
+          byte[] bytes = lines.next().getBytes(StandardCharsets.UTF_8);
+          buffer.write(bytes, 0, bytes.length);
+          count.incrementAndGet();
+          if (buffer.size() >= FLUSH_BYTES) {
+            chunks.put(buffer.toByteArray());
+            buffer.reset();
+          }
+        }
+        chunks.put(buffer.toByteArray());
+      } catch (Throwable e) {
+        failure.set(e);
+      } finally {
+        chunks.offer(END);
+      }
+    }, "lakesync-stage-" + table.table);
+    reader.setDaemon(true);
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
         .copyIn("COPY " + staging(table) + " (" + String.join(", ", names) + ") FROM STDIN (FORMAT csv)");
-    long count = 0;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
+    reader.start();
     try {
-      while (lines.hasNext()) {
-        byte[] bytes = lines.next().getBytes(StandardCharsets.UTF_8);
-        buffer.write(bytes, 0, bytes.length);
-        if (buffer.size() >= FLUSH_BYTES) {
-          copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
-          buffer.reset();
-        }
-        count++;
+      for (byte[] chunk = take(chunks); chunk != END; chunk = take(chunks)) {
+        copy.writeToCopy(chunk, 0, chunk.length);
       }
-      if (buffer.size() > 0) {
-        copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+      if (failure.get() != null) {
+        throw new SQLException("reading the changes of " + table.source() + " failed: " + failure.get().getMessage(),
+            failure.get());
       }
       copy.endCopy();
-      return count;
+      return count.get();
     } finally {
+      reader.interrupt();
       if (copy.isActive()) {
         copy.cancelCopy();
       }
+    }
+  }
+
+  private static byte[] take(BlockingQueue<byte[]> chunks) throws SQLException {
+    try {
+      return chunks.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while staging", e);
     }
   }
 
