@@ -31,10 +31,11 @@ final class ValidatedWriter {
 
   private final SparkSession spark;
   private final LakePaths paths;
-  /** Per table path, the columns it is known to have (tables are only ever widened, so this stays true). */
-  private final Map<String, Set<String>> knownColumns = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Per table path, its columns' Spark SQL types, once read. */
-  private final Map<String, Map<String, String>> tableTypes = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Per table path, its columns and their Spark SQL types, once read (this process is the tables' only writer of
+   * columns, and it drops an entry when it adds one).
+   */
+  private final Map<String, Map<String, String>> tableColumns = new java.util.concurrent.ConcurrentHashMap<>();
 
   ValidatedWriter(SparkSession spark, LakePaths paths) {
     this.spark = spark;
@@ -143,27 +144,31 @@ final class ValidatedWriter {
 
   /** The validated table's columns and their Spark SQL types; empty when the table does not exist yet. */
   Map<String, String> columnTypes(TableConfig table) {
-    String path = paths.validated(table.schema(), table.table());
-    Map<String, String> types = tableTypes.get(path);
-    if (types == null) {
-      types = new java.util.HashMap<>();
-      if (DeltaTable.isDeltaTable(spark, path)) {
-        for (StructField field : DeltaTable.forPath(spark, path).toDF().schema().fields()) {
-          types.put(field.name(), field.dataType().sql());
-        }
-        tableTypes.put(path, types);
-      }
+    return columnTypes(paths.validated(table.schema(), table.table()));
+  }
+
+  private Map<String, String> columnTypes(String path) {
+    Map<String, String> types = tableColumns.get(path);
+    if (types != null) {
+      return types;
     }
-    return types;
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return Map.of();
+    }
+    Map<String, String> read = new java.util.HashMap<>();
+    for (StructField field : DeltaTable.forPath(spark, path).toDF().schema().fields()) {
+      read.put(field.name(), field.dataType().sql());
+    }
+    tableColumns.put(path, read);
+    return read;
   }
 
   /**
-   * Creates the table, or adds the columns it lacks, before the MERGE. The columns each table is known to have are
-   * kept, so that a batch whose columns are all known reads nothing.
+   * Creates the table, or adds the columns it lacks, before the MERGE; a batch whose columns the table is known to
+   * have reads nothing.
    */
   private void ensureTableHas(String path, StructType wanted) {
-    Set<String> known = knownColumns.get(path);
-    if (known != null && known.containsAll(Arrays.asList(wanted.fieldNames()))) {
+    if (columnTypes(path).keySet().containsAll(Arrays.asList(wanted.fieldNames()))) {
       return;
     }
     if (!DeltaTable.isDeltaTable(spark, path)) {
@@ -174,10 +179,8 @@ final class ValidatedWriter {
       if (!existing.contains(field.name())) {
         spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + TableBatch.quote(field.name()) + " "
             + field.dataType().sql() + ")");
-        existing.add(field.name());
       }
     }
-    knownColumns.put(path, existing);
-    tableTypes.remove(path); // read again when next needed
+    tableColumns.remove(path); // read again when next needed
   }
 }

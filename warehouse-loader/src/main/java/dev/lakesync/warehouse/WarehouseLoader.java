@@ -24,21 +24,19 @@ import org.apache.spark.sql.SparkSession;
  * versions loaded. A crash before the commit leaves the old versions, and the rerun stages the same range again;
  * a range loaded twice changes nothing (every upsert is guarded by the source position).
  */
-final class WarehouseLoader {
+public final class WarehouseLoader {
   /** Called after staging, before the commit: the tests' place to inject a crash. */
   interface BeforeCommit {
     void run() throws Exception;
   }
 
-  private final PipelineConfig config;
   private final WarehouseConfig warehouse;
   private final WarehouseDialect dialect;
   private final ChangeReader reader;
   private final PrintStream out;
   private BeforeCommit beforeCommit = () -> { };
 
-  WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
-    this.config = config;
+  public WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.warehouse = config.warehouse().orElseThrow(() -> new IllegalArgumentException(
         "warehouse: section is required to run the warehouse stage"));
     this.dialect = Dialects.of(warehouse);
@@ -52,7 +50,7 @@ final class WarehouseLoader {
   }
 
   /** Runs one load; returns the number of staged changes (0 when nothing new). */
-  long loadOnce() throws Exception {
+  public long loadOnce() throws Exception {
     long started = System.nanoTime();
     try (Connection connection = connect()) {
       String schema = warehouse.schema();

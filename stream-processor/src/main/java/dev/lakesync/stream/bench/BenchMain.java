@@ -1,7 +1,13 @@
 package dev.lakesync.stream.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** What the Spark stages' benchmark entry points share: {@code --quick}, {@code --help}, the lakesync home. */
 public final class BenchMain {
@@ -11,6 +17,20 @@ public final class BenchMain {
   }
 
   private BenchMain() {
+  }
+
+  /** A free port on the loopback interface, for a benchmark's own servers. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Deletes a benchmark's work folder. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
   }
 
   /** Parses the arguments, runs the benchmark and exits: its status, 0 for --help, 2 for an unknown option. */

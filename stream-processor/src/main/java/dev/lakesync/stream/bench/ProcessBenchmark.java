@@ -7,8 +7,6 @@ import dev.lakesync.stream.SparkSessions;
 import dev.lakesync.stream.StreamProcessor;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +134,7 @@ public final class ProcessBenchmark {
         spark.stop();
       }
     } finally {
-      deleteRecursively(work);
+      BenchMain.deleteRecursively(work);
     }
   }
 
@@ -235,11 +233,11 @@ public final class ProcessBenchmark {
     Files.writeString(config, String.join("\n",
         "name: bench",
         "workDir: " + work.resolve("work"),
-        "source: {type: postgresql, host: 127.0.0.1, port: " + freePort() + ", database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:" + freePort() + "', topicPrefix: bench}",
+        "source: {type: postgresql, host: 127.0.0.1, port: " + BenchMain.freePort() + ", database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:" + BenchMain.freePort() + "', topicPrefix: bench}",
         "lake: {root: " + work.resolve("lake") + "}",
         "tables: [{name: " + SyntheticEvents.TABLE + ", key: [id], rules: [{name: amount_nonnegative, expr: 'amount >= 0'}]}]",
-        "localStack: {kafkaControllerPort: " + freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}",
+        "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}",
         ""), StandardCharsets.UTF_8);
     return config;
   }
@@ -249,17 +247,5 @@ public final class ProcessBenchmark {
       return -1;
     }
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
   }
 }

@@ -6,12 +6,9 @@ import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
 import dev.lakesync.stream.bench.BenchMain;
 import dev.lakesync.stream.bench.BenchStack;
-import dev.lakesync.warehouse.WarehouseLoaders;
+import dev.lakesync.warehouse.WarehouseLoader;
 import io.delta.tables.DeltaTable;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,17 +51,17 @@ public final class WarehouseBenchmark {
     long accounts = customers * 2;
     int incremental = 10_000;
     Path work = Files.createTempDirectory("lakesync-bench-warehouse-");
-    int pgPort = freePort();
+    int pgPort = BenchMain.freePort();
     Path configFile = work.resolve("pipeline.yaml");
     Files.writeString(configFile, String.join("\n",
         "name: bench",
         "workDir: " + work.resolve("work"),
         "source: {type: postgresql, host: 127.0.0.1, port: " + pgPort + ", database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:" + freePort() + "'}",
+        "broker: {bootstrapServers: '127.0.0.1:" + BenchMain.freePort() + "'}",
         "lake: {root: " + work.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
         "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse', user: postgres, schema: dw}",
-        "localStack: {kafkaControllerPort: " + freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
+        "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
         StandardCharsets.UTF_8);
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench warehouse: %s run, %d customers, %d accounts, %d payments, then %d changes (work in %s)%n",
@@ -88,7 +85,7 @@ public final class WarehouseBenchmark {
         out.printf("bench warehouse: validated tables written in %.1f s; initial load...%n", (System.nanoTime() - written) / 1e9);
 
         long started = System.nanoTime();
-        long rows = WarehouseLoaders.loadOnce(config, spark, out);
+        long rows = new WarehouseLoader(config, spark, out).loadOnce();
         double seconds = (System.nanoTime() - started) / 1e9;
         double throughput = rows / seconds;
         out.printf("bench warehouse: initial load of %d rows in %.1f s = %.0f rows/s%n", rows, seconds, throughput);
@@ -120,7 +117,7 @@ public final class WarehouseBenchmark {
         DeltaTable.forPath(spark, paths.validated("bank", "customers")).as("t").merge(customerChanges.as("s"), "t.id = s.id")
             .whenMatched().updateAll().execute();
         started = System.nanoTime();
-        long staged = WarehouseLoaders.loadOnce(config, spark, out);
+        long staged = new WarehouseLoader(config, spark, out).loadOnce();
         long incrementalMs = (System.nanoTime() - started) / 1_000_000;
         long facts = count(config, "SELECT count(*) FROM dw.fact_payment");
         long expectedFacts = spark.read().format("delta").load(paths.validated("bank", "payments")).where("_op <> 'd'").count();
@@ -135,9 +132,7 @@ public final class WarehouseBenchmark {
         spark.stop();
       }
     } finally {
-      try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
+      BenchMain.deleteRecursively(work);
     }
   }
 
@@ -154,12 +149,6 @@ public final class WarehouseBenchmark {
          Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
