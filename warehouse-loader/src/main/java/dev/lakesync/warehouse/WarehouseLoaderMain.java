@@ -1,13 +1,11 @@
 package dev.lakesync.warehouse;
 
+import dev.lakesync.common.cli.StageLoop;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.stream.SparkSessions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -50,37 +48,11 @@ public final class WarehouseLoaderMain {
               }
               return 0;
             }
-            loop(loader, interval == null ? Duration.ofSeconds(10) : interval, out);
+            StageLoop.run("warehouse", interval == null ? Duration.ofSeconds(10) : interval, out, loader::loadOnce);
             return 0;
           } finally {
             spark.stop();
           }
         });
-  }
-
-  private static void loop(WarehouseLoader loader, Duration interval, PrintStream out) throws Exception {
-    AtomicBoolean stopping = new AtomicBoolean();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stopping.set(true);
-      try {
-        stopped.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "lakesync-warehouse-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      while (!stopping.get()) {
-        loader.loadOnce();
-        long until = System.nanoTime() + interval.toNanos();
-        while (!stopping.get() && System.nanoTime() < until) {
-          Thread.sleep(100);
-        }
-      }
-      out.println("warehouse: stopped");
-    } finally {
-      stopped.countDown();
-    }
   }
 }

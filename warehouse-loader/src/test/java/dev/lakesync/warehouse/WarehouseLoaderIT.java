@@ -1,9 +1,9 @@
 package dev.lakesync.warehouse;
 
-import static dev.lakesync.warehouse.ValidatedTables.T0;
-import static dev.lakesync.warehouse.ValidatedTables.account;
-import static dev.lakesync.warehouse.ValidatedTables.customer;
-import static dev.lakesync.warehouse.ValidatedTables.payment;
+import static dev.lakesync.stream.ValidatedTables.T0;
+import static dev.lakesync.stream.ValidatedTables.account;
+import static dev.lakesync.stream.ValidatedTables.customer;
+import static dev.lakesync.stream.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,7 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.ValidatedTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.lakesync.warehouse;
+package dev.lakesync.stream;
 
 import dev.lakesync.common.LakePaths;
 import io.delta.tables.DeltaTable;
@@ -15,10 +15,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Validated Delta tables of the demo bank, written the way the stream-processor writes them: MERGE by key, the
+ * Validated Delta tables of the demo bank for other stages' tests, written the way the stream-processor writes them: MERGE by key, the
  * newest source position wins, deletes become tombstones (_op = 'd'), Change Data Feed on.
  */
-final class ValidatedTables {
+public final class ValidatedTables {
   private static final StructType CUSTOMER = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType)
       .add("email", DataTypes.StringType).add("segment", DataTypes.StringType).add("created_at", DataTypes.TimestampType)
       .add("updated_at", DataTypes.TimestampType);
@@ -30,26 +30,26 @@ final class ValidatedTables {
       .add("account_id", DataTypes.LongType).add("amount", DataTypes.createDecimalType(14, 2))
       .add("currency", DataTypes.StringType).add("merchant", DataTypes.StringType).add("status", DataTypes.StringType)
       .add("created_at", DataTypes.TimestampType);
-  static final String T0 = "2026-11-01T09:00:00Z";
+  public static final String T0 = "2026-11-01T09:00:00Z";
 
   private final SparkSession spark;
   private final LakePaths paths;
   private long position = 1000;
 
-  ValidatedTables(SparkSession spark, LakePaths paths) {
+  public ValidatedTables(SparkSession spark, LakePaths paths) {
     this.spark = spark;
     this.paths = paths;
   }
 
-  void customers(String op, String at, Row... rows) {
+  public void customers(String op, String at, Row... rows) {
     apply("customers", CUSTOMER, op, at, rows);
   }
 
-  void accounts(String op, String at, Row... rows) {
+  public void accounts(String op, String at, Row... rows) {
     apply("accounts", ACCOUNT, op, at, rows);
   }
 
-  void payments(String op, String at, Row... rows) {
+  public void payments(String op, String at, Row... rows) {
     apply("payments", PAYMENT, op, at, rows);
   }
 
@@ -78,19 +78,19 @@ final class ValidatedTables {
         .whenMatched("s._source_pos > t._source_pos").updateAll().whenNotMatched().insertAll().execute();
   }
 
-  static Row customer(long id, String name, String email, String segment) {
+  public static Row customer(long id, String name, String email, String segment) {
     return RowFactory.create(id, name, email, segment, ts(T0), ts(T0));
   }
 
-  static Row account(long id, long customer, String balance) {
+  public static Row account(long id, long customer, String balance) {
     return RowFactory.create(id, customer, "checking", new BigDecimal(balance), "EUR", "open", ts(T0));
   }
 
-  static Row payment(long id, long account, String amount, String currency, String at) {
+  public static Row payment(long id, long account, String amount, String currency, String at) {
     return RowFactory.create(id, account, new BigDecimal(amount), currency, "Shop", "booked", ts(at));
   }
 
-  static Timestamp ts(String iso) {
+  public static Timestamp ts(String iso) {
     return Timestamp.from(Instant.parse(iso));
   }
 

@@ -1,0 +1,18 @@
+package dev.lakesync.serving.sinks;
+
+import java.util.List;
+
+/** Where serving-sync writes documents: Cosmos DB, AI Search or the local stand-in store. */
+public interface DocumentSink extends AutoCloseable {
+  /** The sink's config name (local, cosmos, search): it names its saved progress too. */
+  String name();
+
+  /**
+   * Writes upserts and deletes; returns once the store confirmed every one of them (or declined it as older than
+   * what it holds). Throws when a document could not be written after the sink's retries.
+   */
+  SinkResult write(List<CustomerDocument> documents) throws Exception;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,30 @@
+package dev.lakesync.serving.sinks;
+
+import dev.lakesync.common.config.ServingConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the sinks a pipeline config names, in the order it names them. */
+public final class Sinks {
+  private Sinks() {
+  }
+
+  public static List<DocumentSink> open(ServingConfig config) throws Exception {
+    List<DocumentSink> sinks = new ArrayList<>();
+    try {
+      for (ServingConfig.Sink sink : config.sinks()) {
+        switch (sink) {
+          case LOCAL:
+            sinks.add(LocalDocumentStore.open(config.local().orElseThrow()));
+            break;
+          default:
+            throw new IllegalArgumentException("serving.sinks: sink '" + sink + "' is not supported yet");
+        }
+      }
+      return sinks;
+    } catch (Exception e) {
+      sinks.forEach(DocumentSink::close);
+      throw e;
+    }
+  }
+}

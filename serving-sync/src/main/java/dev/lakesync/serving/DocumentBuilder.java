@@ -1,0 +1,87 @@
+package dev.lakesync.serving;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+
+/**
+ * Builds customer documents from the validated tables: profile, accounts with balances, the latest payments and
+ * small aggregates, as one JSON object per customer. A customer with no live row (deleted, or never valid) yields a
+ * delete. Every document of one build carries the same {@code sourcePos}: the newest position in the table versions
+ * read, which is exactly the state the document reflects.
+ */
+final class DocumentBuilder {
+  static final int LATEST_PAYMENTS = 20;
+  private static final Map<String, String> JSON_OPTIONS =
+      Map.of("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", "ignoreNullFields", "false");
+
+  private DocumentBuilder() {
+  }
+
+  /**
+   * @param affected one column {@code customer_id} (distinct), or null to build every customer
+   * @return columns {@code customer_id} (bigint), {@code source_pos}, {@code json} (null for a delete)
+   */
+  static Dataset<Row> build(Dataset<Row> customersAll, Dataset<Row> accountsAll, Dataset<Row> paymentsAll,
+      Dataset<Row> affected, String sourcePos) {
+    Dataset<Row> customers = customersAll.where("_op <> 'd'");
+    Dataset<Row> accounts = accountsAll.where("_op <> 'd'");
+    Dataset<Row> payments = paymentsAll.where("_op <> 'd'");
+    Dataset<Row> ids = affected != null ? affected
+        : customersAll.select(col("id").alias("customer_id")).distinct();
+    if (affected != null) {
+      customers = customers.join(affected, customers.col("id").equalTo(affected.col("customer_id")), "left_semi");
+      accounts = accounts.join(affected, accounts.col("customer_id").equalTo(affected.col("customer_id")), "left_semi");
+    }
+
+    Dataset<Row> accountDocs = accounts.groupBy("customer_id").agg(
+        expr("array_sort(collect_list(named_struct('id', id, 'type', type, 'balance', balance, "
+            + "'currency', currency, 'status', status, 'updatedAt', updated_at)))").alias("accounts"),
+        expr("array_sort(collect_set(currency))").alias("currencies"));
+
+    Dataset<Row> customerPayments = payments.join(accounts.select(col("id").alias("account_id"), col("customer_id")),
+        "account_id");
+    Dataset<Row> latest = customerPayments
+        .withColumn("_rank", functions.row_number().over(Window.partitionBy("customer_id")
+            .orderBy(col("created_at").desc(), col("id").desc())))
+        .where(col("_rank").leq(LATEST_PAYMENTS))
+        .groupBy("customer_id").agg(expr("transform(sort_array(collect_list(named_struct('createdAt', created_at, "
+            + "'id', id, 'accountId', account_id, 'amount', amount, 'currency', currency, 'merchant', merchant, "
+            + "'status', status)), false), p -> named_struct('id', p.id, 'accountId', p.accountId, 'amount', p.amount, "
+            + "'currency', p.currency, 'merchant', p.merchant, 'status', p.status, 'createdAt', p.createdAt))")
+            .alias("latestPayments"));
+    Dataset<Row> paymentAggregates = customerPayments.groupBy("customer_id").agg(
+        expr("count_if(created_at >= date_trunc('MONTH', current_timestamp()))").alias("paymentsThisMonth"),
+        expr("max(created_at)").alias("lastPaymentAt"),
+        expr("array_sort(collect_set(merchant))").alias("merchants"));
+
+    Dataset<Row> documents = customers
+        .join(accountDocs, customers.col("id").equalTo(accountDocs.col("customer_id")), "left")
+        .join(latest, customers.col("id").equalTo(latest.col("customer_id")), "left")
+        .join(paymentAggregates, customers.col("id").equalTo(paymentAggregates.col("customer_id")), "left")
+        .select(customers.col("id").alias("customer_id"), functions.to_json(functions.struct(
+            expr("cast(id AS string)").alias("id"),
+            expr("cast(id AS string)").alias("customerId"),
+            col("name"), col("email"), col("segment"),
+            col("created_at").alias("createdAt"), col("updated_at").alias("updatedAt"),
+            emptyIfNull("accounts"), emptyIfNull("currencies"), emptyIfNull("latestPayments"),
+            expr("coalesce(paymentsThisMonth, 0)").alias("paymentsThisMonth"),
+            col("lastPaymentAt"), emptyIfNull("merchants"),
+            lit(sourcePos).alias("sourcePos")), JSON_OPTIONS).alias("json"));
+
+    // Every asked-for customer without a live row becomes a delete.
+    return ids.join(documents, "customer_id", "left")
+        .select(col("customer_id"), lit(sourcePos).alias("source_pos"), col("json"));
+  }
+
+  private static Column emptyIfNull(String name) {
+    return expr("coalesce(" + name + ", array())").alias(name);
+  }
+}

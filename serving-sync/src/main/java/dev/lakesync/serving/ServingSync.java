@@ -1,0 +1,155 @@
+package dev.lakesync.serving;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.ServingConfig;
+import dev.lakesync.serving.sinks.CustomerDocument;
+import dev.lakesync.serving.sinks.DocumentSink;
+import dev.lakesync.serving.sinks.SinkResult;
+import dev.lakesync.serving.sinks.Sinks;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One sync: the customers that changed in the validated tables since the versions every sink confirmed, their
+ * documents rebuilt from the tables as of now, written to every sink, then each sink's new versions saved. A sink
+ * that has never been synced gets every customer.
+ */
+public final class ServingSync {
+  /** Called after the sinks confirmed, before the progress is saved: the tests' place to inject a crash. */
+  interface BeforeSave {
+    void run() throws Exception;
+  }
+
+  static final int CHUNK = 1000;
+
+  private final SparkSession spark;
+  private final ServingConfig serving;
+  private final ServingTables tables;
+  private final SyncProgress progress;
+  private final PrintStream out;
+  private BeforeSave beforeSave = () -> { };
+
+  public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
+    this.spark = spark;
+    this.serving = config.serving().orElseThrow(() -> new IllegalArgumentException(
+        "serving: section is required to run the serving stage"));
+    LakePaths paths = new LakePaths(config.lake().root());
+    this.tables = new ServingTables(spark, paths);
+    this.progress = new SyncProgress(paths.state("serving-sync"), spark.sparkContext().hadoopConfiguration());
+    this.out = out;
+  }
+
+  ServingSync beforeSave(BeforeSave hook) {
+    this.beforeSave = hook;
+    return this;
+  }
+
+  /** Runs one sync; returns the number of documents sent (0 when nothing changed). */
+  public long syncOnce() throws Exception {
+    long started = System.nanoTime();
+    Map<String, Long> now = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String table : ServingTables.ALL) {
+      long version = tables.currentVersion(table);
+      now.put(table, version);
+      if (version < 0) {
+        missing.add(table);
+      }
+    }
+    if (!missing.isEmpty()) {
+      out.println("serving: waiting for the validated tables " + String.join(", ", missing));
+      return 0;
+    }
+    List<DocumentSink> sinks = Sinks.open(serving);
+    try {
+      Map<String, Long> from = oldestConfirmed(sinks);
+      if (from != null && from.equals(now)) {
+        return 0;
+      }
+      Dataset<Row> customers = tables.at(ServingTables.CUSTOMERS, now.get(ServingTables.CUSTOMERS));
+      Dataset<Row> accounts = tables.at(ServingTables.ACCOUNTS, now.get(ServingTables.ACCOUNTS));
+      Dataset<Row> payments = tables.at(ServingTables.PAYMENTS, now.get(ServingTables.PAYMENTS));
+      String sourcePos = newestPosition(customers, accounts, payments);
+      Dataset<Row> affected = from == null ? null : ChangedCustomers.between(tables, from, now, accounts);
+      Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected, sourcePos);
+
+      Map<String, SinkResult> results = new LinkedHashMap<>();
+      long sent = 0;
+      long writeNanos = 0;
+      Iterator<Row> rows = documents.toLocalIterator();
+      List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
+      while (rows.hasNext() || !chunk.isEmpty()) {
+        if (rows.hasNext()) {
+          chunk.add(document(rows.next()));
+        }
+        if (chunk.size() == CHUNK || (!rows.hasNext() && !chunk.isEmpty())) {
+          long writeStarted = System.nanoTime();
+          for (DocumentSink sink : sinks) {
+            results.merge(sink.name(), sink.write(chunk), SinkResult::plus);
+          }
+          writeNanos += System.nanoTime() - writeStarted;
+          sent += chunk.size();
+          chunk.clear();
+        }
+      }
+      beforeSave.run();
+      for (DocumentSink sink : sinks) {
+        progress.save(sink.name(), now);
+      }
+      long totalMs = (System.nanoTime() - started) / 1_000_000;
+      out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (write %d ms) versions %s%n",
+          from == null ? "rebuilt" : "synced", sent, totalMs, writeNanos / 1_000_000, versions(now));
+      results.forEach((name, result) -> out.println("serving:   " + name + ": " + result));
+      return sent;
+    } finally {
+      for (DocumentSink sink : sinks) {
+        sink.close();
+      }
+    }
+  }
+
+  /** Per table, the oldest version all sinks confirmed; null when some sink has never been synced. */
+  private Map<String, Long> oldestConfirmed(List<DocumentSink> sinks) throws Exception {
+    Map<String, Long> oldest = new HashMap<>();
+    for (DocumentSink sink : sinks) {
+      Map<String, Long> confirmed = progress.load(sink.name());
+      if (!confirmed.keySet().containsAll(ServingTables.ALL)) {
+        return null;
+      }
+      for (String table : ServingTables.ALL) {
+        oldest.merge(table, confirmed.get(table), Math::min);
+      }
+    }
+    return oldest;
+  }
+
+  private static String newestPosition(Dataset<Row> customers, Dataset<Row> accounts, Dataset<Row> payments) {
+    Row newest = customers.select("_source_pos").union(accounts.select("_source_pos"))
+        .union(payments.select("_source_pos")).agg(org.apache.spark.sql.functions.max("_source_pos")).first();
+    return newest.isNullAt(0) ? "" : newest.getString(0);
+  }
+
+  private static CustomerDocument document(Row row) {
+    String id = Long.toString(row.getLong(0));
+    String sourcePos = row.getString(1);
+    return row.isNullAt(2) ? CustomerDocument.delete(id, id, sourcePos)
+        : CustomerDocument.upsert(id, id, sourcePos, row.getString(2));
+  }
+
+  private static String versions(Map<String, Long> versions) {
+    StringBuilder text = new StringBuilder();
+    versions.forEach((table, version) -> text.append(text.length() == 0 ? "" : " ")
+        .append(table.substring(table.indexOf('.') + 1)).append('=').append(version));
+    return text.toString();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.lakesync.serving;
+
+import dev.lakesync.common.cli.StageLoop;
+import dev.lakesync.common.cli.StageMain;
+import dev.lakesync.stream.SparkSessions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Entry point of the serving stage ({@code ./lakesync run serving}, spark-submit, a Synapse Spark job definition):
+ * one sync with {@code --once}, otherwise a sync every {@code --interval} until stopped.
+ */
+public final class ServingSyncMain {
+  static final String HELP = String.join("\n",
+      "usage: lakesync run serving --config FILE [--once] [--interval D]",
+      "",
+      "Rebuilds the document of every customer whose rows changed in the validated Delta tables since the last",
+      "sync (profile, accounts with balances, the latest 20 payments, payments this month, last payment time) and",
+      "writes it to the serving sinks of the config: Cosmos DB, AI Search and/or the local PostgreSQL stand-in.",
+      "A deleted customer's document is deleted. A sink never replaces a document reflecting a newer source",
+      "position; each sink's progress is saved under <lake>/_state/serving-sync once it confirmed the writes.",
+      "",
+      "  --config FILE   pipeline config (required; needs a serving section)",
+      "  --once          sync what is there now, then exit",
+      "  --interval D    time between syncs when not --once (default 5s)");
+
+  private ServingSyncMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return StageMain.run("run serving", HELP, args, Set.of("--interval"), Set.of("--once"), out, err,
+        (options, config) -> {
+          if (config.serving().isEmpty()) {
+            throw new StageMain.ConfigProblem("serving: section is required to run the serving stage");
+          }
+          Duration interval = options.duration("--interval");
+          SparkSession spark = SparkSessions.create(config, "lakesync-serving-" + config.name());
+          try {
+            ServingSync sync = new ServingSync(config, spark, out);
+            if (options.flag("--once")) {
+              if (sync.syncOnce() == 0) {
+                out.println("serving: nothing new to sync");
+              }
+              return 0;
+            }
+            StageLoop.run("serving", interval == null ? Duration.ofSeconds(5) : interval, out, sync::syncOnce);
+            return 0;
+          } finally {
+            spark.stop();
+          }
+        });
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lakesync.serving;
+
+import dev.lakesync.common.LakePaths;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The validated tables a customer document is built from (the demo bank of shared/DESIGN.md section 4), read at
+ * fixed Delta versions so that one sync sees one state of each table.
+ */
+final class ServingTables {
+  static final String CUSTOMERS = "bank.customers";
+  static final String ACCOUNTS = "bank.accounts";
+  static final String PAYMENTS = "bank.payments";
+  static final List<String> ALL = List.of(CUSTOMERS, ACCOUNTS, PAYMENTS);
+
+  private final SparkSession spark;
+  private final LakePaths paths;
+
+  ServingTables(SparkSession spark, LakePaths paths) {
+    this.spark = spark;
+    this.paths = paths;
+  }
+
+  /** The table's newest version, or -1 when it does not exist yet. */
+  long currentVersion(String table) {
+    String path = path(table);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+  }
+
+  /** Every row at {@code version}, tombstones (_op = 'd') included. */
+  Dataset<Row> at(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /** The Change Data Feed after {@code fromVersion} up to {@code toVersion}: pre- and post-images, deletes. */
+  Dataset<Row> changes(String table, long fromVersion, long toVersion) {
+    return spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", fromVersion + 1).option("endingVersion", toVersion).load(path(table));
+  }
+
+  private String path(String table) {
+    int dot = table.indexOf('.');
+    return paths.validated(table.substring(0, dot), table.substring(dot + 1));
+  }
+}
