@@ -69,9 +69,20 @@ public final class LakesyncCli {
             "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
         Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
     addRunCommand();
-    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse [--quick]; prints one 'bench <name>: key=value' line last.",
+    // get and search run from the serving sinks' jar (./lakesync starts it); listed here for the overview.
+    commands.put("get", new Command("Print a customer's serving document: get customer ID [--config FILE].",
+        "usage: lakesync get customer ID [--config FILE]   (runs through the ./lakesync launcher)",
+        Set.of("--config"), Set.of(), options -> {
+          throw options.usage("get runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
+        }));
+    commands.put("search", new Command("Full-text search over serving documents: search TEXT [--segment S] [--currency C] [--config FILE].",
+        "usage: lakesync search TEXT [--segment S] [--currency C] [--min-balance N] [--top N] [--config FILE]   (runs through the ./lakesync launcher)",
+        Set.of("--config", "--segment", "--currency", "--min-balance", "--top"), Set.of(), options -> {
+          throw options.usage("search runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
+        }));
+    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving [--quick]; prints one 'bench <name>: key=value' line last.",
         String.join("\n",
-            "usage: lakesync bench capture|process|warehouse [--quick]",
+            "usage: lakesync bench capture|process|warehouse|serving [--quick]",
             "",
             "Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports) and runs the stage as its own",
             "process. The last line is 'bench <name>: changes=... throughput_per_s=... p50_ms=... p99_ms=...'.",
@@ -82,27 +93,29 @@ public final class LakesyncCli {
             "            event time -> visible in the validated Delta table at 1,000 changes/s",
             "  warehouse initial load of 1,000,000 payments from validated Delta tables into the embedded PostgreSQL",
             "            warehouse, then 10,000 changes loaded incrementally",
+            "  serving   documents of 20,000 customers built and written to the local store, then validated-table",
+            "            change -> document updated latency, then point reads (read_p50_ms, read_p99_ms)",
             "  --quick   a smaller run of the same code (about a minute)",
             "",
-            "serving and e2e are not available yet."),
+            "e2e is not available yet."),
         Set.of(), Set.of("--quick"), this::bench));
   }
 
   private int bench(CliArgs options) throws Exception {
-    if (options.positional().size() == 1 && Set.of("process", "warehouse").contains(options.positional().get(0))) {
+    if (options.positional().size() == 1 && Set.of("process", "warehouse", "serving").contains(options.positional().get(0))) {
       // ./lakesync starts it with Spark's classpath (deploy/jvm); this JVM has the broker's, which Spark cannot share.
       throw options.usage("bench " + options.positional().get(0)
           + " runs through the ./lakesync launcher, which starts it with Spark's classpath");
     }
     if (options.positional().size() != 1 || !options.positional().get(0).equals("capture")) {
       throw options.usage(options.positional().isEmpty() ? "name a benchmark: capture"
-          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse)");
+          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse, serving)");
     }
     return new dev.lakesync.localstack.bench.CaptureBenchmark(home, out, options.flag("--quick")).run();
   }
 
   private void addRunCommand() {
-    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture|process|warehouse --config FILE [--once].",
+    commands.put("run", new Command("Run one pipeline stage in the foreground: run capture|process|warehouse|serving --config FILE [--once].",
         String.join("\n",
             "usage: lakesync run <stage> --config FILE [--once]",
             "",
@@ -113,11 +126,10 @@ public final class LakesyncCli {
             "  capture   Debezium change capture into Kafka / Event Hubs   (lakesync run capture --help)",
             "  process   Spark Structured Streaming into the lake: landing, rules, quarantine, MERGE   (lakesync run process --help)",
             "  warehouse validated tables into dimensions and facts of the warehouse   (lakesync run warehouse --help)",
-            "",
-            "serving is not available yet."),
+            "  serving   validated tables into customer documents in Cosmos DB, AI Search, local   (lakesync run serving --help)"),
         Set.of(), Set.of(), options -> {
-          throw options.usage(options.positional().isEmpty() ? "name a stage: capture, process or warehouse"
-              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process, warehouse)");
+          throw options.usage(options.positional().isEmpty() ? "name a stage: capture, process, warehouse or serving"
+              : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process, warehouse, serving)");
         }));
   }
 

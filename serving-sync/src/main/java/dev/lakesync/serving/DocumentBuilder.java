@@ -13,7 +13,8 @@ import org.apache.spark.sql.functions;
 
 /**
  * Builds customer documents from the validated tables: profile, accounts with balances, the latest payments and
- * small aggregates, as one JSON object per customer. A customer with no live row (deleted, or never valid) yields a
+ * small aggregates, as one JSON object per customer. At most ten top-level fields besides the id, so that Cosmos DB
+ * can update a document with one conditional patch. A customer with no live row (deleted, or never valid) yields a
  * delete. Every document of one build carries the same {@code sourcePos}: the newest position in the table versions
  * read, which is exactly the state the document reflects.
  */
@@ -48,32 +49,33 @@ final class DocumentBuilder {
 
     Dataset<Row> customerPayments = payments.join(accounts.select(col("id").alias("account_id"), col("customer_id")),
         "account_id");
-    Dataset<Row> latest = customerPayments
+    // One pass over the customers' payments: the newest 20 (collect_list skips the nulls of the others) and the
+    // aggregates over all of them.
+    Dataset<Row> paymentDocs = customerPayments
         .withColumn("_rank", functions.row_number().over(Window.partitionBy("customer_id")
             .orderBy(col("created_at").desc(), col("id").desc())))
-        .where(col("_rank").leq(LATEST_PAYMENTS))
-        .groupBy("customer_id").agg(expr("transform(sort_array(collect_list(named_struct('createdAt', created_at, "
-            + "'id', id, 'accountId', account_id, 'amount', amount, 'currency', currency, 'merchant', merchant, "
-            + "'status', status)), false), p -> named_struct('id', p.id, 'accountId', p.accountId, 'amount', p.amount, "
-            + "'currency', p.currency, 'merchant', p.merchant, 'status', p.status, 'createdAt', p.createdAt))")
-            .alias("latestPayments"));
-    Dataset<Row> paymentAggregates = customerPayments.groupBy("customer_id").agg(
-        expr("count_if(created_at >= date_trunc('MONTH', current_timestamp()))").alias("paymentsThisMonth"),
-        expr("max(created_at)").alias("lastPaymentAt"),
-        expr("array_sort(collect_set(merchant))").alias("merchants"));
+        .groupBy("customer_id").agg(
+            expr("transform(sort_array(collect_list(CASE WHEN _rank <= " + LATEST_PAYMENTS + " THEN "
+                + "named_struct('createdAt', created_at, 'id', id, 'accountId', account_id, 'amount', amount, "
+                + "'currency', currency, 'merchant', merchant, 'status', status) END), false), "
+                + "p -> named_struct('id', p.id, 'accountId', p.accountId, 'amount', p.amount, 'currency', p.currency, "
+                + "'merchant', p.merchant, 'status', p.status, 'createdAt', p.createdAt))").alias("latestPayments"),
+            expr("count_if(created_at >= date_trunc('MONTH', current_timestamp()))").alias("paymentsThisMonth"),
+            expr("max(created_at)").alias("lastPaymentAt"),
+            expr("array_sort(collect_set(merchant))").alias("merchants"));
 
     Dataset<Row> documents = customers
         .join(accountDocs, customers.col("id").equalTo(accountDocs.col("customer_id")), "left")
-        .join(latest, customers.col("id").equalTo(latest.col("customer_id")), "left")
-        .join(paymentAggregates, customers.col("id").equalTo(paymentAggregates.col("customer_id")), "left")
+        .join(paymentDocs, customers.col("id").equalTo(paymentDocs.col("customer_id")), "left")
         .select(customers.col("id").alias("customer_id"), functions.to_json(functions.struct(
             expr("cast(id AS string)").alias("id"),
             expr("cast(id AS string)").alias("customerId"),
-            col("name"), col("email"), col("segment"),
-            col("created_at").alias("createdAt"), col("updated_at").alias("updatedAt"),
+            functions.struct(col("name"), col("email"), col("segment"), col("created_at").alias("createdAt"),
+                col("updated_at").alias("updatedAt")).alias("profile"),
             emptyIfNull("accounts"), emptyIfNull("currencies"), emptyIfNull("latestPayments"),
-            expr("coalesce(paymentsThisMonth, 0)").alias("paymentsThisMonth"),
-            col("lastPaymentAt"), emptyIfNull("merchants"),
+            functions.struct(expr("coalesce(paymentsThisMonth, 0)").alias("paymentsThisMonth"),
+                col("lastPaymentAt")).alias("aggregates"),
+            emptyIfNull("merchants"),
             lit(sourcePos).alias("sourcePos")), JSON_OPTIONS).alias("json"));
 
     // Every asked-for customer without a live row becomes a delete.

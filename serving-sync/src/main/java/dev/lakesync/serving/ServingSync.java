@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -83,24 +87,39 @@ public final class ServingSync {
       Dataset<Row> affected = from == null ? null : ChangedCustomers.between(tables, from, now, accounts);
       Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected, sourcePos);
 
+      // Spark produces the next chunk while the sinks write the previous one (at most two chunks in memory).
       Map<String, SinkResult> results = new LinkedHashMap<>();
       long sent = 0;
-      long writeNanos = 0;
-      Iterator<Row> rows = documents.toLocalIterator();
-      List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
-      while (rows.hasNext() || !chunk.isEmpty()) {
-        if (rows.hasNext()) {
+      long[] writeNanos = {0};
+      ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lakesync-serving-writer");
+        thread.setDaemon(true);
+        return thread;
+      });
+      try {
+        Future<?> previous = null;
+        Iterator<Row> rows = documents.toLocalIterator();
+        List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
+        while (rows.hasNext()) {
           chunk.add(document(rows.next()));
-        }
-        if (chunk.size() == CHUNK || (!rows.hasNext() && !chunk.isEmpty())) {
-          long writeStarted = System.nanoTime();
-          for (DocumentSink sink : sinks) {
-            results.merge(sink.name(), sink.write(chunk), SinkResult::plus);
+          if (chunk.size() == CHUNK || !rows.hasNext()) {
+            List<CustomerDocument> full = chunk;
+            waitFor(previous);
+            previous = writer.submit(() -> {
+              long writeStarted = System.nanoTime();
+              for (DocumentSink sink : sinks) {
+                results.merge(sink.name(), sink.write(full), SinkResult::plus);
+              }
+              writeNanos[0] += System.nanoTime() - writeStarted;
+              return null;
+            });
+            sent += full.size();
+            chunk = new ArrayList<>(CHUNK);
           }
-          writeNanos += System.nanoTime() - writeStarted;
-          sent += chunk.size();
-          chunk.clear();
         }
+        waitFor(previous);
+      } finally {
+        writer.shutdownNow();
       }
       beforeSave.run();
       for (DocumentSink sink : sinks) {
@@ -108,13 +127,24 @@ public final class ServingSync {
       }
       long totalMs = (System.nanoTime() - started) / 1_000_000;
       out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (write %d ms) versions %s%n",
-          from == null ? "rebuilt" : "synced", sent, totalMs, writeNanos / 1_000_000, versions(now));
+          from == null ? "rebuilt" : "synced", sent, totalMs, writeNanos[0] / 1_000_000, versions(now));
       results.forEach((name, result) -> out.println("serving:   " + name + ": " + result));
       return sent;
     } finally {
       for (DocumentSink sink : sinks) {
         sink.close();
       }
+    }
+  }
+
+  private static void waitFor(Future<?> write) throws Exception {
+    if (write == null) {
+      return;
+    }
+    try {
+      write.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
     }
   }
 

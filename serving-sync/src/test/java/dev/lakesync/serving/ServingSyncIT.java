@@ -101,8 +101,8 @@ class ServingSyncIT {
     JsonNode ada = document(1);
     assertThat(ada.get("id").asText()).isEqualTo("1");
     assertThat(ada.get("customerId").asText()).isEqualTo("1");
-    assertThat(ada.get("name").asText()).isEqualTo("Ada Lovelace");
-    assertThat(ada.get("segment").asText()).isEqualTo("premium");
+    assertThat(ada.get("profile").get("name").asText()).isEqualTo("Ada Lovelace");
+    assertThat(ada.get("profile").get("segment").asText()).isEqualTo("premium");
     assertThat(ada.get("accounts")).hasSize(2);
     assertThat(ada.get("accounts").get(0).get("id").asLong()).isEqualTo(10);
     assertThat(ada.get("accounts").get(0).get("balance").decimalValue()).isEqualByComparingTo("100.00");
@@ -113,13 +113,13 @@ class ServingSyncIT {
     assertThat(ada.get("latestPayments").get(0).get("id").asLong()).isEqualTo(124);
     assertThat(ada.get("latestPayments").get(19).get("id").asLong()).isEqualTo(105);
     assertThat(ada.get("latestPayments").get(0).get("createdAt").asText()).isEqualTo("2026-11-02T10:24:00.000Z");
-    assertThat(ada.get("lastPaymentAt").asText()).isEqualTo("2026-11-02T10:24:00.000Z");
+    assertThat(ada.get("aggregates").get("lastPaymentAt").asText()).isEqualTo("2026-11-02T10:24:00.000Z");
     assertThat(ada.get("merchants").toString()).isEqualTo("[\"Shop\"]");
     JsonNode bo = document(2);
     assertThat(bo.get("accounts")).hasSize(1);
     assertThat(bo.get("latestPayments")).isEmpty();
-    assertThat(bo.get("lastPaymentAt").isNull()).isTrue();
-    assertThat(bo.get("paymentsThisMonth").asLong()).isZero();
+    assertThat(bo.get("aggregates").get("lastPaymentAt").isNull()).isTrue();
+    assertThat(bo.get("aggregates").get("paymentsThisMonth").asLong()).isZero();
     // Every document of a sync carries the newest position of the versions read (the payments' last one here).
     assertThat(ada.get("sourcePos").asText()).isEqualTo(bo.get("sourcePos").asText()).isNotEmpty();
 
@@ -133,8 +133,8 @@ class ServingSyncIT {
 
     lake.customers("u", "2026-11-03T08:00:00Z", customer(1, "Ada King", "ada@analytical.org", "private"));
     assertThat(sync()).contains("serving: synced 1 documents");
-    assertThat(document(1).get("name").asText()).isEqualTo("Ada King");
-    assertThat(document(1).get("segment").asText()).isEqualTo("private");
+    assertThat(document(1).get("profile").get("name").asText()).isEqualTo("Ada King");
+    assertThat(document(1).get("profile").get("segment").asText()).isEqualTo("private");
     assertThat(store.get("2", "2")).contains(boBefore);
 
     lake.accounts("u", "2026-11-03T09:00:00Z", account(20, 2, "250.75"));
@@ -200,9 +200,9 @@ class ServingSyncIT {
         });
     assertThatThrownBy(crashing::syncOnce).hasMessageContaining("injected crash");
     // The writes landed, the progress did not: the rerun sends the same two documents again, harmlessly.
-    assertThat(document(3).get("name").asText()).isEqualTo("Cy Twombly");
+    assertThat(document(3).get("profile").get("name").asText()).isEqualTo("Cy Twombly");
     assertThat(sync()).contains("serving: synced 2 documents", "local: upserted=2");
-    assertThat(document(2).get("segment").asText()).isEqualTo("premium");
+    assertThat(document(2).get("profile").get("segment").asText()).isEqualTo("premium");
     assertThat(sync()).contains("serving: nothing new");
     assertThat(store.count()).isEqualTo(2);
 

@@ -40,9 +40,9 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
 
   // Name and email (also split at @ and dots) weigh more than merchants.
   private static final String SEARCH_VECTOR =
-      "setweight(to_tsvector('simple', coalesce(u.doc::jsonb->>'name', '')), 'A')"
-          + " || setweight(to_tsvector('simple', coalesce(u.doc::jsonb->>'email', '') || ' '"
-          + " || translate(coalesce(u.doc::jsonb->>'email', ''), '@.', '  ')), 'A')"
+      "setweight(to_tsvector('simple', coalesce(u.doc::jsonb->'profile'->>'name', '')), 'A')"
+          + " || setweight(to_tsvector('simple', coalesce(u.doc::jsonb->'profile'->>'email', '') || ' '"
+          + " || translate(coalesce(u.doc::jsonb->'profile'->>'email', ''), '@.', '  ')), 'A')"
           + " || setweight(to_tsvector('simple', coalesce((SELECT string_agg(m, ' ')"
           + " FROM jsonb_array_elements_text(u.doc::jsonb->'merchants') m), '')), 'B')";
 
@@ -162,7 +162,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
       values.add(prefixQuery);
     }
     if (query.segment() != null) {
-      sql.append(" AND doc->>'segment' = ?");
+      sql.append(" AND doc->'profile'->>'segment' = ?");
       values.add(query.segment());
     }
     if (query.currency() != null) {

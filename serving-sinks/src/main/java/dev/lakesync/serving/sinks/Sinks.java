@@ -17,6 +17,9 @@ public final class Sinks {
           case LOCAL:
             sinks.add(LocalDocumentStore.open(config.local().orElseThrow()));
             break;
+          case SEARCH:
+            sinks.add(SearchIndexSink.open(config.search().orElseThrow()));
+            break;
           default:
             throw new IllegalArgumentException("serving.sinks: sink '" + sink + "' is not supported yet");
         }
@@ -26,5 +29,28 @@ public final class Sinks {
       sinks.forEach(DocumentSink::close);
       throw e;
     }
+  }
+
+  /** The first configured sink that serves point reads. */
+  public static DocumentLookup lookup(ServingConfig config) throws Exception {
+    for (ServingConfig.Sink sink : config.sinks()) {
+      if (sink == ServingConfig.Sink.LOCAL) {
+        return LocalDocumentStore.open(config.local().orElseThrow());
+      }
+    }
+    throw new IllegalArgumentException("serving.sinks: none of " + config.sinks() + " serves point reads (local, cosmos)");
+  }
+
+  /** The first configured sink that serves search. */
+  public static DocumentSearch search(ServingConfig config) throws Exception {
+    for (ServingConfig.Sink sink : config.sinks()) {
+      if (sink == ServingConfig.Sink.SEARCH) {
+        return SearchIndexSink.open(config.search().orElseThrow());
+      }
+      if (sink == ServingConfig.Sink.LOCAL) {
+        return LocalDocumentStore.open(config.local().orElseThrow());
+      }
+    }
+    throw new IllegalArgumentException("serving.sinks: none of " + config.sinks() + " serves search (search, local)");
   }
 }

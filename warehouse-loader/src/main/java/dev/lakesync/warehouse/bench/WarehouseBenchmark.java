@@ -4,6 +4,7 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.bench.BenchLake;
 import dev.lakesync.stream.bench.BenchMain;
 import dev.lakesync.stream.bench.BenchStack;
 import dev.lakesync.warehouse.WarehouseLoader;
@@ -71,17 +72,7 @@ public final class WarehouseBenchmark {
       try {
         LakePaths paths = new LakePaths(config.lake().root());
         long written = System.nanoTime();
-        write(spark, paths, "customers", spark.range(1, customers + 1).selectExpr("id", "concat('Customer ', id) AS name",
-        "concat('c', id, '@example.org') AS email", "element_at(array('retail', 'gold', 'private'), "
-                + "cast(id % 3 + 1 AS int)) AS segment", "timestamp'2026-01-01 00:00:00' AS created_at",
-        "timestamp'2026-01-01 00:00:00' AS updated_at"));
-        write(spark, paths, "accounts", spark.range(1, accounts + 1).selectExpr("id", "(id - 1) % " + customers + " + 1 AS customer_id",
-        "'checking' AS type", "cast(id % 10000 AS decimal(14,2)) AS balance", "'EUR' AS currency", "'open' AS status",
-        "timestamp'2026-01-01 00:00:00' AS updated_at"));
-        write(spark, paths, "payments", spark.range(1, payments + 1).selectExpr("id", "(id - 1) % " + accounts + " + 1 AS account_id",
-        "cast((id % 50000) / 100.0 + 0.01 AS decimal(14,2)) AS amount",
-        "element_at(array('EUR', 'USD', 'GBP'), cast(id % 3 + 1 AS int)) AS currency", "concat('Shop ', id % 500) AS merchant",
-        "'booked' AS status", "timestamp'2026-02-01 00:00:00' + make_interval(0, 0, 0, 0, 0, cast(id % 300000 AS int), 0) AS created_at"));
+        BenchLake.writeBank(spark, paths, customers, accounts, payments);
         out.printf("bench warehouse: validated tables written in %.1f s; initial load...%n", (System.nanoTime() - written) / 1e9);
 
         long started = System.nanoTime();
@@ -134,14 +125,6 @@ public final class WarehouseBenchmark {
     } finally {
       BenchMain.deleteRecursively(work);
     }
-  }
-
-  /** Writes a validated table as the stream-processor leaves it after a snapshot: every row an 'r' at its position. */
-  private static void write(SparkSession spark, LakePaths paths, String table, Dataset<Row> rows) {
-    rows.selectExpr("*", "'r' AS _op", "unix_millis(timestamp'2026-01-01 00:00:00') AS _source_ts_ms",
-        "concat(lpad(cast(id AS string), 20, '0'), '/', lpad(cast(id AS string), 20, '0')) AS _source_pos",
-        "current_timestamp() AS _ingested_at")
-        .write().format("delta").save(paths.validated("bank", table));
   }
 
   private static long count(PipelineConfig config, String sql) throws Exception {
