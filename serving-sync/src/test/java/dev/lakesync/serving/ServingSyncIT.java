@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.serving.sinks.FakeCosmosGateway;
+import dev.lakesync.serving.sinks.FakeSearchService;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import dev.lakesync.serving.sinks.SearchQuery;
 import dev.lakesync.stream.SparkSessions;
@@ -211,6 +213,37 @@ class ServingSyncIT {
     Files.delete(dir.resolve("lake/_state/serving-sync/progress-local.properties"));
     assertThat(sync()).contains("serving: rebuilt 3 documents", "local: upserted=2 deleted=1");
     assertThat(store.get("2", "2")).contains(bo);
+  }
+
+  @Test
+  @Order(5)
+  void theAzureSinksRunInsideTheSparkJvmAndReceiveTheSameDocuments() throws Exception {
+    // The SDKs come relocated in the sinks' jar: Spark (Jackson 2.15) and the SDKs (Jackson 2.18) share this JVM.
+    try (FakeCosmosGateway cosmos = new FakeCosmosGateway(); FakeSearchService search = new FakeSearchService()) {
+      Path file = dir.resolve("pipeline-azure.yaml");
+      Files.writeString(file, Files.readString(dir.resolve("pipeline.yaml")).replace("  sinks: [local]\n", String.join("\n",
+          "  sinks: [local, cosmos, search]",
+          "  cosmos: {endpoint: '" + cosmos.endpoint() + "', database: bank, container: customers, key: '${COSMOS_KEY}',",
+          "           connectionMode: gateway}",
+          "  search: {endpoint: '" + search.endpoint() + "', index: customers, apiKey: '${SEARCH_KEY}'}", "")));
+      PipelineConfig azure = new PipelineConfigLoader(name -> name.equals("COSMOS_KEY") ? FakeCosmosGateway.KEY
+          : name.equals("SEARCH_KEY") ? FakeSearchService.API_KEY : null).load(file);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      new ServingSync(azure, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8)).syncOnce();
+      String output = bytes.toString(StandardCharsets.UTF_8);
+      // Cosmos and Search are new sinks: everything is rebuilt for all three, local declines nothing newer.
+      assertThat(output).contains("serving: rebuilt 3 documents", "cosmos: upserted=2 deleted=0", "search: upserted=2 deleted=1");
+      assertThat(cosmos.documents.keySet()).containsExactly("2", "3");
+      assertThat(search.documents.keySet()).containsExactly("2", "3");
+      for (String id : List.of("2", "3")) {
+        JsonNode local = JSON.readTree(store.get(id, id).orElseThrow());
+        JsonNode inCosmos = cosmos.documents.get(id).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) inCosmos).remove("_etag");
+        assertThat(inCosmos).isEqualTo(local);
+        assertThat(search.documents.get(id).get("name").asText()).isEqualTo(local.get("profile").get("name").asText());
+      }
+      assertThat(cosmos.problems).isEmpty();
+    }
   }
 
   /** One sync through the same object the entry point uses (the entry point would stop the shared session). */

@@ -116,6 +116,7 @@ public final class ServingConfig {
     private final String container;
     private final String partitionKeyPath;
     private final Secret key;
+    private final boolean gatewayMode;
 
     Cosmos(ConfigNode node) {
       this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
@@ -123,6 +124,11 @@ public final class ServingConfig {
       this.container = node.requiredString("container");
       this.partitionKeyPath = node.string("partitionKeyPath", "/customerId");
       this.key = node.secret("key");
+      String mode = node.string("connectionMode", "direct");
+      this.gatewayMode = "gateway".equals(mode);
+      if (mode != null && !mode.equals("direct") && !mode.equals("gateway")) {
+        node.problem("connectionMode", "expected direct or gateway, got '" + mode + "'");
+      }
       if (partitionKeyPath != null && !partitionKeyPath.matches("(/[A-Za-z_][A-Za-z0-9_]*)+")) {
         node.problem("partitionKeyPath", "expected a JSON path such as /customerId, got '" + partitionKeyPath + "'");
       }
@@ -150,10 +156,15 @@ public final class ServingConfig {
       return key;
     }
 
+    /** Gateway (HTTPS through the account endpoint) instead of direct (TCP to the replicas, the default). */
+    public boolean gatewayMode() {
+      return gatewayMode;
+    }
+
     @Override
     public String toString() {
       return "Cosmos{endpoint=" + endpoint + ", database=" + database + ", container=" + container
-          + ", partitionKeyPath=" + partitionKeyPath + ", key=" + (key == null ? "azure-identity" : key) + "}";
+          + ", partitionKeyPath=" + partitionKeyPath + ", mode=" + (gatewayMode ? "gateway" : "direct") + ", key=" + (key == null ? "azure-identity" : key) + "}";
     }
   }
 

@@ -20,8 +20,11 @@ public final class Sinks {
           case SEARCH:
             sinks.add(SearchIndexSink.open(config.search().orElseThrow()));
             break;
+          case COSMOS:
+            sinks.add(CosmosDocumentSink.open(config.cosmos().orElseThrow()));
+            break;
           default:
-            throw new IllegalArgumentException("serving.sinks: sink '" + sink + "' is not supported yet");
+            throw new IllegalArgumentException("serving.sinks: unknown sink " + sink);
         }
       }
       return sinks;
@@ -34,6 +37,9 @@ public final class Sinks {
   /** The first configured sink that serves point reads. */
   public static DocumentLookup lookup(ServingConfig config) throws Exception {
     for (ServingConfig.Sink sink : config.sinks()) {
+      if (sink == ServingConfig.Sink.COSMOS) {
+        return CosmosDocumentSink.open(config.cosmos().orElseThrow());
+      }
       if (sink == ServingConfig.Sink.LOCAL) {
         return LocalDocumentStore.open(config.local().orElseThrow());
       }

@@ -28,27 +28,27 @@ import java.util.regex.Pattern;
  * {@code docs/search.index} and {@code docs/search.post.search}. It records every request, checks the API key and
  * the batch limit, and answers with scripted faults (a whole-request 503, a 207 failing chosen keys).
  */
-final class FakeSearchService implements AutoCloseable {
-  static final String API_KEY = "search-test-key";
+public final class FakeSearchService implements AutoCloseable {
+  public static final String API_KEY = "search-test-key";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SEARCH_IN = Pattern.compile("search\\.in\\(id, '([^']*)', '\\|'\\)");
   private static final Pattern SEGMENT = Pattern.compile("segment eq '([^']*)'");
 
   final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   final List<Integer> indexBatchSizes = Collections.synchronizedList(new ArrayList<>());
-  final Map<String, ObjectNode> documents = Collections.synchronizedMap(new TreeMap<>());
+  public final Map<String, ObjectNode> documents = Collections.synchronizedMap(new TreeMap<>());
   volatile JsonNode indexDefinition;
   private final Deque<String> faults = new ArrayDeque<>();
   private final HttpsServer server;
 
-  FakeSearchService() throws Exception {
+  public FakeSearchService() throws Exception {
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(TestTls.configurator());
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "https://127.0.0.1:" + server.getAddress().getPort();
   }
 
