@@ -2,7 +2,6 @@ package dev.lakesync.serving;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
 
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -15,8 +14,7 @@ import org.apache.spark.sql.functions;
  * Builds customer documents from the validated tables: profile, accounts with balances, the latest payments and
  * small aggregates, as one JSON object per customer. At most ten top-level fields besides the id, so that Cosmos DB
  * can update a document with one conditional patch. A customer with no live row (deleted, or never valid) yields a
- * delete. Every document of one build carries the same {@code sourcePos}: the newest position in the table versions
- * read, which is exactly the state the document reflects.
+ * delete. The caller adds {@code sourcePos} (see ServingSync).
  */
 final class DocumentBuilder {
   static final int LATEST_PAYMENTS = 20;
@@ -28,15 +26,13 @@ final class DocumentBuilder {
 
   /**
    * @param affected one column {@code customer_id} (distinct), or null to build every customer
-   * @return columns {@code customer_id} (bigint), {@code source_pos}, {@code json} (null for a delete)
+   * @return columns {@code customer_id} (bigint), {@code json} (null for a delete)
    */
   static Dataset<Row> build(Dataset<Row> customersAll, Dataset<Row> accountsAll, Dataset<Row> paymentsAll,
-      Dataset<Row> affected, String sourcePos) {
+      Dataset<Row> affected) {
     Dataset<Row> customers = customersAll.where("_op <> 'd'");
     Dataset<Row> accounts = accountsAll.where("_op <> 'd'");
     Dataset<Row> payments = paymentsAll.where("_op <> 'd'");
-    Dataset<Row> ids = affected != null ? affected
-        : customersAll.select(col("id").alias("customer_id")).distinct();
     if (affected != null) {
       customers = customers.join(affected, customers.col("id").equalTo(affected.col("customer_id")), "left_semi");
       accounts = accounts.join(affected, accounts.col("customer_id").equalTo(affected.col("customer_id")), "left_semi");
@@ -75,12 +71,15 @@ final class DocumentBuilder {
             emptyIfNull("accounts"), emptyIfNull("currencies"), emptyIfNull("latestPayments"),
             functions.struct(expr("coalesce(paymentsThisMonth, 0)").alias("paymentsThisMonth"),
                 col("lastPaymentAt")).alias("aggregates"),
-            emptyIfNull("merchants"),
-            lit(sourcePos).alias("sourcePos")), JSON_OPTIONS).alias("json"));
+            emptyIfNull("merchants")), JSON_OPTIONS).alias("json"));
 
+    if (affected == null) {
+      // Everyone: the live customers' documents, and a delete for each tombstone.
+      return documents.select(col("customer_id"), col("json")).unionByName(
+          customersAll.where("_op = 'd'").select(col("id").alias("customer_id"), expr("CAST(NULL AS STRING)").alias("json")));
+    }
     // Every asked-for customer without a live row becomes a delete.
-    return ids.join(documents, "customer_id", "left")
-        .select(col("customer_id"), lit(sourcePos).alias("source_pos"), col("json"));
+    return affected.join(documents, "customer_id", "left").select(col("customer_id"), col("json"));
   }
 
   private static Column emptyIfNull(String name) {

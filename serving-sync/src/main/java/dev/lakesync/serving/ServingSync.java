@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,6 +76,11 @@ public final class ServingSync {
       return 0;
     }
     List<DocumentSink> sinks = Sinks.open(serving);
+    ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "lakesync-serving-writer");
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
       Map<String, Long> from = oldestConfirmed(sinks);
       if (from != null && from.equals(now)) {
@@ -83,58 +89,66 @@ public final class ServingSync {
       Dataset<Row> customers = tables.at(ServingTables.CUSTOMERS, now.get(ServingTables.CUSTOMERS));
       Dataset<Row> accounts = tables.at(ServingTables.ACCOUNTS, now.get(ServingTables.ACCOUNTS));
       Dataset<Row> payments = tables.at(ServingTables.PAYMENTS, now.get(ServingTables.PAYMENTS));
-      String sourcePos = newestPosition(customers, accounts, payments);
+      // Every document of one sync carries the same sourcePos: the newest position in the table versions read,
+      // which is exactly the state the documents reflect. Found by its own scan, side by side with the build.
+      CompletableFuture<String> sourcePos = CompletableFuture.supplyAsync(
+          () -> newestPosition(customers, accounts, payments), writer);
       Dataset<Row> affected = from == null ? null : ChangedCustomers.between(tables, from, now, accounts);
-      Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected, sourcePos);
-
-      // Spark produces the next chunk while the sinks write the previous one (at most two chunks in memory).
+      Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected);
       Map<String, SinkResult> results = new LinkedHashMap<>();
-      long sent = 0;
-      long[] writeNanos = {0};
-      ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "lakesync-serving-writer");
-        thread.setDaemon(true);
-        return thread;
-      });
-      try {
-        Future<?> previous = null;
-        Iterator<Row> rows = documents.toLocalIterator();
-        List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
-        while (rows.hasNext()) {
-          chunk.add(document(rows.next()));
-          if (chunk.size() == CHUNK || !rows.hasNext()) {
-            List<CustomerDocument> full = chunk;
-            waitFor(previous);
-            previous = writer.submit(() -> {
-              long writeStarted = System.nanoTime();
-              for (DocumentSink sink : sinks) {
-                results.merge(sink.name(), sink.write(full), SinkResult::plus);
-              }
-              writeNanos[0] += System.nanoTime() - writeStarted;
-              return null;
-            });
-            sent += full.size();
-            chunk = new ArrayList<>(CHUNK);
-          }
-        }
-        waitFor(previous);
-      } finally {
-        writer.shutdownNow();
-      }
+      long[] timings = new long[2];
+      long sent = writeAll(documents, sourcePos, sinks, writer, results, started, timings);
       beforeSave.run();
       for (DocumentSink sink : sinks) {
         progress.save(sink.name(), now);
       }
       long totalMs = (System.nanoTime() - started) / 1_000_000;
-      out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (write %d ms) versions %s%n",
-          from == null ? "rebuilt" : "synced", sent, totalMs, writeNanos[0] / 1_000_000, versions(now));
+      out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (first document after %d ms, write %d ms) "
+          + "versions %s%n", from == null ? "rebuilt" : "synced", sent, totalMs, timings[0], timings[1],
+          versions(now));
       results.forEach((name, result) -> out.println("serving:   " + name + ": " + result));
       return sent;
     } finally {
+      writer.shutdownNow();
       for (DocumentSink sink : sinks) {
         sink.close();
       }
     }
+  }
+
+  /**
+   * Spark produces the next chunk while the writer thread sends the previous one to every sink (at most two chunks
+   * in memory). Returns the documents sent; {@code timings} gets ms to the first document and ms spent writing.
+   */
+  private static long writeAll(Dataset<Row> documents, CompletableFuture<String> sourcePos, List<DocumentSink> sinks,
+      ExecutorService writer, Map<String, SinkResult> results, long started, long[] timings) throws Exception {
+    long sent = 0;
+    long[] writeNanos = {0};
+    Future<?> previous = null;
+    Iterator<Row> rows = documents.toLocalIterator();
+    rows.hasNext();
+    timings[0] = (System.nanoTime() - started) / 1_000_000;
+    List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
+    while (rows.hasNext()) {
+      chunk.add(document(rows.next(), sourcePos));
+      if (chunk.size() == CHUNK || !rows.hasNext()) {
+        List<CustomerDocument> full = chunk;
+        waitFor(previous);
+        previous = writer.submit(() -> {
+          long writeStarted = System.nanoTime();
+          for (DocumentSink sink : sinks) {
+            results.merge(sink.name(), sink.write(full), SinkResult::plus);
+          }
+          writeNanos[0] += System.nanoTime() - writeStarted;
+          return null;
+        });
+        sent += full.size();
+        chunk = new ArrayList<>(CHUNK);
+      }
+    }
+    waitFor(previous);
+    timings[1] = writeNanos[0] / 1_000_000;
+    return sent;
   }
 
   private static void waitFor(Future<?> write) throws Exception {
@@ -169,11 +183,16 @@ public final class ServingSync {
     return newest.isNullAt(0) ? "" : newest.getString(0);
   }
 
-  private static CustomerDocument document(Row row) {
+  private static CustomerDocument document(Row row, CompletableFuture<String> newest) throws Exception {
     String id = Long.toString(row.getLong(0));
-    String sourcePos = row.getString(1);
-    return row.isNullAt(2) ? CustomerDocument.delete(id, id, sourcePos)
-        : CustomerDocument.upsert(id, id, sourcePos, row.getString(2));
+    String sourcePos = newest.get();
+    if (row.isNullAt(1)) {
+      return CustomerDocument.delete(id, id, sourcePos);
+    }
+    String json = row.getString(1);
+    String escaped = sourcePos.replace("\\", "\\\\").replace("\"", "\\\"");
+    return CustomerDocument.upsert(id, id, sourcePos,
+        json.substring(0, json.length() - 1) + ",\"sourcePos\":\"" + escaped + "\"}");
   }
 
   private static String versions(Map<String, Long> versions) {

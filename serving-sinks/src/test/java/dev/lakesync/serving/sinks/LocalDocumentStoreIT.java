@@ -1,0 +1,128 @@
+package dev.lakesync.serving.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.common.config.ServingConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local stand-in on a real PostgreSQL, and the get/search commands reading it. */
+class LocalDocumentStoreIT {
+  @TempDir
+  static Path dir;
+
+  private static EmbeddedPostgres postgres;
+  private static Path configFile;
+  private static LocalDocumentStore store;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    configFile = dir.resolve("pipeline.yaml");
+    Files.writeString(configFile, String.join("\n",
+        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:9'}",
+        "lake: {root: " + dir.resolve("lake") + "}",
+        "tables: [{name: bank.customers, key: [id]}]",
+        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort()
+            + "/postgres', user: postgres}}", ""));
+    ServingConfig config = new PipelineConfigLoader(name -> null).load(configFile).serving().orElseThrow();
+    store = LocalDocumentStore.open(config.local().orElseThrow());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (store != null) {
+      store.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void writesInChunksAndKeepsTheNewestOfDuplicatesInOneCall() throws Exception {
+    List<CustomerDocument> documents = new ArrayList<>();
+    for (int id = 1000; id < 3500; id++) {
+      documents.add(document(id, "Bulk " + id, "Shop", "retail", "00000000000000000010"));
+    }
+    documents.add(document(1000, "Bulk newest", "Shop", "retail", "00000000000000000011"));
+    SinkResult result = store.write(documents);
+    assertThat(result.upserted()).isEqualTo(2500);
+    assertThat(store.get("1000", "1000").orElseThrow()).contains("Bulk newest");
+    assertThat(store.get("1000", "999")).as("wrong partition key").isEmpty();
+  }
+
+  @Test
+  void getAndSearchCommandsReadTheStore() throws Exception {
+    store.write(List.of(document(1, "Ada Lovelace", "Zanzibar Roasters", "premium", "00000000000000000020"),
+        document(2, "Bo Diddley", "Beat Shop", "business", "00000000000000000020")));
+
+    Result get = run("get", "customer", "1", "--config", configFile.toString());
+    assertThat(get.status).isZero();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(get.out).path("profile").path("name").asText())
+        .isEqualTo("Ada Lovelace");
+    Result missing = run("get", "customer", "404", "--config", configFile.toString());
+    assertThat(missing.status).isEqualTo(1);
+    assertThat(missing.out).contains("no document for customer 404");
+
+    Result byMerchant = run("search", "zanzi", "--config", configFile.toString());
+    assertThat(byMerchant.status).isZero();
+    assertThat(byMerchant.out.lines().count()).isEqualTo(1);
+    assertThat(byMerchant.out).contains("Ada Lovelace");
+    Result filtered = run("search", "", "--segment", "business", "--currency", "EUR", "--config", configFile.toString());
+    assertThat(filtered.out.lines().count()).isEqualTo(1);
+    assertThat(filtered.out).contains("Bo Diddley");
+    Result usage = run("search", "--config", configFile.toString());
+    assertThat(usage.status).isEqualTo(2);
+  }
+
+  @Test
+  void aDeleteLeavesATombstoneThatOlderWritesCannotOverwrite() throws Exception {
+    store.write(List.of(document(7, "Cy", "Shop", "retail", "00000000000000000050")));
+    SinkResult deleted = store.write(List.of(CustomerDocument.delete("7", "7", "00000000000000000060")));
+    assertThat(deleted.deleted()).isEqualTo(1);
+    SinkResult late = store.write(List.of(document(7, "Cy", "Shop", "retail", "00000000000000000055")));
+    assertThat(late.skippedOlder()).isEqualTo(1);
+    assertThat(store.get("7", "7")).isEmpty();
+    SinkResult recreated = store.write(List.of(document(7, "Cy again", "Shop", "retail", "00000000000000000070")));
+    assertThat(recreated.upserted()).isEqualTo(1);
+    assertThat(store.get("7", "7").orElseThrow()).contains("Cy again");
+  }
+
+  static CustomerDocument document(int id, String name, String merchant, String segment, String position) {
+    String json = String.format("{\"id\":\"%d\",\"customerId\":\"%d\",\"profile\":{\"name\":\"%s\",\"email\":\"c%d@example.org\","
+        + "\"segment\":\"%s\"},\"accounts\":[{\"id\":1,\"balance\":12.5,\"currency\":\"EUR\"}],\"currencies\":[\"EUR\"],"
+        + "\"latestPayments\":[],\"aggregates\":{\"paymentsThisMonth\":0,\"lastPaymentAt\":null},\"merchants\":[\"%s\"],"
+        + "\"sourcePos\":\"%s\"}", id, id, name, id, segment, merchant, position);
+    return CustomerDocument.upsert(Integer.toString(id), Integer.toString(id), position, json);
+  }
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int status = LookupMain.run(args, out, out);
+    return new Result(status, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  private static final class Result {
+    final int status;
+    final String out;
+
+    Result(int status, String out) {
+      this.status = status;
+      this.out = out;
+    }
+  }
+}
