@@ -69,7 +69,12 @@ public final class LakesyncCli {
             "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
         Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
     addRunCommand();
-    // get and search run from the serving sinks' jar (./lakesync starts it); listed here for the overview.
+    // verify, get and search run in JVMs of their own (./lakesync starts them); listed here for the overview.
+    commands.put("verify", new Command("Compare source, lake, warehouse and serving key by key: verify --config FILE; prints the reconciliation line.",
+        "usage: lakesync verify --config FILE   (runs through the ./lakesync launcher)",
+        Set.of("--config"), Set.of(), options -> {
+          throw options.usage("verify runs through the ./lakesync launcher, which starts it with Spark's classpath");
+        }));
     commands.put("get", new Command("Print a customer's serving document: get customer ID [--config FILE].",
         "usage: lakesync get customer ID [--config FILE]   (runs through the ./lakesync launcher)",
         Set.of("--config"), Set.of(), options -> {

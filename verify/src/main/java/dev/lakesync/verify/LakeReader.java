@@ -1,0 +1,87 @@
+package dev.lakesync.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.change.SourcePosition;
+import dev.lakesync.common.config.TableConfig;
+import io.delta.tables.DeltaTable;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** A validated table's live rows and positions, and the newest quarantined change per key. */
+final class LakeReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What the lake holds for one table. */
+  static final class LakeTable {
+    final Rows live = new Rows();
+    /** Every key's _source_pos, tombstones included. */
+    final Map<String, String> positions = new HashMap<>();
+    /** Per key, the newest position among its quarantined changes. */
+    final Map<String, String> quarantined = new HashMap<>();
+  }
+
+  private final SparkSession spark;
+  private final LakePaths paths;
+
+  LakeReader(SparkSession spark, LakePaths paths) {
+    this.spark = spark;
+    this.paths = paths;
+  }
+
+  LakeTable read(TableConfig table) {
+    LakeTable lake = new LakeTable();
+    String validated = paths.validated(table.schema(), table.table());
+    if (DeltaTable.isDeltaTable(spark, validated)) {
+      String[] columns = spark.read().format("delta").load(validated).columns();
+      for (Row row : spark.read().format("delta").load(validated).collectAsList()) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+          if (!columns[i].startsWith("_")) {
+            values.put(columns[i], Values.of(row.get(i)));
+          }
+        }
+        String key = Rows.key(table.key(), values);
+        lake.positions.put(key, row.getAs("_source_pos"));
+        if (!"d".equals(row.getAs("_op"))) {
+          lake.live.byKey.put(key, values);
+        }
+      }
+    }
+    String quarantine = paths.quarantine(table.table());
+    if (DeltaTable.isDeltaTable(spark, quarantine)) {
+      for (Row row : spark.read().format("delta").load(quarantine).selectExpr("CAST(value AS STRING)").collectAsList()) {
+        quarantinedChange(table, row.getString(0), lake.quarantined);
+      }
+    }
+    return lake;
+  }
+
+  /** The key and position of a quarantined change event; poison that has neither is skipped. */
+  private static void quarantinedChange(TableConfig table, String value, Map<String, String> quarantined) {
+    try {
+      JsonNode root = JSON.readTree(value);
+      JsonNode payload = root.has("payload") ? root.get("payload") : root;
+      JsonNode image = payload.path("after").isObject() ? payload.get("after") : payload.path("before");
+      JsonNode source = payload.path("source");
+      if (!image.isObject() || !source.isObject()) {
+        return;
+      }
+      Map<String, String> keyValues = new HashMap<>();
+      for (String column : table.key()) {
+        JsonNode field = image.get(column);
+        keyValues.put(column, field == null || field.isNull() ? "null" : Values.of(field.isNumber()
+            ? field.decimalValue() : field.asText()));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> sourceMap = JSON.convertValue(source, Map.class);
+      String position = SourcePosition.of(source.path("connector").asText(), sourceMap);
+      quarantined.merge(Rows.key(table.key(), keyValues), position, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    } catch (Exception e) {
+      // not a change event (malformed JSON, no source block): nothing in the source corresponds to it
+    }
+  }
+}

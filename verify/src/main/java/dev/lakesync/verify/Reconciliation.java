@@ -1,0 +1,143 @@
+package dev.lakesync.verify;
+
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.serving.sinks.DocumentLookup;
+import dev.lakesync.serving.sinks.Sinks;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Compares every source table with the validated Delta table key by key, then the warehouse and the serving store
+ * with what the lake holds (they are fed from it). A source row that differs from the lake because its newest change
+ * was quarantined (a quarantined event newer than the lake's row) is reported apart, not as a mismatch: that is the
+ * pipeline doing its job. Everything else that differs, is missing or is extra counts once per key.
+ */
+public final class Reconciliation {
+  static final int SHOWN = 10;
+
+  private final PipelineConfig config;
+  private final LakeReader lake;
+  private final PrintStream out;
+
+  public Reconciliation(PipelineConfig config, SparkSession spark, PrintStream out) {
+    this.config = config;
+    this.lake = new LakeReader(spark, new LakePaths(config.lake().root()));
+    this.out = out;
+  }
+
+  /** Prints the per-table lines, the first differing keys and the reconciliation line; returns the mismatches. */
+  public long run() throws Exception {
+    Map<String, List<String>> mismatches = new LinkedHashMap<>();
+    Map<String, LakeReader.LakeTable> lakeTables = new LinkedHashMap<>();
+    long sourceRows = 0;
+    long lakeRows = 0;
+    long warehouseRows = 0;
+    long servingDocs = 0;
+    WarehouseReader warehouse = config.warehouse().isPresent() ? new WarehouseReader(config.warehouse().get()) : null;
+    try (SourceReader source = new SourceReader(config.source())) {
+      for (TableConfig table : config.tables()) {
+        String name = table.qualifiedName();
+        Rows sourceTable = source.read(table);
+        LakeReader.LakeTable lakeTable = lake.read(table);
+        lakeTables.put(name, lakeTable);
+        sourceRows += sourceTable.size();
+        lakeRows += lakeTable.live.size();
+        long explained = 0;
+        for (String key : union(sourceTable.byKey, lakeTable.live.byKey)) {
+          String difference = Rows.difference(sourceTable.byKey.get(key), lakeTable.live.byKey.get(key));
+          if (difference.isEmpty()) {
+            continue;
+          }
+          String quarantined = lakeTable.quarantined.get(key);
+          if (quarantined != null && quarantined.compareTo(lakeTable.positions.getOrDefault(key, "")) > 0) {
+            explained++;
+          } else {
+            mismatches.computeIfAbsent(name + " " + key, k -> new ArrayList<>()).add("lake: " + difference);
+          }
+        }
+        String warehouseNote = "";
+        if (warehouse != null) {
+          Optional<Rows> stored = warehouse.read(name, table.key());
+          if (stored.isPresent()) {
+            warehouseRows += stored.get().size();
+            for (String key : union(lakeTable.live.byKey, stored.get().byKey)) {
+              String difference = Rows.difference(lakeTable.live.byKey.get(key), stored.get().byKey.get(key));
+              if (!difference.isEmpty()) {
+                mismatches.computeIfAbsent(name + " " + key, k -> new ArrayList<>()).add("warehouse: " + difference);
+              }
+            }
+            warehouseNote = " warehouse=" + stored.get().size();
+          }
+        }
+        out.printf("verify: %s source=%d lake=%d%s (quarantined changes explaining a difference: %d)%n", name,
+            sourceTable.size(), lakeTable.live.size(), warehouseNote, explained);
+      }
+      if (config.serving().isPresent()) {
+        servingDocs = checkServing(lakeTables, mismatches);
+      }
+    } finally {
+      if (warehouse != null) {
+        warehouse.close();
+      }
+    }
+    int shown = 0;
+    for (Map.Entry<String, List<String>> mismatch : mismatches.entrySet()) {
+      if (shown++ == SHOWN) {
+        out.println("verify: ... and " + (mismatches.size() - SHOWN) + " more differing keys");
+        break;
+      }
+      out.println("verify: differs: " + mismatch.getKey() + " " + String.join("; ", mismatch.getValue()));
+    }
+    out.printf("reconciliation: tables=%d source_rows=%d lake_rows=%d warehouse_rows=%d serving_docs=%d mismatches=%d%n",
+        config.tables().size(), sourceRows, lakeRows, warehouseRows, servingDocs, mismatches.size());
+    return mismatches.size();
+  }
+
+  /** Each customer's document against the lake's customer and accounts; returns the documents found. */
+  private long checkServing(Map<String, LakeReader.LakeTable> lakeTables, Map<String, List<String>> mismatches)
+      throws Exception {
+    LakeReader.LakeTable customers = lakeTables.get("bank.customers");
+    LakeReader.LakeTable accounts = lakeTables.get("bank.accounts");
+    if (customers == null) {
+      out.println("verify: serving not compared (no bank.customers table in the config)");
+      return 0;
+    }
+    Map<String, List<Map<String, String>>> accountsByCustomer = new LinkedHashMap<>();
+    if (accounts != null) {
+      for (Map<String, String> account : accounts.live.byKey.values()) {
+        accountsByCustomer.computeIfAbsent(account.get("customer_id"), k -> new ArrayList<>()).add(account);
+      }
+    }
+    long documents = 0;
+    try (DocumentLookup lookup = Sinks.lookup(config.serving().get())) {
+      for (String key : customers.positions.keySet()) {
+        String id = key.substring(key.indexOf('=') + 1);
+        Map<String, String> customer = customers.live.byKey.get(key);
+        String difference = ServingCheck.difference(lookup, id, customer,
+            accountsByCustomer.getOrDefault(id, List.of()));
+        if (customer != null && !difference.equals("no document")) {
+          documents++;
+        }
+        if (!difference.isEmpty()) {
+          mismatches.computeIfAbsent("bank.customers " + key, k -> new ArrayList<>()).add("serving: " + difference);
+        }
+      }
+    }
+    out.printf("verify: serving documents=%d for %d live customers%n", documents, customers.live.size());
+    return documents;
+  }
+
+  private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
+    TreeSet<String> keys = new TreeSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    return keys;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.lakesync.verify;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A table's rows by key ("id=5", "a=1,b=2"), each row its columns' values in {@link Values} form. */
+final class Rows {
+  final Map<String, Map<String, String>> byKey = new TreeMap<>();
+
+  static String key(List<String> keyColumns, Map<String, String> row) {
+    StringBuilder key = new StringBuilder();
+    for (String column : keyColumns) {
+      key.append(key.length() == 0 ? "" : ",").append(column).append('=').append(row.get(column));
+    }
+    return key.toString();
+  }
+
+  void put(List<String> keyColumns, Map<String, String> row) {
+    byKey.put(key(keyColumns, row), row);
+  }
+
+  int size() {
+    return byKey.size();
+  }
+
+  /** What differs between an expected and an actual row, over the columns both have; empty when they agree. */
+  static String difference(Map<String, String> expected, Map<String, String> actual) {
+    if (expected == null && actual == null) {
+      return "";
+    }
+    if (actual == null) {
+      return "missing";
+    }
+    if (expected == null) {
+      return "extra";
+    }
+    Map<String, String> differences = new LinkedHashMap<>();
+    for (Map.Entry<String, String> column : expected.entrySet()) {
+      if (actual.containsKey(column.getKey()) && !column.getValue().equals(actual.get(column.getKey()))) {
+        differences.put(column.getKey(), column.getValue() + " vs " + actual.get(column.getKey()));
+      }
+    }
+    return differences.isEmpty() ? "" : differences.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.lakesync.verify;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+
+/** One text form per value, whichever side read it (JDBC from a database, Spark from Delta), so rows compare. */
+final class Values {
+  private Values() {
+  }
+
+  static String of(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof BigDecimal) {
+      BigDecimal decimal = ((BigDecimal) value).stripTrailingZeros();
+      return decimal.signum() == 0 ? "0" : decimal.toPlainString();
+    }
+    if (value instanceof Double || value instanceof Float) {
+      return of(BigDecimal.valueOf(((Number) value).doubleValue()));
+    }
+    if (value instanceof Number) {
+      return of(new BigDecimal(value.toString()));
+    }
+    if (value instanceof Timestamp) {
+      return ((Timestamp) value).toInstant().toString();
+    }
+    if (value instanceof OffsetDateTime) {
+      return ((OffsetDateTime) value).toInstant().toString();
+    }
+    if (value instanceof java.time.Instant) {
+      return value.toString();
+    }
+    if (value instanceof byte[]) {
+      return Base64.getEncoder().encodeToString((byte[]) value);
+    }
+    return value.toString();
+  }
+}
