@@ -53,6 +53,21 @@ public final class LakesyncCli {
             "",
             "Ports: LAKESYNC_PG_PORT (54329), LAKESYNC_KAFKA_PORT (19092), LAKESYNC_KAFKA_CONTROLLER_PORT (19093)."),
         Set.of("--config"), Set.of("--fresh"), this::stack));
+    commands.put("demo", new Command("Run the whole pipeline on this machine with a workload, show progress, then verify.",
+        String.join("\n",
+            "usage: lakesync demo [--duration D] [--rate N] [--fresh] [--config FILE]",
+            "",
+            "Starts the embedded PostgreSQL and Kafka, the four stages each as its own process (capture, process,",
+            "warehouse, serving; logs in <workDir>/logs), and the workload generator at about --rate changes per",
+            "second. Shows each stage's progress while it runs. When --duration is over (or on Ctrl-C) it stops the",
+            "workload, waits until every stage has caught up, stops the stages gracefully and runs verify: the last",
+            "line is the reconciliation line. Exit status 0 only with mismatches=0.",
+            "",
+            "  --duration D    how long the workload runs, e.g. 60s or 5m (default: until Ctrl-C)",
+            "  --rate N        changes per second (default 200)",
+            "  --fresh         wipe the stack's data (and a lake under the work folder) first",
+            "  --config FILE   pipeline config (default: deploy/local/pipeline.yaml)"),
+        Set.of("--duration", "--rate", "--config"), Set.of("--fresh"), this::demo));
     commands.put("workload", new Command("Drive inserts, updates and deletes against the source bank database.",
         String.join("\n",
             "usage: lakesync workload [--config FILE] [--rate N] [--duration D] [--seed S] [--bad-share P]",
@@ -222,6 +237,31 @@ public final class LakesyncCli {
     out.flush();
     stopped.await();
     return OK;
+  }
+
+  private int demo(CliArgs options) throws Exception {
+    double rate = options.number("--rate", 200, 1, 100_000);
+    Duration duration = options.duration("--duration");
+    Path file = options.string("--config", null) != null ? Path.of(options.string("--config", null))
+        : home.resolve("deploy/local/pipeline.yaml");
+    PipelineConfig config = new PipelineConfigLoader(env).load(file);
+    dev.lakesync.localstack.demo.Demo demo = new dev.lakesync.localstack.demo.Demo(home, config, file, out,
+        System.console() != null);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      demo.requestStop();
+      try {
+        finished.await(10, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "lakesync-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return demo.run(rate, duration, options.flag("--fresh"));
+    } finally {
+      finished.countDown();
+    }
   }
 
   private int workload(CliArgs options) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.lakesync.serving;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.stream.DeltaTables;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -28,7 +29,7 @@ final class ServingTables {
   /** The table's newest version, or -1 when it does not exist yet. */
   long currentVersion(String table) {
     String path = path(table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    if (!DeltaTables.exists(spark, path)) {
       return -1;
     }
     return DeltaTable.forPath(spark, path).history(1).first().getLong(0);

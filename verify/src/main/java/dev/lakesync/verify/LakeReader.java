@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.change.SourcePosition;
 import dev.lakesync.common.config.TableConfig;
-import io.delta.tables.DeltaTable;
+import dev.lakesync.stream.DeltaTables;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -22,6 +22,8 @@ final class LakeReader {
     final Map<String, String> positions = new HashMap<>();
     /** Per key, the newest position among its quarantined changes. */
     final Map<String, String> quarantined = new HashMap<>();
+    /** Quarantined events per reason ("rule amount_positive", "not JSON"...). */
+    final Map<String, Long> quarantineReasons = new java.util.TreeMap<>();
   }
 
   private final SparkSession spark;
@@ -35,7 +37,7 @@ final class LakeReader {
   LakeTable read(TableConfig table) {
     LakeTable lake = new LakeTable();
     String validated = paths.validated(table.schema(), table.table());
-    if (DeltaTable.isDeltaTable(spark, validated)) {
+    if (DeltaTables.exists(spark, validated)) {
       String[] columns = spark.read().format("delta").load(validated).columns();
       for (Row row : spark.read().format("delta").load(validated).collectAsList()) {
         Map<String, String> values = new HashMap<>();
@@ -52,9 +54,15 @@ final class LakeReader {
       }
     }
     String quarantine = paths.quarantine(table.table());
-    if (DeltaTable.isDeltaTable(spark, quarantine)) {
-      for (Row row : spark.read().format("delta").load(quarantine).selectExpr("CAST(value AS STRING)").collectAsList()) {
+    if (DeltaTables.exists(spark, quarantine)) {
+      for (Row row : spark.read().format("delta").load(quarantine).selectExpr("CAST(value AS STRING)", "reasons")
+          .collectAsList()) {
         quarantinedChange(table, row.getString(0), lake.quarantined);
+        if (!row.isNullAt(1)) {
+          for (Object reason : row.getList(1)) {
+            lake.quarantineReasons.merge(String.valueOf(reason), 1L, Long::sum);
+          }
+        }
       }
     }
     return lake;

@@ -79,6 +79,12 @@ public final class Reconciliation {
         }
         out.printf("verify: %s source=%d lake=%d%s (quarantined changes explaining a difference: %d)%n", name,
             sourceTable.size(), lakeTable.live.size(), warehouseNote, explained);
+        if (!lakeTable.quarantineReasons.isEmpty()) {
+          StringBuilder reasons = new StringBuilder();
+          lakeTable.quarantineReasons.forEach((reason, count) -> reasons.append(reasons.length() == 0 ? "" : ", ")
+              .append(reason).append('=').append(count));
+          out.printf("verify: %s quarantined events: %s%n", name, reasons);
+        }
       }
       if (config.serving().isPresent()) {
         servingDocs = checkServing(lakeTables, mismatches);

@@ -108,7 +108,8 @@ class ReconciliationIT {
   @Order(1)
   void agreeingTargetsReconcileAndAQuarantinedChangeIsNotAMismatch() throws Exception {
     String out = verify();
-    assertThat(out).contains("verify: bank.payments source=2 lake=2 warehouse=2 (quarantined changes explaining a difference: 1)");
+    assertThat(out).contains("verify: bank.payments source=2 lake=2 warehouse=2 (quarantined changes explaining a difference: 1)",
+        "verify: bank.payments quarantined events: not JSON=1, rule amount_positive=1");
     assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=6 serving_docs=2 mismatches=0\n");
   }
 
@@ -142,10 +143,12 @@ class ReconciliationIT {
   }
 
   private static void quarantine(String... values) {
-    StructType schema = new StructType().add("value", DataTypes.BinaryType);
+    StructType schema = new StructType().add("value", DataTypes.BinaryType)
+        .add("reasons", DataTypes.createArrayType(DataTypes.StringType));
     List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
     for (String value : values) {
-      rows.add(RowFactory.create((Object) value.getBytes(StandardCharsets.UTF_8)));
+      rows.add(RowFactory.create(value.getBytes(StandardCharsets.UTF_8),
+          List.of(value.startsWith("{") ? "rule amount_positive" : "not JSON")));
     }
     spark.createDataFrame(rows, schema).write().format("delta").save(new LakePaths(config.lake().root()).quarantine("payments"));
   }

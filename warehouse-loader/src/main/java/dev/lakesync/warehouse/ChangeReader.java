@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.stream.DeltaTables;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ final class ChangeReader {
   /** The validated table's newest version, or -1 when it does not exist yet. */
   long currentVersion(StagedTable table) {
     String path = path(table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    if (!DeltaTables.exists(spark, path)) {
       return -1;
     }
     return DeltaTable.forPath(spark, path).history(1).first().getLong(0);

@@ -1,0 +1,266 @@
+package dev.lakesync.localstack.demo;
+
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.localstack.LocalStack;
+import dev.lakesync.localstack.WorkloadGenerator;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code ./lakesync demo}: the embedded stack, the four stages each as its own process, and the workload; progress
+ * while it runs; then the workload stops, every stage catches up, the stages stop gracefully, and verify prints the
+ * reconciliation line, the last line of the demo.
+ */
+public final class Demo {
+  static final List<String> STAGES = List.of("capture", "process", "warehouse", "serving");
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+  private final Path home;
+  private final PipelineConfig config;
+  private final Path configFile;
+  private final PrintStream out;
+  private final boolean terminal;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final List<StageProcess> stages = new ArrayList<>();
+  private final Map<String, Long> lastTotals = new HashMap<>();
+  private long lastProgressNanos = System.nanoTime();
+  private int linesDrawn;
+
+  public Demo(Path home, PipelineConfig config, Path configFile, PrintStream out, boolean terminal) {
+    this.home = home;
+    this.config = config;
+    this.configFile = configFile.toAbsolutePath();
+    this.out = out;
+    this.terminal = terminal;
+  }
+
+  /** Asks a running demo to stop its workload and finish (Ctrl-C). */
+  public void requestStop() {
+    stop.set(true);
+  }
+
+  public int run(double rate, Duration duration, boolean fresh) throws Exception {
+    long started = System.nanoTime();
+    out.println("demo: starting PostgreSQL and Kafka (data in " + config.workDir().toAbsolutePath().normalize() + ")");
+    LocalStack stack = LocalStack.start(config, fresh);
+    boolean stackOpen = true;
+    try {
+      out.printf(Locale.ROOT, "demo: stack ready in %.1f s; starting the stages (logs in %s)%n",
+          (System.nanoTime() - started) / 1e9, logs());
+      startStages();
+      AtomicReference<Exception> workloadFailure = new AtomicReference<>();
+      WorkloadGenerator[] generator = new WorkloadGenerator[1];
+      Thread workload = startWorkload(rate, duration, generator, workloadFailure);
+      out.printf(Locale.ROOT, "demo: workload at %.0f changes/s %s; Ctrl-C stops it early%n", rate,
+          duration == null ? "until Ctrl-C" : "for " + duration.toSeconds() + " s");
+
+      while (workload.isAlive()) {
+        StageProcess dead = deadStage();
+        if (dead != null) {
+          stop.set(true);
+          workload.join();
+          return failed(dead);
+        }
+        showProgress("running");
+        workload.join(2000);
+      }
+      if (workloadFailure.get() != null) {
+        stopStages();
+        out.println("demo: the workload failed: " + workloadFailure.get().getMessage());
+        return 1;
+      }
+      say("demo: workload done: " + generator[0].counts().totalChanges() + " row changes, "
+          + generator[0].counts().totalViolations() + " rule-breaking");
+      say(generator[0].counts().describe());
+      int drained = drain();
+      if (drained != 0) {
+        return drained;
+      }
+      stopStages();
+      List<String> verify = verify();
+      if (verify.isEmpty()) {
+        out.println("demo: verify printed nothing");
+        return 1;
+      }
+      verify.subList(0, verify.size() - 1).forEach(out::println);
+      String reconciliation = verify.get(verify.size() - 1);
+      stackOpen = false;
+      stack.close();
+      out.println(reconciliation);
+      return reconciliation.startsWith("reconciliation:") && reconciliation.endsWith("mismatches=0") ? 0 : 1;
+    } finally {
+      stopStages();
+      if (stackOpen) {
+        stack.close();
+      }
+    }
+  }
+
+  private Path logs() {
+    return config.workDir().toAbsolutePath().normalize().resolve("logs");
+  }
+
+  private void startStages() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
+      env.put("LAKESYNC_JAVA_OPTS", "-Xmx1g"); // four JVMs beside the stack's on one machine
+    }
+    stages.add(StageProcess.start(home, "capture", configFile, logs(), env));
+    stages.add(StageProcess.start(home, "process", configFile, logs(), env));
+    stages.add(StageProcess.start(home, "warehouse", configFile, logs(), env, "--interval", "5s"));
+    stages.add(StageProcess.start(home, "serving", configFile, logs(), env, "--interval", "3s"));
+  }
+
+  private Thread startWorkload(double rate, Duration duration, WorkloadGenerator[] generator,
+      AtomicReference<Exception> failure) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", config.source().user());
+    props.setProperty("password", config.source().password().reveal());
+    Connection connection = DriverManager.getConnection(config.source().jdbcUrl(), props);
+    generator[0] = new WorkloadGenerator(connection, 1, 0.01);
+    Thread thread = new Thread(() -> {
+      try (WorkloadGenerator running = generator[0]) {
+        running.run(rate, duration, stop::get);
+      } catch (Exception e) {
+        failure.set(e);
+      }
+    }, "lakesync-demo-workload");
+    thread.start();
+    return thread;
+  }
+
+  /** Waits until every stage has caught up with the one before it; 0, or 1 when one dies or it takes too long. */
+  private int drain() throws Exception {
+    say("demo: draining: waiting until every stage has caught up");
+    CatchUp catchUp = new CatchUp(config);
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    long stableSince = System.nanoTime();
+    long lastCaptured = -1;
+    while (System.nanoTime() < deadline) {
+      StageProcess dead = deadStage();
+      if (dead != null) {
+        return failed(dead);
+      }
+      long captured = StageProgress.of("capture", stages.get(0).lines()).total;
+      if (captured != lastCaptured) {
+        lastCaptured = captured;
+        stableSince = System.nanoTime();
+      }
+      boolean captureQuiet = System.nanoTime() - stableSince > 12_000_000_000L;
+      Map<String, Boolean> state = new LinkedHashMap<>();
+      state.put("capture", captureQuiet);
+      state.put("process", captureQuiet && catchUp.processCaughtUp());
+      state.put("warehouse", state.get("process") && catchUp.warehouseCaughtUp());
+      state.put("serving", state.get("process") && catchUp.servingCaughtUp());
+      StringBuilder status = new StringBuilder("draining:");
+      state.forEach((stage, done) -> status.append(' ').append(stage).append(done ? " caught up," : " working,"));
+      showProgress(status.substring(0, status.length() - 1));
+      if (!state.containsValue(false)) {
+        say("demo: every stage has caught up");
+        return 0;
+      }
+      Thread.sleep(2000);
+    }
+    say("demo: the stages did not catch up within " + DRAIN_TIMEOUT.toMinutes() + " minutes; logs in " + logs());
+    return 1;
+  }
+
+  private StageProcess deadStage() {
+    for (StageProcess stage : stages) {
+      if (!stage.alive()) {
+        return stage;
+      }
+    }
+    return null;
+  }
+
+  private int failed(StageProcess dead) throws InterruptedException {
+    say("demo: stage " + dead.name + " stopped (exit status " + dead.exitStatus() + "); its log: " + dead.log);
+    out.println(dead.tail(15));
+    stopStages();
+    return 1;
+  }
+
+  private void stopStages() throws InterruptedException {
+    for (StageProcess stage : stages) {
+      if (stage.alive()) {
+        out.println("demo: stopping " + stage.name);
+        if (!stage.stop(60)) {
+          out.println("demo: " + stage.name + " did not stop within 60 s and was killed; its log: " + stage.log);
+        }
+      }
+    }
+    stages.clear();
+  }
+
+  /** Runs verify as its own process (it needs Spark); returns its output lines. */
+  private List<String> verify() throws Exception {
+    out.println("demo: verifying source, lake, warehouse and serving store");
+    Process process = new ProcessBuilder(home.resolve("lakesync").toString(), "verify", "--config", configFile.toString())
+        .redirectErrorStream(true).start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("verify:") || line.startsWith("reconciliation:") || line.startsWith("lakesync verify")) {
+          lines.add(line);
+        }
+      }
+    }
+    process.waitFor();
+    Files.write(logs().resolve("verify.log"), lines, StandardCharsets.UTF_8);
+    return lines;
+  }
+
+  /** A plain line; the progress block starts afresh below it. */
+  private void say(String line) {
+    out.println(line);
+    linesDrawn = 0;
+  }
+
+  /** One line per stage: refreshed in place on a terminal, a block every 10 s otherwise. */
+  private void showProgress(String phase) {
+    long now = System.nanoTime();
+    double seconds = Math.max(0.001, (now - lastProgressNanos) / 1e9);
+    if (!terminal && seconds < 10) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("demo: " + phase);
+    for (StageProcess stage : stages) {
+      StageProgress progress = StageProgress.of(stage.name, stage.lines());
+      long last = lastTotals.getOrDefault(stage.name, 0L);
+      lines.add("  " + progress.describe(stage.name, (progress.total - last) / seconds));
+      lastTotals.put(stage.name, progress.total);
+    }
+    lastProgressNanos = now;
+    if (terminal) {
+      StringBuilder text = new StringBuilder();
+      if (linesDrawn > 0) {
+        text.append("\033[").append(linesDrawn).append('A');
+      }
+      lines.forEach(line -> text.append("\r\033[K").append(line).append('\n'));
+      out.print(text);
+      linesDrawn = lines.size();
+    } else {
+      lines.forEach(out::println);
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.lakesync.localstack.demo;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What a stage's log lines say so far: events handled in total and its latest lag, read from its own summary lines. */
+final class StageProgress {
+  private static final Pattern CAPTURE = Pattern.compile("^capture: (?:\\d+ events/s, )?(\\d+) published, .*lag (?:(\\d+) ms|n/a)");
+  private static final Pattern PROCESS = Pattern.compile("^process: batch \\d+ landed=(\\d+) .*lag_ms=(-?\\d+)");
+  private static final Pattern WAREHOUSE = Pattern.compile("^warehouse: loaded .*\\((\\d+) (?:rows|changes)\\)");
+  private static final Pattern WAREHOUSE_TABLE = Pattern.compile("\\((\\d+) (?:rows|changes)\\)");
+  private static final Pattern SERVING = Pattern.compile("^serving: (?:rebuilt|synced) (\\d+) documents");
+
+  long total;
+  Long lagMs;
+  long passes;
+
+  static StageProgress of(String stage, List<String> lines) {
+    StageProgress progress = new StageProgress();
+    for (String line : lines) {
+      Matcher matcher;
+      switch (stage) {
+        case "capture":
+          matcher = CAPTURE.matcher(line);
+          if (matcher.find()) {
+            progress.total = Long.parseLong(matcher.group(1));
+            progress.lagMs = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2));
+          }
+          break;
+        case "process":
+          matcher = PROCESS.matcher(line);
+          if (matcher.find()) {
+            progress.total += Long.parseLong(matcher.group(1));
+            progress.lagMs = Long.parseLong(matcher.group(2));
+            progress.passes++;
+          }
+          break;
+        case "warehouse":
+          if (WAREHOUSE.matcher(line).find()) {
+            Matcher tables = WAREHOUSE_TABLE.matcher(line);
+            while (tables.find()) {
+              progress.total += Long.parseLong(tables.group(1));
+            }
+            progress.passes++;
+          }
+          break;
+        default:
+          matcher = SERVING.matcher(line);
+          if (matcher.find()) {
+            progress.total += Long.parseLong(matcher.group(1));
+            progress.passes++;
+          }
+      }
+    }
+    return progress;
+  }
+
+  String describe(String stage, double ratePerSecond) {
+    String what;
+    switch (stage) {
+      case "capture":
+        what = "events published";
+        break;
+      case "process":
+        what = "events landed";
+        break;
+      case "warehouse":
+        what = "rows loaded";
+        break;
+      default:
+        what = "documents written";
+    }
+    return String.format(Locale.ROOT, "%-9s %9d %s, %6.0f/s%s", stage, total, what, ratePerSecond,
+        lagMs == null || (stage.equals("capture") && ratePerSecond == 0) ? "" : String.format(Locale.ROOT, ", lag %.1f s", lagMs / 1000.0));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.lakesync.stream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Delta table checks for the stages that read tables another process writes. */
+public final class DeltaTables {
+  private DeltaTables() {
+  }
+
+  /**
+   * Whether a Delta table has its first commit at {@code path}, asked of the file system each time.
+   * {@code DeltaTable.isDeltaTable} answers from the snapshot this JVM cached when it first looked, so a
+   * long-running reader that looked before the writer created the table would wait for it forever.
+   */
+  public static boolean exists(SparkSession spark, String path) {
+    Path log = new Path(path, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return false;
+      }
+      for (FileStatus file : fs.listStatus(log)) {
+        String name = file.getPath().getName();
+        if (name.endsWith(".json") || name.endsWith(".checkpoint.parquet")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look at " + log + ": " + e.getMessage(), e);
+    }
+  }
+}
