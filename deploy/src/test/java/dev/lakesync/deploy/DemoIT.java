@@ -1,0 +1,89 @@
+package dev.lakesync.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline, as a user runs it: {@code ./lakesync demo --duration 60s --rate 200} from this build (every
+ * module is packaged before this one), on free ports and a work folder of its own. The demo must end with
+ * mismatches=0, and the quarantine must hold exactly the rule-breaking rows the workload generator reports.
+ */
+class DemoIT {
+  private static final Pattern GENERATED = Pattern.compile("(bank\\.\\w+)/(\\w+)=(\\d+)");
+  private static final Pattern QUARANTINED = Pattern.compile("^verify: (bank\\.\\w+) quarantined events: (.*)$");
+  private static final Pattern RULE = Pattern.compile("rule (\\w+)=(\\d+)");
+
+  @TempDir
+  Path work;
+
+  @Test
+  void aMinuteOfWorkloadReconcilesWithNothingLostAndOnlyRuleBreakersQuarantined() throws Exception {
+    Path home = Path.of("").toAbsolutePath().getParent();
+    // The reactor has just built and packaged every module: tell the launcher not to build again.
+    Files.writeString(home.resolve("local-stack/target/.lakesync-built"), "");
+    Path log = work.resolve("demo.log");
+    ProcessBuilder builder = new ProcessBuilder(home.resolve("lakesync").toString(), "demo", "--duration", "60s",
+        "--rate", "200").redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
+    env.put("LAKESYNC_LAKE_ROOT", work.resolve("stack/lake").toString());
+    env.put("LAKESYNC_PG_PORT", Integer.toString(freePort()));
+    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(freePort()));
+    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    Process demo = builder.start();
+    boolean finished = demo.waitFor(15, TimeUnit.MINUTES);
+    if (!finished) {
+      demo.destroyForcibly();
+    }
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    String output = String.join("\n", lines);
+    System.out.println(output.lines().filter(line -> line.startsWith("demo:") || line.startsWith("verify:")
+        || line.startsWith("reconciliation:") || line.startsWith("  rule-breaking")).reduce("", (a, b) -> a + b + "\n"));
+    assertThat(finished).as("demo finished within 15 minutes").isTrue();
+    assertThat(demo.exitValue()).as(output).isZero();
+    assertThat(lines.get(lines.size() - 1)).matches(
+        "reconciliation: tables=3 source_rows=\\d+ lake_rows=\\d+ warehouse_rows=\\d+ serving_docs=\\d+ mismatches=0");
+
+    Map<String, Long> generated = new TreeMap<>();
+    Map<String, Long> quarantined = new TreeMap<>();
+    for (String line : lines) {
+      if (line.startsWith("  rule-breaking rows:")) {
+        Matcher rule = GENERATED.matcher(line);
+        while (rule.find()) {
+          if (Long.parseLong(rule.group(3)) > 0) {
+            generated.put(rule.group(1) + "/" + rule.group(2), Long.parseLong(rule.group(3)));
+          }
+        }
+      }
+      Matcher table = QUARANTINED.matcher(line);
+      if (table.matches()) {
+        Matcher rule = RULE.matcher(table.group(2));
+        while (rule.find()) {
+          quarantined.put(table.group(1) + "/" + rule.group(1), Long.parseLong(rule.group(2)));
+        }
+      }
+    }
+    assertThat(generated).as("the workload broke some rules").isNotEmpty();
+    assertThat(quarantined).isEqualTo(generated);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
