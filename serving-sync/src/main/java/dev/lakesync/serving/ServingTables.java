@@ -2,7 +2,6 @@ package dev.lakesync.serving;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.stream.DeltaTables;
-import io.delta.tables.DeltaTable;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,11 +27,7 @@ final class ServingTables {
 
   /** The table's newest version, or -1 when it does not exist yet. */
   long currentVersion(String table) {
-    String path = path(table);
-    if (!DeltaTables.exists(spark, path)) {
-      return -1;
-    }
-    return DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+    return DeltaTables.newestVersion(spark, path(table));
   }
 
   /** Every row at {@code version}, tombstones (_op = 'd') included. */

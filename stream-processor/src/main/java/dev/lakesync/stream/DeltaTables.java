@@ -12,6 +12,14 @@ public final class DeltaTables {
   private DeltaTables() {
   }
 
+  /** The table's newest version, or -1 when there is no table at {@code path} yet. */
+  public static long newestVersion(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return -1;
+    }
+    return io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+  }
+
   /**
    * Whether a Delta table has its first commit at {@code path}, asked of the file system each time.
    * {@code DeltaTable.isDeltaTable} answers from the snapshot this JVM cached when it first looked, so a

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.stream.DeltaTables;
-import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -29,11 +28,7 @@ final class ChangeReader {
 
   /** The validated table's newest version, or -1 when it does not exist yet. */
   long currentVersion(StagedTable table) {
-    String path = path(table);
-    if (!DeltaTables.exists(spark, path)) {
-      return -1;
-    }
-    return DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+    return DeltaTables.newestVersion(spark, path(table));
   }
 
   /** Changes after {@code fromVersion} (exclusive; -1 for none loaded yet) up to {@code toVersion}, staged shape. */

@@ -12,7 +12,6 @@ import dev.lakesync.stream.bench.BenchStack;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,17 +58,8 @@ public final class ServingBenchmark {
     int reads = quick ? 2_000 : 10_000;
     Path work = Files.createTempDirectory("lakesync-bench-serving-");
     int pgPort = BenchMain.freePort();
-    Path configFile = work.resolve("pipeline.yaml");
-    Files.writeString(configFile, String.join("\n",
-        "name: bench",
-        "workDir: " + work.resolve("work"),
-        "source: {type: postgresql, host: 127.0.0.1, port: " + pgPort + ", database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:" + BenchMain.freePort() + "'}",
-        "lake: {root: " + work.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
-        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/serving', user: postgres}}",
-        "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
-        StandardCharsets.UTF_8);
+    Path configFile = BenchLake.writeBankConfig(work, pgPort,
+        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/serving', user: postgres}}");
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench serving: %s run, %d customers, %d accounts, %d payments (work in %s)%n",
         quick ? "quick" : "full", customers, customers * 2, customers * 20, work);

@@ -1,6 +1,10 @@
 package dev.lakesync.stream.bench;
 
 import dev.lakesync.common.LakePaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -12,6 +16,25 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class BenchLake {
   private BenchLake() {
+  }
+
+  /**
+   * A pipeline config for a benchmark of a later stage: the bank's tables, a lake under {@code work}, the embedded
+   * PostgreSQL on {@code pgPort} (BenchStack starts it), and the stage's own section (warehouse:, serving:).
+   */
+  public static Path writeBankConfig(Path work, int pgPort, String targetSection) throws IOException {
+    Path file = work.resolve("pipeline.yaml");
+    Files.writeString(file, String.join("\n",
+        "name: bench",
+        "workDir: " + work.resolve("work"),
+        "source: {type: postgresql, host: 127.0.0.1, port: " + pgPort + ", database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:" + BenchMain.freePort() + "'}",
+        "lake: {root: " + work.resolve("lake") + "}",
+        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
+        targetSection,
+        "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
+        StandardCharsets.UTF_8);
+    return file;
   }
 
   public static void writeBank(SparkSession spark, LakePaths paths, long customers, long accounts, long payments) {

@@ -10,7 +10,6 @@ import dev.lakesync.stream.bench.BenchStack;
 import dev.lakesync.warehouse.WarehouseLoader;
 import io.delta.tables.DeltaTable;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,17 +52,8 @@ public final class WarehouseBenchmark {
     int incremental = 10_000;
     Path work = Files.createTempDirectory("lakesync-bench-warehouse-");
     int pgPort = BenchMain.freePort();
-    Path configFile = work.resolve("pipeline.yaml");
-    Files.writeString(configFile, String.join("\n",
-        "name: bench",
-        "workDir: " + work.resolve("work"),
-        "source: {type: postgresql, host: 127.0.0.1, port: " + pgPort + ", database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:" + BenchMain.freePort() + "'}",
-        "lake: {root: " + work.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
-        "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse', user: postgres, schema: dw}",
-        "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
-        StandardCharsets.UTF_8);
+    Path configFile = BenchLake.writeBankConfig(work, pgPort,
+        "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse', user: postgres, schema: dw}");
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench warehouse: %s run, %d customers, %d accounts, %d payments, then %d changes (work in %s)%n",
         quick ? "quick" : "full", customers, accounts, payments, incremental, work);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# spark-submit for a lakesync Spark job on any Spark 3.4/3.5 cluster with Delta (HDInsight, Kubernetes, standalone):
+#   deploy/spark-submit/lakesync-submit.sh process|warehouse|serving [--once] [spark-submit options...]
+# Ships lakesync's jars and the libraries a Spark distribution lacks (staged by deploy/synapse/stage-artifacts.sh)
+# and the pipeline config (LAKESYNC_CONFIG, default deploy/azure/pipeline.yaml) next to the driver.
+set -euo pipefail
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STAGED="${LAKESYNC_STAGED:-$HOME_DIR/deploy/synapse/out}"
+CONFIG="${LAKESYNC_CONFIG:-$HOME_DIR/deploy/azure/pipeline.yaml}"
+stage="${1:-}"; shift || true
+once=()
+if [ "${1:-}" = "--once" ]; then once=(--once); shift; fi
+case "$stage" in
+  process)   jar=lakesync-stream-processor; main=dev.lakesync.stream.StreamProcessorMain
+             libs="lakesync-common snakeyaml spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
+  warehouse) jar=lakesync-warehouse-loader; main=dev.lakesync.warehouse.WarehouseLoaderMain
+             libs="lakesync-common snakeyaml lakesync-stream-processor mssql-jdbc postgresql" ;;
+  serving)   jar=lakesync-serving-sync; main=dev.lakesync.serving.ServingSyncMain
+             libs="lakesync-common snakeyaml lakesync-stream-processor lakesync-serving-sinks postgresql" ;;
+  *) echo "usage: $0 process|warehouse|serving [--once] [spark-submit options...]" >&2; exit 2 ;;
+esac
+[ -d "$STAGED/lib" ] || { echo "nothing staged in $STAGED: run deploy/synapse/stage-artifacts.sh first" >&2; exit 1; }
+jars=""
+for lib in $libs; do jars="${jars:+$jars,}$STAGED/lib/$lib.jar"; done
+exec spark-submit --class "$main" --jars "$jars" --files "$CONFIG" \
+  --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
+  --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
+  "$@" "$STAGED/$jar-0.1.0-SNAPSHOT.jar" --config "$(basename "$CONFIG")" "${once[@]}"
