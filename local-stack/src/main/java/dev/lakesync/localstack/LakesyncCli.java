@@ -81,8 +81,10 @@ public final class LakesyncCli {
             "  --rate N        operations per second (default 200)",
             "  --duration D    how long, e.g. 60s or 5m (default: until Ctrl-C)",
             "  --seed S        random seed (default 1)",
-            "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)"),
-        Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of(), this::workload));
+            "  --bad-share P   share of rule-breaking rows, 0 to 1 (default 0.01)",
+            "  --prepare       first create the bank schema and seed it when empty (a database the stack did not",
+            "                  start, e.g. docker-compose's), sized by the config's localStack section"),
+        Set.of("--config", "--rate", "--duration", "--seed", "--bad-share"), Set.of("--prepare"), this::workload));
     addRunCommand();
     // verify, get and search run in JVMs of their own (./lakesync starts them); listed here for the overview.
     commands.put("verify", new Command("Compare source, lake, warehouse and serving key by key: verify --config FILE; prints the reconciliation line.",
@@ -280,6 +282,13 @@ public final class LakesyncCli {
     } catch (SQLException e) {
       throw new SQLException("cannot connect to " + config.source().jdbcUrl() + " (is `lakesync stack` running?): "
           + e.getMessage(), e);
+    }
+    if (options.flag("--prepare")) {
+      DemoBank.createSchema(connection);
+      if (DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
+          config.localStack().payments(), seed)) {
+        out.println("lakesync workload: created and seeded the bank schema");
+      }
     }
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
