@@ -22,8 +22,9 @@ public final class DeltaTables {
 
   /**
    * Whether a Delta table has its first commit at {@code path}, asked of the file system each time.
-   * {@code DeltaTable.isDeltaTable} answers from the snapshot this JVM cached when it first looked, so a
-   * long-running reader that looked before the writer created the table would wait for it forever.
+   * {@code DeltaTable.isDeltaTable} answers from the snapshot this JVM cached when it first looked: a long-running
+   * reader whose first look fell between the writer creating {@code _delta_log} and its first commit would wait
+   * for the table forever (DeltaTablesIT).
    */
   public static boolean exists(SparkSession spark, String path) {
     Path log = new Path(path, "_delta_log");
