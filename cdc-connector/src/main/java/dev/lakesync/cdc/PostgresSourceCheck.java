@@ -17,9 +17,7 @@ final class PostgresSourceCheck {
   }
 
   static void prepare(SourceConfig source) {
-    Properties props = new Properties();
-    props.setProperty("user", source.user());
-    props.setProperty("password", source.password().reveal());
+    Properties props = source.jdbcProperties();
     props.setProperty("connectTimeout", "10");
     try (Connection connection = DriverManager.getConnection(source.jdbcUrl(), props);
          Statement statement = connection.createStatement()) {

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -273,12 +272,9 @@ public final class LakesyncCli {
     double badShare = options.number("--bad-share", 0.01, 0, 1);
     PipelineConfig config = loadConfig(options);
 
-    Properties props = new Properties();
-    props.setProperty("user", config.source().user());
-    props.setProperty("password", config.source().password().reveal());
     Connection connection;
     try {
-      connection = DriverManager.getConnection(config.source().jdbcUrl(), props);
+      connection = DriverManager.getConnection(config.source().jdbcUrl(), config.source().jdbcProperties());
     } catch (SQLException e) {
       throw new SQLException("cannot connect to " + config.source().jdbcUrl() + " (is `lakesync stack` running?): "
           + e.getMessage(), e);

@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
  * documents rebuilt from the tables as of now, written to every sink, then each sink's new versions saved. A sink
  * that has never been synced gets every customer.
  */
-public final class ServingSync {
+public final class ServingSync implements AutoCloseable {
   /** Called after the sinks confirmed, before the progress is saved: the tests' place to inject a crash. */
   interface BeforeSave {
     void run() throws Exception;
@@ -43,6 +43,7 @@ public final class ServingSync {
   private final SyncProgress progress;
   private final PrintStream out;
   private BeforeSave beforeSave = () -> { };
+  private List<DocumentSink> openSinks;
 
   public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.spark = spark;
@@ -75,7 +76,7 @@ public final class ServingSync {
       out.println("serving: waiting for the validated tables " + String.join(", ", missing));
       return 0;
     }
-    List<DocumentSink> sinks = Sinks.open(serving);
+    List<DocumentSink> sinks = sinks();
     ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "lakesync-serving-writer");
       thread.setDaemon(true);
@@ -108,11 +109,27 @@ public final class ServingSync {
           versions(now));
       results.forEach((name, result) -> out.println("serving:   " + name + ": " + result));
       return sent;
+    } catch (Exception e) {
+      close(); // the next sync connects afresh
+      throw e;
     } finally {
       writer.shutdownNow();
-      for (DocumentSink sink : sinks) {
-        sink.close();
-      }
+    }
+  }
+
+  /** The sinks, connected at the first sync and kept: a sync loop does not reconnect (or re-create an index) each pass. */
+  private List<DocumentSink> sinks() throws Exception {
+    if (openSinks == null) {
+      openSinks = Sinks.open(serving);
+    }
+    return openSinks;
+  }
+
+  @Override
+  public void close() {
+    if (openSinks != null) {
+      openSinks.forEach(DocumentSink::close);
+      openSinks = null;
     }
   }
 

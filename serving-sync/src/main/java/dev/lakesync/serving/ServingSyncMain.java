@@ -42,15 +42,16 @@ public final class ServingSyncMain {
           Duration interval = options.duration("--interval");
           SparkSession spark = SparkSessions.create(config, "lakesync-serving-" + config.name());
           try {
-            ServingSync sync = new ServingSync(config, spark, out);
-            if (options.flag("--once")) {
-              if (sync.syncOnce() == 0) {
-                out.println("serving: nothing new to sync");
+            try (ServingSync sync = new ServingSync(config, spark, out)) {
+              if (options.flag("--once")) {
+                if (sync.syncOnce() == 0) {
+                  out.println("serving: nothing new to sync");
+                }
+                return 0;
               }
+              StageLoop.run("serving", interval == null ? Duration.ofSeconds(5) : interval, out, sync::syncOnce);
               return 0;
             }
-            StageLoop.run("serving", interval == null ? Duration.ofSeconds(5) : interval, out, sync::syncOnce);
-            return 0;
           } finally {
             spark.stop();
           }

@@ -229,7 +229,9 @@ class ServingSyncIT {
       PipelineConfig azure = new PipelineConfigLoader(name -> name.equals("COSMOS_KEY") ? FakeCosmosGateway.KEY
           : name.equals("SEARCH_KEY") ? FakeSearchService.API_KEY : null).load(file);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      new ServingSync(azure, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8)).syncOnce();
+      try (ServingSync sync = new ServingSync(azure, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+        sync.syncOnce();
+      }
       String output = bytes.toString(StandardCharsets.UTF_8);
       // Cosmos and Search are new sinks: everything is rebuilt for all three, local declines nothing newer.
       assertThat(output).contains("serving: rebuilt 3 documents", "cosmos: upserted=2 deleted=0", "search: upserted=2 deleted=1");
@@ -249,7 +251,10 @@ class ServingSyncIT {
   /** One sync through the same object the entry point uses (the entry point would stop the shared session). */
   private static String sync() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    long sent = new ServingSync(config, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8)).syncOnce();
+    long sent;
+    try (ServingSync sync = new ServingSync(config, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+      sent = sync.syncOnce();
+    }
     return bytes.toString(StandardCharsets.UTF_8) + (sent == 0 ? "serving: nothing new" : "");
   }
 

@@ -8,6 +8,7 @@ import dev.lakesync.common.config.TableConfig;
 import dev.lakesync.stream.DeltaTables;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -38,8 +39,9 @@ final class LakeReader {
     LakeTable lake = new LakeTable();
     String validated = paths.validated(table.schema(), table.table());
     if (DeltaTables.exists(spark, validated)) {
-      String[] columns = spark.read().format("delta").load(validated).columns();
-      for (Row row : spark.read().format("delta").load(validated).collectAsList()) {
+      Dataset<Row> rows = spark.read().format("delta").load(validated);
+      String[] columns = rows.columns();
+      for (Row row : rows.collectAsList()) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < columns.length; i++) {
           if (!columns[i].startsWith("_")) {

@@ -21,11 +21,7 @@ final class SourceReader implements AutoCloseable {
     if (source.type() != SourceConfig.Type.POSTGRESQL) {
       throw new IllegalArgumentException("verify reads PostgreSQL sources for now; source.type is " + source.type());
     }
-    Properties properties = new Properties();
-    properties.setProperty("user", source.user());
-    if (source.password() != null) {
-      properties.setProperty("password", source.password().reveal());
-    }
+    Properties properties = source.jdbcProperties();
     properties.setProperty("ApplicationName", "lakesync-verify");
     this.connection = DriverManager.getConnection(source.jdbcUrl(), properties);
     // One snapshot for every table read.

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * What the warehouse holds for each demo bank table, in the source table's column names: the current
@@ -20,7 +19,7 @@ import java.util.Properties;
  */
 final class WarehouseReader implements AutoCloseable {
   private static final Map<String, String> QUERIES = Map.of(
-      "bank.customers", "SELECT customer_id AS id, name, email, segment FROM %s WHERE is_current",
+      "bank.customers", "SELECT customer_id AS id, name, email, segment FROM %s WHERE is_current = %s",
       "bank.accounts", "SELECT account_id AS id, customer_id, type, balance, currency, status FROM %s",
       "bank.payments", "SELECT payment_id AS id, account_id, amount, currency, merchant, status, created_at FROM %s");
   private static final Map<String, String> TABLES = Map.of(
@@ -31,17 +30,7 @@ final class WarehouseReader implements AutoCloseable {
 
   WarehouseReader(WarehouseConfig config) throws SQLException {
     this.config = config;
-    Properties properties = new Properties();
-    if (config.user() != null) {
-      properties.setProperty("user", config.user());
-    }
-    if (config.password() != null) {
-      properties.setProperty("password", config.password().reveal());
-    }
-    if (config.type() != WarehouseConfig.Type.POSTGRESQL && config.user() == null) {
-      properties.setProperty("authentication", "ActiveDirectoryDefault");
-    }
-    this.connection = DriverManager.getConnection(config.jdbcUrl(), properties);
+    this.connection = DriverManager.getConnection(config.jdbcUrl(), config.jdbcProperties());
   }
 
   /** The warehouse rows standing for a source table, or empty when the warehouse models no such table. */
@@ -55,8 +44,7 @@ final class WarehouseReader implements AutoCloseable {
         : Identifiers.quoteAnsi(config.schema()) + "." + Identifiers.quoteAnsi(TABLES.get(table));
     Rows rows = new Rows();
     try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(String.format(query, name).replace("WHERE is_current",
-            tsql ? "WHERE is_current = 1" : "WHERE is_current"))) {
+        ResultSet result = statement.executeQuery(String.format(query, name, tsql ? "1" : "true"))) {
       ResultSetMetaData meta = result.getMetaData();
       while (result.next()) {
         Map<String, String> row = new HashMap<>();

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -132,19 +131,8 @@ public final class WarehouseLoader {
   }
 
   private Connection connect() throws SQLException {
-    Properties props = new Properties();
-    if (warehouse.user() != null) {
-      props.setProperty("user", warehouse.user());
-    }
-    if (warehouse.password() != null) {
-      props.setProperty("password", warehouse.password().reveal());
-    }
-    if (warehouse.type() != WarehouseConfig.Type.POSTGRESQL && warehouse.user() == null) {
-      // No user: Azure identity (managed identity, or what DefaultAzureCredential finds), as mssql-jdbc supports.
-      props.setProperty("authentication", "ActiveDirectoryDefault");
-    }
     try {
-      return DriverManager.getConnection(warehouse.jdbcUrl(), props);
+      return DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.jdbcProperties());
     } catch (SQLException e) {
       throw new SQLException("cannot connect to the warehouse at " + redact(warehouse.jdbcUrl()) + ": " + e.getMessage(), e);
     }

@@ -103,6 +103,18 @@ public final class ServingConfig {
       return password;
     }
 
+    /** JDBC connection properties for {@link #jdbcUrl()}: user and password when given. */
+    public java.util.Properties jdbcProperties() {
+      java.util.Properties properties = new java.util.Properties();
+      if (user != null) {
+        properties.setProperty("user", user);
+      }
+      if (password != null) {
+        properties.setProperty("password", password.reveal());
+      }
+      return properties;
+    }
+
     @Override
     public String toString() {
       return "Local{jdbcUrl=" + WarehouseConfig.redactJdbcUrl(String.valueOf(jdbcUrl)) + ", user=" + user + "}";

@@ -109,6 +109,16 @@ public final class SourceConfig {
     return debezium;
   }
 
+  /** JDBC connection properties for {@link #jdbcUrl()}: user and password. */
+  public java.util.Properties jdbcProperties() {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", user);
+    if (password != null) {
+      properties.setProperty("password", password.reveal());
+    }
+    return properties;
+  }
+
   /** A JDBC URL for this source, for tools that read it directly (verify, the workload generator). */
   public String jdbcUrl() {
     switch (type) {

@@ -70,6 +70,24 @@ public final class WarehouseConfig {
     return stagingUri;
   }
 
+  /**
+   * JDBC connection properties for {@link #jdbcUrl()}: user and password when given; for the T-SQL types without a
+   * user, Azure identity (managed identity, or what DefaultAzureCredential finds), as mssql-jdbc supports.
+   */
+  public java.util.Properties jdbcProperties() {
+    java.util.Properties properties = new java.util.Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    if (password != null) {
+      properties.setProperty("password", password.reveal());
+    }
+    if (type != Type.POSTGRESQL && user == null) {
+      properties.setProperty("authentication", "ActiveDirectoryDefault");
+    }
+    return properties;
+  }
+
   @Override
   public String toString() {
     return "WarehouseConfig{type=" + type + ", jdbcUrl=" + (jdbcUrl == null ? null : redactJdbcUrl(jdbcUrl))

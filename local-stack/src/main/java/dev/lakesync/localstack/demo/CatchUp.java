@@ -81,15 +81,8 @@ final class CatchUp {
       return true;
     }
     WarehouseConfig warehouse = config.warehouse().get();
-    Properties properties = new Properties();
-    if (warehouse.user() != null) {
-      properties.setProperty("user", warehouse.user());
-    }
-    if (warehouse.password() != null) {
-      properties.setProperty("password", warehouse.password().reveal());
-    }
     Map<String, Long> loaded = new HashMap<>();
-    try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), properties);
+    try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.jdbcProperties());
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT source_table, last_version FROM "
             + Identifiers.quoteAnsi(warehouse.schema()) + "._lakesync_load_state")) {

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -129,10 +128,7 @@ public final class Demo {
 
   private Thread startWorkload(double rate, Duration duration, WorkloadGenerator[] generator,
       AtomicReference<Exception> failure) throws Exception {
-    Properties props = new Properties();
-    props.setProperty("user", config.source().user());
-    props.setProperty("password", config.source().password().reveal());
-    Connection connection = DriverManager.getConnection(config.source().jdbcUrl(), props);
+    Connection connection = DriverManager.getConnection(config.source().jdbcUrl(), config.source().jdbcProperties());
     generator[0] = new WorkloadGenerator(connection, 1, 0.01);
     Thread thread = new Thread(() -> {
       try (WorkloadGenerator running = generator[0]) {
@@ -157,7 +153,7 @@ public final class Demo {
       if (dead != null) {
         return failed(dead);
       }
-      long captured = StageProgress.of("capture", stages.get(0).lines()).total;
+      long captured = stages.get(0).progress().total;
       if (captured != lastCaptured) {
         lastCaptured = captured;
         stableSince = System.nanoTime();
@@ -244,9 +240,9 @@ public final class Demo {
     List<String> lines = new ArrayList<>();
     lines.add("demo: " + phase);
     for (StageProcess stage : stages) {
-      StageProgress progress = StageProgress.of(stage.name, stage.lines());
+      StageProgress progress = stage.progress();
       long last = lastTotals.getOrDefault(stage.name, 0L);
-      lines.add("  " + progress.describe(stage.name, (progress.total - last) / seconds));
+      lines.add("  " + progress.describe((progress.total - last) / seconds));
       lastTotals.put(stage.name, progress.total);
     }
     lastProgressNanos = now;

@@ -1,6 +1,7 @@
 package dev.lakesync.localstack.demo;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +15,14 @@ final class StageProcess {
   final String name;
   final Path log;
   private final Process process;
+  private final StageProgress progress;
+  private long readUpTo;
 
   private StageProcess(String name, Path log, Process process) {
     this.name = name;
     this.log = log;
     this.process = process;
+    this.progress = new StageProgress(name);
   }
 
   static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, String... extra)
@@ -58,18 +62,42 @@ final class StageProcess {
     return false;
   }
 
-  /** The log's lines so far (the stages log little: a line per batch or pass). */
-  List<String> lines() {
-    try {
-      return Files.readAllLines(log, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return List.of();
+  /** What the stage's log says so far; each call reads only the complete lines added since the last one. */
+  StageProgress progress() {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      if (file.length() > readUpTo) {
+        byte[] added = new byte[(int) Math.min(Integer.MAX_VALUE, file.length() - readUpTo)];
+        file.seek(readUpTo);
+        file.readFully(added);
+        int end = lastNewline(added);
+        if (end >= 0) {
+          new String(added, 0, end + 1, StandardCharsets.UTF_8).lines().forEach(progress::accept);
+          readUpTo += end + 1;
+        }
+      }
+    } catch (IOException e) {
+      // no log yet: nothing to count
     }
+    return progress;
+  }
+
+  private static int lastNewline(byte[] bytes) {
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The last lines of the log, to show when the stage died. */
   String tail(int count) {
-    List<String> lines = lines();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      lines = List.of();
+    }
     return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
   }
 }

@@ -1,6 +1,5 @@
 package dev.lakesync.localstack.demo;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,51 +12,49 @@ final class StageProgress {
   private static final Pattern WAREHOUSE_TABLE = Pattern.compile("\\((\\d+) (?:rows|changes)\\)");
   private static final Pattern SERVING = Pattern.compile("^serving: (?:rebuilt|synced) (\\d+) documents");
 
+  private final String stage;
   long total;
   Long lagMs;
-  long passes;
 
-  static StageProgress of(String stage, List<String> lines) {
-    StageProgress progress = new StageProgress();
-    for (String line : lines) {
-      Matcher matcher;
-      switch (stage) {
-        case "capture":
-          matcher = CAPTURE.matcher(line);
-          if (matcher.find()) {
-            progress.total = Long.parseLong(matcher.group(1));
-            progress.lagMs = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2));
-          }
-          break;
-        case "process":
-          matcher = PROCESS.matcher(line);
-          if (matcher.find()) {
-            progress.total += Long.parseLong(matcher.group(1));
-            progress.lagMs = Long.parseLong(matcher.group(2));
-            progress.passes++;
-          }
-          break;
-        case "warehouse":
-          if (WAREHOUSE.matcher(line).find()) {
-            Matcher tables = WAREHOUSE_TABLE.matcher(line);
-            while (tables.find()) {
-              progress.total += Long.parseLong(tables.group(1));
-            }
-            progress.passes++;
-          }
-          break;
-        default:
-          matcher = SERVING.matcher(line);
-          if (matcher.find()) {
-            progress.total += Long.parseLong(matcher.group(1));
-            progress.passes++;
-          }
-      }
-    }
-    return progress;
+  StageProgress(String stage) {
+    this.stage = stage;
   }
 
-  String describe(String stage, double ratePerSecond) {
+  /** Takes one more line of the stage's log into account. */
+  void accept(String line) {
+    Matcher matcher;
+    switch (stage) {
+      case "capture":
+        matcher = CAPTURE.matcher(line);
+        if (matcher.find()) {
+          total = Long.parseLong(matcher.group(1));
+          lagMs = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2));
+        }
+        break;
+      case "process":
+        matcher = PROCESS.matcher(line);
+        if (matcher.find()) {
+          total += Long.parseLong(matcher.group(1));
+          lagMs = Long.parseLong(matcher.group(2));
+        }
+        break;
+      case "warehouse":
+        if (WAREHOUSE.matcher(line).find()) {
+          Matcher tables = WAREHOUSE_TABLE.matcher(line);
+          while (tables.find()) {
+            total += Long.parseLong(tables.group(1));
+          }
+        }
+        break;
+      default:
+        matcher = SERVING.matcher(line);
+        if (matcher.find()) {
+          total += Long.parseLong(matcher.group(1));
+        }
+    }
+  }
+
+  String describe(double ratePerSecond) {
     String what;
     switch (stage) {
       case "capture":

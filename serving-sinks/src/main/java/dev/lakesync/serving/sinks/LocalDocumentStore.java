@@ -64,13 +64,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
 
   /** Connects and creates the table when missing. */
   public static LocalDocumentStore open(ServingConfig.Local config) throws SQLException {
-    Properties properties = new Properties();
-    if (config.user() != null) {
-      properties.setProperty("user", config.user());
-    }
-    if (config.password() != null) {
-      properties.setProperty("password", config.password().reveal());
-    }
+    Properties properties = config.jdbcProperties();
     properties.setProperty("ApplicationName", "lakesync-serving");
     Connection connection = DriverManager.getConnection(config.jdbcUrl(), properties);
     try (Statement statement = connection.createStatement()) {

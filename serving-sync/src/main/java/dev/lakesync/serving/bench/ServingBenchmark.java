@@ -70,7 +70,10 @@ public final class ServingBenchmark {
         BenchLake.writeBank(spark, paths, customers, customers * 2, customers * 20);
 
         long started = System.nanoTime();
-        long documents = new ServingSync(config, spark, out).syncOnce();
+        long documents;
+        try (ServingSync sync = new ServingSync(config, spark, out)) {
+          documents = sync.syncOnce();
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         double throughput = documents / seconds;
         out.printf(Locale.ROOT, "bench serving: %d documents built and written in %.1f s = %.0f documents/s%n",
@@ -78,7 +81,10 @@ public final class ServingBenchmark {
         // The same rebuild again (progress forgotten): what a long-running sync job's JVM does once warm.
         Files.delete(work.resolve("lake/_state/serving-sync/progress-local.properties"));
         long again = System.nanoTime();
-        long rebuilt = new ServingSync(config, spark, out).syncOnce();
+        long rebuilt;
+        try (ServingSync sync = new ServingSync(config, spark, out)) {
+          rebuilt = sync.syncOnce();
+        }
         double warmThroughput = rebuilt / ((System.nanoTime() - again) / 1e9);
         out.printf(Locale.ROOT, "bench serving: the same rebuild in a warm JVM: %.0f documents/s%n", warmThroughput);
         if (store.count() != customers) {
@@ -108,7 +114,7 @@ public final class ServingBenchmark {
     AtomicReference<Exception> failure = new AtomicReference<>();
     ServingSync sync = new ServingSync(config, spark, new PrintStream(new ByteArrayOutputStream(), true));
     Thread loop = new Thread(() -> {
-      try {
+      try (sync) {
         while (!stop.get()) {
           sync.syncOnce();
         }
