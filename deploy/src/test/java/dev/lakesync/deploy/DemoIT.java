@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole pipeline, as a user runs it: {@code ./lakesync demo --duration 60s --rate 200} from this build (every
  * module is packaged before this one), on free ports and a work folder of its own. The demo must end with
- * mismatches=0, and the quarantine must hold exactly the rule-breaking rows the workload generator reports.
+ * mismatches=0, and the quarantine must hold exactly the rule-breaking rows the workload generator reports. While it
+ * runs, its live dashboard is loaded in headless Chromium ({@link DashboardCheck}).
  */
 class DemoIT {
   private static final Pattern GENERATED = Pattern.compile("(bank\\.\\w+)/(\\w+)=(\\d+)");
@@ -37,7 +39,7 @@ class DemoIT {
     Files.writeString(home.resolve("local-stack/target/.lakesync-built"), "");
     Path log = work.resolve("demo.log");
     ProcessBuilder builder = new ProcessBuilder(home.resolve("lakesync").toString(), "demo", "--duration", "60s",
-        "--rate", "200").redirectErrorStream(true).redirectOutput(log.toFile());
+        "--rate", "200", "--dashboard-port", "0").redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("stack/lake").toString());
@@ -45,6 +47,8 @@ class DemoIT {
     env.put("LAKESYNC_KAFKA_PORT", Integer.toString(freePort()));
     env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
     Process demo = builder.start();
+    DashboardCheck dashboard = new DashboardCheck(log, Path.of("target"));
+    String dashboardFailure = dashboard.runWhile(demo, Duration.ofMinutes(10));
     boolean finished = demo.waitFor(15, TimeUnit.MINUTES);
     if (!finished) {
       demo.destroyForcibly();
@@ -79,6 +83,7 @@ class DemoIT {
     }
     assertThat(generated).as("the workload broke some rules").isNotEmpty();
     assertThat(quarantined).isEqualTo(generated);
+    assertThat(dashboardFailure).as("the live dashboard, in headless Chromium").isNull();
   }
 
   private static int freePort() throws IOException {

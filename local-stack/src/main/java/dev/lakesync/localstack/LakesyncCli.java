@@ -54,19 +54,23 @@ public final class LakesyncCli {
         Set.of("--config"), Set.of("--fresh"), this::stack));
     commands.put("demo", new Command("Run the whole pipeline on this machine with a workload, show progress, then verify.",
         String.join("\n",
-            "usage: lakesync demo [--duration D] [--rate N] [--fresh] [--config FILE]",
+            "usage: lakesync demo [--duration D] [--rate N] [--fresh] [--config FILE] [--dashboard-port P | --no-dashboard]",
             "",
             "Starts the embedded PostgreSQL and Kafka, the four stages each as its own process (capture, process,",
             "warehouse, serving; logs in <workDir>/logs), and the workload generator at about --rate changes per",
             "second. Shows each stage's progress while it runs. When --duration is over (or on Ctrl-C) it stops the",
             "workload, waits until every stage has caught up, stops the stages gracefully and runs verify: the last",
             "line is the reconciliation line. Exit status 0 only with mismatches=0.",
+            "While it runs, a live page on localhost (URL printed at start) shows freshness per stage and table,",
+            "throughput, quarantine reasons, charts of the warehouse's daily aggregates, and customer lookup and search.",
             "",
-            "  --duration D    how long the workload runs, e.g. 60s or 5m (default: until Ctrl-C)",
-            "  --rate N        changes per second (default 200)",
-            "  --fresh         wipe the stack's data (and a lake under the work folder) first",
-            "  --config FILE   pipeline config (default: deploy/local/pipeline.yaml)"),
-        Set.of("--duration", "--rate", "--config"), Set.of("--fresh"), this::demo));
+            "  --duration D        how long the workload runs, e.g. 60s or 5m (default: until Ctrl-C)",
+            "  --rate N            changes per second (default 200)",
+            "  --fresh             wipe the stack's data (and a lake under the work folder) first",
+            "  --config FILE       pipeline config (default: deploy/local/pipeline.yaml)",
+            "  --dashboard-port P  the live page's port (default 8090; in use or 0: any free port)",
+            "  --no-dashboard      no live page"),
+        Set.of("--duration", "--rate", "--config", "--dashboard-port"), Set.of("--fresh", "--no-dashboard"), this::demo));
     commands.put("workload", new Command("Drive inserts, updates and deletes against the source bank database.",
         String.join("\n",
             "usage: lakesync workload [--config FILE] [--rate N] [--duration D] [--seed S] [--bad-share P]",
@@ -101,9 +105,9 @@ public final class LakesyncCli {
         Set.of("--config", "--segment", "--currency", "--min-balance", "--top"), Set.of(), options -> {
           throw options.usage("search runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
         }));
-    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving [--quick]; prints one 'bench <name>: key=value' line last.",
+    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving|e2e [--quick]; prints one 'bench <name>: key=value' line last.",
         String.join("\n",
-            "usage: lakesync bench capture|process|warehouse|serving [--quick]",
+            "usage: lakesync bench capture|process|warehouse|serving|e2e [--quick]",
             "",
             "Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports) and runs the stage as its own",
             "process. The last line is 'bench <name>: changes=... throughput_per_s=... p50_ms=... p99_ms=...'.",
@@ -116,9 +120,11 @@ public final class LakesyncCli {
             "            warehouse, then 10,000 changes loaded incrementally",
             "  serving   documents of 20,000 customers built and written to the local store, then validated-table",
             "            change -> document updated latency, then point reads (read_p50_ms, read_p99_ms)",
-            "  --quick   a smaller run of the same code (about a minute)",
-            "",
-            "e2e is not available yet."),
+            "  e2e       the demo pipeline (stack and four stage processes) at 200 and then 1,000 changes/s: source",
+            "            commit -> validated Delta (every change, from the tables' Change Data Feed), -> warehouse and",
+            "            -> serving document (every payment, polled every 100 ms); the last line's p50_ms/p99_ms are",
+            "            source commit -> serving document at 1,000 changes/s",
+            "  --quick   a smaller run of the same code (about a minute; e2e: 15 s per rate after its warm-up)"),
         Set.of(), Set.of("--quick"), this::bench));
   }
 
@@ -128,9 +134,12 @@ public final class LakesyncCli {
       throw options.usage("bench " + options.positional().get(0)
           + " runs through the ./lakesync launcher, which starts it with Spark's classpath");
     }
+    if (options.positional().size() == 1 && options.positional().get(0).equals("e2e")) {
+      return new dev.lakesync.localstack.demo.EndToEndBenchmark(home, out, options.flag("--quick")).run();
+    }
     if (options.positional().size() != 1 || !options.positional().get(0).equals("capture")) {
       throw options.usage(options.positional().isEmpty() ? "name a benchmark: capture"
-          : "unknown or unavailable benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse, serving)");
+          : "unknown benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse, serving, e2e)");
     }
     return new dev.lakesync.localstack.bench.CaptureBenchmark(home, out, options.flag("--quick")).run();
   }
@@ -259,7 +268,9 @@ public final class LakesyncCli {
     }, "lakesync-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return demo.run(rate, duration, options.flag("--fresh"));
+      Integer dashboardPort = options.flag("--no-dashboard") ? null
+          : (int) options.number("--dashboard-port", 8090, 0, 65535);
+      return demo.run(rate, duration, options.flag("--fresh"), dashboardPort);
     } finally {
       finished.countDown();
     }

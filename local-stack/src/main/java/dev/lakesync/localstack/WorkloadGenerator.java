@@ -42,6 +42,9 @@ public final class WorkloadGenerator implements AutoCloseable {
   private final Map<Long, List<Long>> accountsOfCustomer = new HashMap<>();
   private final List<Long> payments = new ArrayList<>();
   private final Map<Long, Long> accountOfPayment = new HashMap<>();
+  private final Map<Long, Long> customerOfAccount = new HashMap<>();
+  private final List<NewPayment> uncommittedPayments = new ArrayList<>();
+  private CommitListener listener = (payments, committedAtMs) -> { };
   private long nextCustomerId;
   private long nextAccountId;
   private long nextPaymentId;
@@ -78,6 +81,7 @@ public final class WorkloadGenerator implements AutoCloseable {
           accounts.add(id);
           accountCurrency.put(id, rows.getString(3));
           accountsOfCustomer.computeIfAbsent(rows.getLong(2), k -> new ArrayList<>()).add(id);
+          customerOfAccount.put(id, rows.getLong(2));
         }
       }
       try (ResultSet rows = statement.executeQuery(
@@ -99,6 +103,20 @@ public final class WorkloadGenerator implements AutoCloseable {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  /** A valid payment this generator inserted, with the customer whose document lists it. */
+  public record NewPayment(long id, long customerId) {
+  }
+
+  /** Told after each commit which valid payments it made durable, and when (the freshness probes' source clock). */
+  public interface CommitListener {
+    void committed(List<NewPayment> payments, long committedAtMs);
+  }
+
+  /** Replaces the commit listener; called on the generator's thread right after each commit returns. */
+  public void onCommit(CommitListener listener) {
+    this.listener = listener;
   }
 
   /** Everything committed so far. */
@@ -158,9 +176,15 @@ public final class WorkloadGenerator implements AutoCloseable {
       return;
     }
     connection.commit();
+    long committedAtMs = System.currentTimeMillis();
     counts.addAll(pending);
     pending.clear();
     uncommitted = 0;
+    if (!uncommittedPayments.isEmpty()) {
+      List<NewPayment> made = List.copyOf(uncommittedPayments);
+      uncommittedPayments.clear();
+      listener.committed(made, committedAtMs);
+    }
   }
 
   /** One operation: mostly new payments and balance changes, as in a real bank. */
@@ -234,6 +258,7 @@ public final class WorkloadGenerator implements AutoCloseable {
     accounts.add(id);
     accountCurrency.put(id, currency);
     accountsOfCustomer.computeIfAbsent(customerId, k -> new ArrayList<>()).add(id);
+    customerOfAccount.put(id, customerId);
   }
 
   private void insertPayment() throws SQLException {
@@ -266,6 +291,7 @@ public final class WorkloadGenerator implements AutoCloseable {
     } else {
       payments.add(id);
       accountOfPayment.put(id, accountId);
+      uncommittedPayments.add(new NewPayment(id, customerOfAccount.get(accountId)));
     }
   }
 
@@ -344,6 +370,7 @@ public final class WorkloadGenerator implements AutoCloseable {
     for (Long accountId : owned) {
       accounts.remove(accountId);
       accountCurrency.remove(accountId);
+      customerOfAccount.remove(accountId);
     }
     payments.removeIf(paymentId -> owned.contains(accountOfPayment.get(paymentId)));
     accountOfPayment.values().removeIf(owned::contains);

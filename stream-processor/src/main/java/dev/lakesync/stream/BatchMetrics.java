@@ -30,6 +30,8 @@ final class BatchMetrics {
   Long newestSourceTsMs;
   final Map<String, Long> landedByTable = new TreeMap<>();
   final Map<String, Long> quarantinedByReason = new TreeMap<>();
+  /** Per table, the newest source commit among the batch's events: a dashboard's lake freshness per table. */
+  final Map<String, Long> newestSourceTsByTable = new TreeMap<>();
   /**
    * Milliseconds spent per phase (summed over tables, which run side by side), for finding where a slow batch
    * spends its time.
@@ -52,6 +54,9 @@ final class BatchMetrics {
     dropped += stats.dropped;
     applied += appliedRecords;
     stats.reasons.forEach((reason, count) -> quarantinedByReason.merge(reason, count, Long::sum));
+    if (stats.newestSourceTsMs != null) {
+      newestSourceTsByTable.put(table, stats.newestSourceTsMs);
+    }
     if (stats.newestSourceTsMs != null && (newestSourceTsMs == null || stats.newestSourceTsMs > newestSourceTsMs)) {
       newestSourceTsMs = stats.newestSourceTsMs;
     }
@@ -91,6 +96,10 @@ final class BatchMetrics {
     record.put("dropped", dropped);
     record.put("unknown_table", unknownTable);
     record.put("lag_ms", lagMs(endedAtMs));
+    record.put("ended_at_ms", endedAtMs);
+    Map<String, Long> lagByTable = new TreeMap<>();
+    newestSourceTsByTable.forEach((table, newest) -> lagByTable.put(table, Math.max(0, endedAtMs - newest)));
+    record.put("lag_ms_by_table", lagByTable);
     record.put("landed_by_table", landedByTable);
     record.put("quarantined_by_reason", quarantinedByReason);
     record.put("phases_ms", phasesMs);

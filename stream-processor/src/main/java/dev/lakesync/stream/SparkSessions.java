@@ -19,7 +19,11 @@ public final class SparkSessions {
         // Validated tables feed warehouse-loader and serving-sync through their Change Data Feed.
         .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true")
         // The MERGE source is built from a cached parse of the batch: materializing it again would cost a pass.
-        .set("spark.databricks.delta.merge.materializeSource", "none");
+        .set("spark.databricks.delta.merge.materializeSource", "none")
+        // Inferring constraints through the MERGE's per-column CASE WHENs and aliases grows combinatorially: seen in
+        // jstack as most of a batch's time, on the driver, in UnaryNode.getAllValidConstraints. Nothing here
+        // needs the filters it would infer.
+        .set("spark.sql.constraintPropagation.enabled", "false");
     if (!conf.contains("spark.master")) {
       // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
       conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4")

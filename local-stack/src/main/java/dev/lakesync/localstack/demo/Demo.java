@@ -3,6 +3,8 @@ package dev.lakesync.localstack.demo;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.localstack.LocalStack;
 import dev.lakesync.localstack.WorkloadGenerator;
+import dev.lakesync.localstack.dashboard.Dashboard;
+import dev.lakesync.localstack.freshness.PaymentProbe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,13 +38,20 @@ public final class Demo {
   private final Path configFile;
   private final PrintStream out;
   private final boolean terminal;
+  private final Map<String, String> stageEnv;
   private final AtomicBoolean stop = new AtomicBoolean();
-  private final List<StageProcess> stages = new ArrayList<>();
+  private final List<StageProcess> stages = new CopyOnWriteArrayList<>(); // the dashboard reads it too
   private final Map<String, Long> lastTotals = new HashMap<>();
   private long lastProgressNanos = System.nanoTime();
   private int linesDrawn;
 
   public Demo(Path home, PipelineConfig config, Path configFile, PrintStream out, boolean terminal) {
+    this(home, config, configFile, out, terminal, Map.of());
+  }
+
+  /** @param stageEnv environment for the stage processes on top of this one's (a benchmark's ports and folders) */
+  Demo(Path home, PipelineConfig config, Path configFile, PrintStream out, boolean terminal, Map<String, String> stageEnv) {
+    this.stageEnv = stageEnv;
     this.home = home;
     this.config = config;
     this.configFile = configFile.toAbsolutePath();
@@ -54,18 +64,28 @@ public final class Demo {
     stop.set(true);
   }
 
-  public int run(double rate, Duration duration, boolean fresh) throws Exception {
+  /**
+   * @param dashboardPort the live page's port (0: any free one), null for none
+   */
+  public int run(double rate, Duration duration, boolean fresh, Integer dashboardPort) throws Exception {
     long started = System.nanoTime();
     out.println("demo: starting PostgreSQL and Kafka (data in " + config.workDir().toAbsolutePath().normalize() + ")");
     LocalStack stack = LocalStack.start(config, fresh);
     boolean stackOpen = true;
+    PaymentProbe probe = null;
+    Dashboard dashboard = null;
     try {
       out.printf(Locale.ROOT, "demo: stack ready in %.1f s; starting the stages (logs in %s)%n",
           (System.nanoTime() - started) / 1e9, logs());
       startStages();
+      if (dashboardPort != null) {
+        probe = PaymentProbe.start(config);
+        dashboard = Dashboard.start(dashboardPort, config, probe, this::snapshots);
+        out.println("demo: dashboard at " + dashboard.url() + " (freshness, throughput, quarantine, aggregates, lookup)");
+      }
       AtomicReference<Exception> workloadFailure = new AtomicReference<>();
       WorkloadGenerator[] generator = new WorkloadGenerator[1];
-      Thread workload = startWorkload(rate, duration, generator, workloadFailure);
+      Thread workload = startWorkload(rate, duration, generator, workloadFailure, probe);
       out.printf(Locale.ROOT, "demo: workload at %.0f changes/s %s; Ctrl-C stops it early%n", rate,
           duration == null ? "until Ctrl-C" : "for " + duration.toSeconds() + " s");
 
@@ -94,8 +114,7 @@ public final class Demo {
       stopStages();
       List<String> verify = verify();
       if (verify.isEmpty()) {
-        out.println("demo: verify printed nothing");
-        return 1;
+        return 1; // verify() has shown why
       }
       verify.subList(0, verify.size() - 1).forEach(out::println);
       String reconciliation = verify.get(verify.size() - 1);
@@ -104,6 +123,12 @@ public final class Demo {
       out.println(reconciliation);
       return reconciliation.startsWith("reconciliation:") && reconciliation.endsWith("mismatches=0") ? 0 : 1;
     } finally {
+      if (dashboard != null) {
+        dashboard.close();
+      }
+      if (probe != null) {
+        probe.close();
+      }
       stopStages();
       if (stackOpen) {
         stack.close();
@@ -111,12 +136,21 @@ public final class Demo {
     }
   }
 
-  private Path logs() {
+  private List<Dashboard.StageSnapshot> snapshots() {
+    List<Dashboard.StageSnapshot> snapshots = new ArrayList<>();
+    for (StageProcess stage : stages) {
+      StageProgress progress = stage.progress();
+      snapshots.add(new Dashboard.StageSnapshot(stage.name, progress.total, progress.unit(), progress.lagMs, stage.alive()));
+    }
+    return snapshots;
+  }
+
+  Path logs() {
     return config.workDir().toAbsolutePath().normalize().resolve("logs");
   }
 
-  private void startStages() throws Exception {
-    Map<String, String> env = new HashMap<>();
+  void startStages() throws Exception {
+    Map<String, String> env = new HashMap<>(stageEnv);
     if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
       env.put("LAKESYNC_JAVA_OPTS", "-Xmx1g"); // four JVMs beside the stack's on one machine
     }
@@ -127,9 +161,12 @@ public final class Demo {
   }
 
   private Thread startWorkload(double rate, Duration duration, WorkloadGenerator[] generator,
-      AtomicReference<Exception> failure) throws Exception {
+      AtomicReference<Exception> failure, PaymentProbe probe) throws Exception {
     Connection connection = DriverManager.getConnection(config.source().jdbcUrl(), config.source().jdbcProperties());
     generator[0] = new WorkloadGenerator(connection, 1, 0.01);
+    if (probe != null) {
+      generator[0].onCommit(probe);
+    }
     Thread thread = new Thread(() -> {
       try (WorkloadGenerator running = generator[0]) {
         running.run(rate, duration, stop::get);
@@ -142,7 +179,7 @@ public final class Demo {
   }
 
   /** Waits until every stage has caught up with the one before it; 0, or 1 when one dies or it takes too long. */
-  private int drain() throws Exception {
+  int drain() throws Exception {
     say("demo: draining: waiting until every stage has caught up");
     CatchUp catchUp = new CatchUp(config);
     long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -177,7 +214,7 @@ public final class Demo {
     return 1;
   }
 
-  private StageProcess deadStage() {
+  StageProcess deadStage() {
     for (StageProcess stage : stages) {
       if (!stage.alive()) {
         return stage;
@@ -186,14 +223,14 @@ public final class Demo {
     return null;
   }
 
-  private int failed(StageProcess dead) throws InterruptedException {
+  int failed(StageProcess dead) throws InterruptedException {
     say("demo: stage " + dead.name + " stopped (exit status " + dead.exitStatus() + "); its log: " + dead.log);
     out.println(dead.tail(15));
     stopStages();
     return 1;
   }
 
-  private void stopStages() throws InterruptedException {
+  void stopStages() throws InterruptedException {
     for (StageProcess stage : stages) {
       if (stage.alive()) {
         out.println("demo: stopping " + stage.name);
@@ -211,16 +248,23 @@ public final class Demo {
     Process process = new ProcessBuilder(home.resolve("lakesync").toString(), "verify", "--config", configFile.toString())
         .redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
+    List<String> all = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
+        all.add(line);
         if (line.startsWith("verify:") || line.startsWith("reconciliation:") || line.startsWith("lakesync verify")) {
           lines.add(line);
         }
       }
     }
-    process.waitFor();
-    Files.write(logs().resolve("verify.log"), lines, StandardCharsets.UTF_8);
+    int status = process.waitFor();
+    Path log = logs().resolve("verify.log");
+    Files.write(log, all, StandardCharsets.UTF_8);
+    if (lines.isEmpty() || !lines.get(lines.size() - 1).startsWith("reconciliation:")) {
+      say("demo: verify ended (exit status " + status + ") without a reconciliation line; its log: " + log);
+      all.subList(Math.max(0, all.size() - 15), all.size()).forEach(out::println);
+    }
     return lines;
   }
 

@@ -63,7 +63,7 @@ final class StageProcess {
   }
 
   /** What the stage's log says so far; each call reads only the complete lines added since the last one. */
-  StageProgress progress() {
+  synchronized StageProgress progress() {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
       if (file.length() > readUpTo) {
         byte[] added = new byte[(int) Math.min(Integer.MAX_VALUE, file.length() - readUpTo)];

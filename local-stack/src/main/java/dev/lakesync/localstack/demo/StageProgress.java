@@ -54,21 +54,22 @@ final class StageProgress {
     }
   }
 
-  String describe(double ratePerSecond) {
-    String what;
+  /** What {@link #total} counts. */
+  String unit() {
     switch (stage) {
       case "capture":
-        what = "events published";
-        break;
+        return "events published";
       case "process":
-        what = "events landed";
-        break;
+        return "events landed";
       case "warehouse":
-        what = "rows loaded";
-        break;
+        return "rows loaded";
       default:
-        what = "documents written";
+        return "documents written";
     }
+  }
+
+  String describe(double ratePerSecond) {
+    String what = unit();
     return String.format(Locale.ROOT, "%-9s %9d %s, %6.0f/s%s", stage, total, what, ratePerSecond,
         lagMs == null || (stage.equals("capture") && ratePerSecond == 0) ? "" : String.format(Locale.ROOT, ", lag %.1f s", lagMs / 1000.0));
   }
