@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Fails early, naming the setting to change, when a port the stack wants is taken. */
-final class PortCheck {
+public final class PortCheck {
   private PortCheck() {
   }
 
@@ -20,8 +20,8 @@ final class PortCheck {
     }
   }
 
-  /** A port that was free a moment ago, for tests. */
-  static int findFree() {
+  /** A port that was free a moment ago (tests and benchmarks that start their own servers). */
+  public static int findFree() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

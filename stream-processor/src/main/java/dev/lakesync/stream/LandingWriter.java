@@ -59,7 +59,7 @@ final class LandingWriter {
       }
       batch.filter(col(TABLE).equalTo(table))
           .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
-              col("headers"), lit(batchId).alias("_batch_id"), current_date().alias("_ingest_date"))
+              col("headers"), BatchConstants.batchId(batchId).alias("_batch_id"), current_date().alias("_ingest_date"))
           .write().format("delta").mode("append")
           .option("txnAppId", "lakesync-landing-" + table)
           .option("txnVersion", batchId)

@@ -3,7 +3,6 @@ package dev.lakesync.stream;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_date;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.lakesync.common.LakePaths;
 import org.apache.spark.sql.Dataset;
@@ -29,7 +28,7 @@ final class QuarantineWriter {
             scala.collection.JavaConverters.asScalaBuffer(java.util.List.of("topic", "partition", "offset")).toSeq())
         .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
             col(TableBatch.REASONS).alias("reasons"), expr("array_join(" + TableBatch.REASONS + ", '; ')").alias("error"),
-            lit(batchId).alias("_batch_id"), current_date().alias("_ingest_date"));
+            BatchConstants.batchId(batchId).alias("_batch_id"), current_date().alias("_ingest_date"));
     quarantined.write().format("delta").mode("append")
         .option("txnAppId", "lakesync-quarantine-" + table).option("txnVersion", batchId)
         .partitionBy("_ingest_date").save(paths.quarantine(table));

@@ -90,7 +90,7 @@ final class TableBatch implements AutoCloseable {
         .withColumn("_op", expr("_event.op"))
         .withColumn("_source_ts_ms", expr("try_cast(_event.source['ts_ms'] AS BIGINT)"))
         .withColumn("_source_pos", expr(SourcePositionUdf.call("_event.source")))
-        .withColumn("_ingested_at", expr("current_timestamp()"));
+        .withColumn("_ingested_at", BatchConstants.timestamp(System.currentTimeMillis()));
     for (ColumnSpec column : columns) {
       String wire = table.key().contains(column.name)
           ? "coalesce(" + after(column.name) + ", _event.before['" + column.name + "'])"

@@ -1,12 +1,12 @@
 package dev.lakesync.localstack.bench;
 
+import dev.lakesync.localstack.PortCheck;
+
 import dev.lakesync.localstack.EmbeddedKafkaBroker;
 import dev.lakesync.localstack.EmbeddedPostgresServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +59,8 @@ public final class CaptureBenchmark {
     Path work = Files.createTempDirectory("lakesync-bench-capture-");
     out.printf("bench capture: %s run, %d changes catch-up, then %d changes/s for %d s (work in %s)%n",
         quick ? "quick" : "full", catchUpChanges, steadyRate, steadyFor.toSeconds(), work);
-    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), freePort());
-         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"), freePort(), freePort())) {
+    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), PortCheck.findFree());
+         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"), PortCheck.findFree(), PortCheck.findFree())) {
       try (Connection connection = postgres.connect("bank"); Statement statement = connection.createStatement()) {
         statement.execute("CREATE SCHEMA bench");
         statement.execute("CREATE TABLE bench.events (id bigint PRIMARY KEY, account int NOT NULL, "
@@ -237,9 +237,4 @@ public final class CaptureBenchmark {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -3,6 +3,7 @@ package dev.lakesync.localstack.demo;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.LocalStack;
+import dev.lakesync.localstack.PortCheck;
 import dev.lakesync.localstack.WorkloadGenerator;
 import dev.lakesync.localstack.freshness.LatencySamples;
 import dev.lakesync.localstack.freshness.PaymentProbe;
@@ -10,8 +11,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +52,9 @@ public final class EndToEndBenchmark {
     Map<String, String> env = new HashMap<>();
     env.put("LAKESYNC_WORK_DIR", work.toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("lake").toString());
-    env.put("LAKESYNC_PG_PORT", Integer.toString(freePort()));
-    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(freePort()));
-    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("LAKESYNC_PG_PORT", Integer.toString(PortCheck.findFree()));
+    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(PortCheck.findFree()));
+    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(PortCheck.findFree()));
     Path configFile = home.resolve("deploy/local/pipeline.yaml");
     PipelineConfig config = new PipelineConfigLoader(name -> env.getOrDefault(name, System.getenv(name))).load(configFile);
     Demo pipeline = new Demo(home, config, configFile, out, false, env);
@@ -173,9 +172,4 @@ public final class EndToEndBenchmark {
     return lake.size() == windows.size() ? 0 : 1;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }
