@@ -37,6 +37,21 @@ class SourcePositionTest {
   }
 
   @Test
+  void aSnapshotReadSortsBeforeAChangeThatBeganBeforeTheSlotsConsistentPoint() {
+    // The slot's consistent point (the snapshot's LSN) is 24300000; a transaction that wrote at 24299000 and
+    // committed after it is not in the snapshot and is the first streamed: no commit LSN in its sequence yet.
+    String snapshotRead = SourcePosition.of("postgresql", source("lsn", 24300000L, "sequence", "[null,\"24300000\"]",
+        "snapshot", "true"));
+    String lastSnapshotRead = SourcePosition.of("postgresql", source("lsn", 24300000L, "snapshot", "last"));
+    String firstStreamed = SourcePosition.of("postgresql", source("lsn", 24299000L, "sequence", "[null,\"24299000\"]",
+        "snapshot", "false"));
+    String laterStreamed = pg("[\"24300500\",\"24300600\"]", 24300600L);
+
+    assertThat(List.of(snapshotRead, firstStreamed, laterStreamed)).isSorted();
+    assertThat(lastSnapshotRead).isEqualTo(snapshotRead);
+  }
+
+  @Test
   void ordersCommitsBeforeChangeLsnsThatInterleave() {
     // A long transaction's changes can have lower LSNs than a short one that committed first; commit order wins.
     String shortTxCommittedFirst = pg("[\"5000\",\"4800\"]", 4800L);
