@@ -23,11 +23,11 @@ public final class SparkSessions {
         // Inferring constraints through the MERGE's per-column CASE WHENs and aliases grows combinatorially: seen in
         // jstack as most of a batch's time, on the driver, in UnaryNode.getAllValidConstraints. Nothing here
         // needs the filters it would infer.
-        .set("spark.sql.constraintPropagation.enabled", "false")
+        .setIfMissing("spark.sql.constraintPropagation.enabled", "false")
         // A batch runs about 80 generated classes (landing, parse, rules, quarantine, MERGE per table); with Spark's
         // default cache of 100 they evicted one another and were compiled again every batch (seen: 316 compiles,
         // 4.5 s, in 10 s of steady state; 49 and 0.6 s with a larger cache).
-        .set("spark.sql.codegen.cache.maxEntries", "2000");
+        .setIfMissing("spark.sql.codegen.cache.maxEntries", "2000"); // both: -Dspark... or --conf overrides
     if (!conf.contains("spark.master")) {
       // Not under spark-submit or Synapse: run in this JVM, as the local demo and the tests do.
       conf.setMaster("local[2]").set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4")
