@@ -115,7 +115,13 @@ final class PostgresDialect implements WarehouseDialect {
       } catch (Throwable e) {
         failure.set(e);
       } finally {
-        chunks.offer(END);
+        // put, not offer: with the queue full (COPY slower than Spark) an offered end marker was dropped and the
+        // loader waited for it forever (seen once in bench warehouse). Interrupted means the loader gave up.
+        try {
+          chunks.put(END);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }, "lakesync-stage-" + table.table);
     reader.setDaemon(true);
