@@ -105,14 +105,7 @@ public final class ServingConfig {
 
     /** JDBC connection properties for {@link #jdbcUrl()}: user and password when given. */
     public java.util.Properties jdbcProperties() {
-      java.util.Properties properties = new java.util.Properties();
-      if (user != null) {
-        properties.setProperty("user", user);
-      }
-      if (password != null) {
-        properties.setProperty("password", password.reveal());
-      }
-      return properties;
+      return JdbcCredentials.of(user, password);
     }
 
     @Override

@@ -111,12 +111,7 @@ public final class SourceConfig {
 
   /** JDBC connection properties for {@link #jdbcUrl()}: user and password. */
   public java.util.Properties jdbcProperties() {
-    java.util.Properties properties = new java.util.Properties();
-    properties.setProperty("user", user);
-    if (password != null) {
-      properties.setProperty("password", password.reveal());
-    }
-    return properties;
+    return JdbcCredentials.of(user, password); // user is required for a source
   }
 
   /** A JDBC URL for this source, for tools that read it directly (verify, the workload generator). */

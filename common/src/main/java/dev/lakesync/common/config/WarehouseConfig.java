@@ -75,13 +75,7 @@ public final class WarehouseConfig {
    * user, Azure identity (managed identity, or what DefaultAzureCredential finds), as mssql-jdbc supports.
    */
   public java.util.Properties jdbcProperties() {
-    java.util.Properties properties = new java.util.Properties();
-    if (user != null) {
-      properties.setProperty("user", user);
-    }
-    if (password != null) {
-      properties.setProperty("password", password.reveal());
-    }
+    java.util.Properties properties = JdbcCredentials.of(user, password);
     if (type != Type.POSTGRESQL && user == null) {
       properties.setProperty("authentication", "ActiveDirectoryDefault");
     }

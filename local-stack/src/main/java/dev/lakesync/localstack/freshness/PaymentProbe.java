@@ -38,12 +38,12 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
   private static final Logger LOG = LoggerFactory.getLogger(PaymentProbe.class);
 
   private final ConcurrentLinkedQueue<Pending> incoming = new ConcurrentLinkedQueue<>();
-  private final List<Target> targets = new ArrayList<>();
+  private final Map<String, Target> targets = new LinkedHashMap<>();
   private final Thread poller;
   private volatile boolean closed;
 
   private PaymentProbe(List<Target> targets) {
-    this.targets.addAll(targets);
+    targets.forEach(target -> this.targets.put(target.name, target));
     this.poller = new Thread(this::pollLoop, "lakesync-payment-probe");
     this.poller.setDaemon(true);
   }
@@ -88,38 +88,27 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
 
   /** The targets measured, in chain order (warehouse, serving). */
   public List<String> targets() {
-    List<String> names = new ArrayList<>();
-    targets.forEach(target -> names.add(target.name));
-    return names;
+    return new ArrayList<>(targets.keySet());
   }
 
   public LatencySamples samples(String target) {
-    for (Target candidate : targets) {
-      if (candidate.name.equals(target)) {
-        return candidate.samples;
-      }
+    Target found = targets.get(target);
+    if (found == null) {
+      throw new IllegalArgumentException("no probe of " + target);
     }
-    throw new IllegalArgumentException("no probe of " + target);
+    return found.samples;
   }
 
   /** Payments a target has not shown within the give-up time. */
   public long unseen(String target) {
-    for (Target candidate : targets) {
-      if (candidate.name.equals(target)) {
-        return candidate.unseen.get();
-      }
-    }
-    return 0;
+    Target found = targets.get(target);
+    return found == null ? 0 : found.unseen.get();
   }
 
   /** Payments still looked for in a target. */
   public int outstanding(String target) {
-    for (Target candidate : targets) {
-      if (candidate.name.equals(target)) {
-        return candidate.outstandingCount;
-      }
-    }
-    return 0;
+    Target found = targets.get(target);
+    return found == null ? 0 : found.outstandingCount;
   }
 
   private void pollLoop() {
@@ -129,7 +118,7 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
       for (Pending next; (next = incoming.poll()) != null; ) {
         arrived.add(next);
       }
-      for (Target target : targets) {
+      for (Target target : targets.values()) {
         arrived.forEach(pending -> target.outstanding.put(pending.id, pending));
         try {
           target.poll();
@@ -156,7 +145,7 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    targets.forEach(Target::close);
+    targets.values().forEach(Target::close);
   }
 
   private static final class Pending {
