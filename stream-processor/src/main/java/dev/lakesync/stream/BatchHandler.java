@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +37,8 @@ final class BatchHandler implements AutoCloseable {
   private final QuarantineWriter quarantine;
   private final ValidatedWriter validated;
   private final ExecutorService workers;
+  /** Event schema texts by fingerprint, as batches reveal them (see {@link BatchShape}). */
+  private final Map<Long, String> schemaTexts = new HashMap<>();
 
   BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.config = config;
@@ -52,6 +56,7 @@ final class BatchHandler implements AutoCloseable {
     spark.udf().register(SourcePositionUdf.NAME, new SourcePositionUdf(), org.apache.spark.sql.types.DataTypes.StringType);
     spark.udf().register(PayloadUdf.NAME, new PayloadUdf(), org.apache.spark.sql.types.DataTypes.StringType);
     spark.udf().register(PayloadUdf.SchemaUdf.NAME, new PayloadUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);
+    spark.udf().register(PayloadUdf.SchemaIdUdf.NAME, new PayloadUdf.SchemaIdUdf(), org.apache.spark.sql.types.DataTypes.LongType);
   }
 
   void handle(Dataset<Row> batch, long batchId) {
@@ -59,14 +64,14 @@ final class BatchHandler implements AutoCloseable {
     Dataset<Row> tagged = landing.withTable(batch).persist();
     try {
       long started = System.nanoTime();
-      BatchShape shape = BatchShape.of(tagged);
+      BatchShape shape = BatchShape.of(tagged, schemaTexts);
       metrics.addPhase("read", started);
       metrics.landed = shape.total();
       metrics.unknownTable = shape.count(LandingWriter.UNKNOWN_TABLE);
       List<Callable<Void>> tasks = new ArrayList<>();
       tasks.add(() -> {
         long landingStarted = System.nanoTime();
-        landing.write(tagged, batchId, shape);
+        landing.write(spark, tagged, batchId, shape);
         metrics.addPhase("landing", landingStarted);
         return null;
       });
@@ -133,7 +138,7 @@ final class BatchHandler implements AutoCloseable {
       }
       if (stats.quarantined > 0) {
         started = System.nanoTime();
-        quarantine.write(table.table(), records, batch.rows, batchId);
+        quarantine.write(spark, table.table(), records, batch.rows, batchId);
         metrics.addPhase("quarantine", started);
       }
       started = System.nanoTime();

@@ -15,12 +15,13 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The landing zone: every Kafka record of a micro-batch, exactly as received (key, value, topic, partition, offset,
  * timestamp, headers), appended to {@code landing/<table>} partitioned by ingest date. Records whose table is not
- * configured land in {@code landing/_unknown}: nothing is dropped before this point. Each append carries the batch id
- * as Delta's {@code txnVersion}, so a replayed batch is not appended twice.
+ * configured land in {@code landing/_unknown}: nothing is dropped before this point. A replayed batch is not appended
+ * twice ({@link BatchAppends}).
  */
 final class LandingWriter {
   static final String UNKNOWN_TABLE = "_unknown";
@@ -50,21 +51,18 @@ final class LandingWriter {
   }
 
   /** Appends each table's records (carrying {@link #TABLE}) to its landing table. */
-  void write(Dataset<Row> batch, long batchId, BatchShape shape) {
+  void write(SparkSession spark, Dataset<Row> batch, long batchId, BatchShape shape) {
     List<String> targets = new ArrayList<>(tables);
     targets.add(UNKNOWN_TABLE);
     for (String table : targets) {
       if (shape.count(table) == 0) {
         continue;
       }
-      batch.filter(col(TABLE).equalTo(table))
+      Dataset<Row> records = batch.filter(col(TABLE).equalTo(table))
           .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
-              col("headers"), BatchConstants.batchId(batchId).alias("_batch_id"), current_date().alias("_ingest_date"))
-          .write().format("delta").mode("append")
-          .option("txnAppId", "lakesync-landing-" + table)
-          .option("txnVersion", batchId)
-          .partitionBy("_ingest_date")
-          .save(paths.landing(table));
+              col("headers"), BatchConstants.batchId(batchId).alias(BatchAppends.BATCH_ID),
+              current_date().alias("_ingest_date"));
+      BatchAppends.append(spark, records, paths.landing(table), "lakesync-landing-" + table, batchId, "_ingest_date");
     }
   }
 }

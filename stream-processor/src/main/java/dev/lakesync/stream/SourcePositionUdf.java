@@ -4,6 +4,8 @@ import dev.lakesync.common.change.SourcePosition;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.api.java.UDF12;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Spark UDF over the fields of an event's {@code source} block that make its {@link SourcePosition} (null when it
@@ -17,12 +19,25 @@ final class SourcePositionUdf
   static final String[] FIELDS = {"lsn", "sequence", "file", "pos", "row", "commit_lsn", "change_lsn", "event_serial_no",
       "scn", "commit_scn", "snapshot"};
   private static final long serialVersionUID = 1L;
+  /**
+   * The {@code source} block as the processor parses it: the fields of every connector's position, its commit time
+   * and the connector, each as JSON text (a string's content, any other value's JSON); other fields are skipped.
+   */
+  static final StructType SOURCE = sourceStruct();
 
-  /** The call of this UDF on a {@code source} map column. */
-  static String call(String sourceMap) {
-    StringBuilder sql = new StringBuilder(NAME).append("(").append(sourceMap).append("['connector']");
+  private static StructType sourceStruct() {
+    StructType source = new StructType().add("connector", DataTypes.StringType).add("ts_ms", DataTypes.StringType);
     for (String field : FIELDS) {
-      sql.append(", ").append(sourceMap).append("['").append(field).append("']");
+      source = source.add(field, DataTypes.StringType);
+    }
+    return source;
+  }
+
+  /** The call of this UDF on a {@code source} column of type {@link #SOURCE}. */
+  static String call(String source) {
+    StringBuilder sql = new StringBuilder(NAME).append("(").append(source).append(".`connector`");
+    for (String field : FIELDS) {
+      sql.append(", ").append(source).append(".`").append(field).append('`');
     }
     return sql.append(")").toString();
   }

@@ -34,4 +34,16 @@ class PayloadUdfTest {
     assertThat(payload.call(null)).isNull();
     assertThat(PayloadUdf.schemaText(bytes("{\"payload\":{}}"))).isNull();
   }
+
+  @Test
+  void theSchemaFingerprintDependsOnTheSchemaOnly() {
+    byte[] first = bytes("{\"schema\":{\"fields\":[{\"field\":\"id\"}]},\"payload\":{\"op\":\"c\"}}");
+    byte[] samePayloadOther = bytes("{\"schema\":{\"fields\":[{\"field\":\"id\"}]},\"payload\":{\"op\":\"u\"}}");
+    byte[] otherSchema = bytes("{\"schema\":{\"fields\":[{\"field\":\"ID\"}]},\"payload\":{\"op\":\"c\"}}");
+    assertThat(PayloadUdf.schemaId(first)).isNotNull().isEqualTo(PayloadUdf.schemaId(samePayloadOther));
+    assertThat(PayloadUdf.schemaId(otherSchema)).isNotNull().isNotEqualTo(PayloadUdf.schemaId(first));
+    assertThat(PayloadUdf.schemaId(bytes("{\"payload\":{}}"))).isNull();
+    assertThat(PayloadUdf.schemaId(bytes("{\"schema\":{}}"))).isNull();
+    assertThat(PayloadUdf.schemaId(null)).isNull();
+  }
 }

@@ -96,6 +96,7 @@ public final class ProcessBenchmark {
         long versionBefore = io.delta.tables.DeltaTable.forPath(spark, validated).history(1).first().getLong(0);
         Path batches = batchFiles(config);
         long appliedBefore = appliedSoFar(batches);
+        int batchesBefore = batchCount(batches);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread job = new Thread(() -> {
           try {
@@ -127,6 +128,7 @@ public final class ProcessBenchmark {
           latencies.add(row.getLong(0));
         }
         Collections.sort(latencies);
+        out.printf("bench process: steady batches, mean ms: %s%n", meanPhases(batches, batchesBefore));
         out.printf("bench process: changes=%d throughput_per_s=%.0f steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d%n",
             changes, throughput, latencies.size(), steadyRate, percentile(latencies, 0.50), percentile(latencies, 0.99));
         return latencies.size() == sent ? 0 : 1;
@@ -140,6 +142,34 @@ public final class ProcessBenchmark {
 
   private static Path batchFiles(PipelineConfig config) {
     return Path.of(new LakePaths(config.lake().root()).state("stream-processor"), "batches");
+  }
+
+  private static int batchCount(Path batches) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(batches)) {
+      return (int) files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+    }
+  }
+
+  /**
+   * The mean duration and time per phase of the batches after the first {@code skip} (file names sort by batch id):
+   * where a steady-state batch spends its time.
+   */
+  private static Map<String, Long> meanPhases(Path batches, int skip) throws IOException {
+    Map<String, Long> sums = new java.util.TreeMap<>();
+    int count = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(batches)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted()
+          .skip(skip)::iterator) {
+        com.fasterxml.jackson.databind.JsonNode batch = JSON.readTree(file.toFile());
+        sums.merge("duration", batch.path("duration_ms").asLong(), Long::sum);
+        batch.path("phases_ms").fields().forEachRemaining(e -> sums.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        count++;
+      }
+    }
+    int batchesSeen = Math.max(1, count);
+    sums.replaceAll((name, sum) -> sum / batchesSeen);
+    sums.put("batches", (long) count);
+    return sums;
   }
 
   /** The sum of {@code applied} over the batch metrics files so far. */

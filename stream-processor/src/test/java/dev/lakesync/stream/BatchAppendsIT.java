@@ -1,0 +1,90 @@
+package dev.lakesync.stream;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Appends at most once per batch: a repeated batch is skipped by the commit marks, another writer's marks do not
+ * count, and a table without marks is asked for the batch's rows.
+ */
+class BatchAppendsIT {
+  @TempDir
+  static Path dir;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    PipelineConfig config = new PipelineConfigLoader(name -> null).parse(String.join("\n",
+        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:9'}",
+        "lake: {root: " + dir.resolve("lake") + "}",
+        "tables: [{name: bank.customers, key: [id]}]", ""), "test.yaml");
+    spark = SparkSessions.create(config, "lakesync-batch-appends-it");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Dataset<Row> rows(long batchId, int count) {
+    return spark.range(count).withColumn(BatchAppends.BATCH_ID, lit(batchId)).withColumn("_day", lit("2026-11-25"));
+  }
+
+  private static long count(String path) {
+    return spark.read().format("delta").load(path).count();
+  }
+
+  @Test
+  void aRepeatedBatchIsAppendedOnce() {
+    String path = dir.resolve("marked").toString();
+    assertThat(BatchAppends.written(spark, path, "w", 0)).as("no table yet").isFalse();
+
+    BatchAppends.append(spark, rows(0, 3), path, "w", 0, "_day");
+    BatchAppends.append(spark, rows(0, 3), path, "w", 0, "_day");
+    assertThat(count(path)).isEqualTo(3);
+
+    BatchAppends.append(spark, rows(1, 2), path, "w", 1, "_day");
+    assertThat(count(path)).isEqualTo(5);
+    assertThat(BatchAppends.newestMarkedBatch(spark, path, "w")).isEqualTo(OptionalLong.of(1));
+    // An older batch replayed after a newer one was appended is not appended either (as with Delta's txnVersion).
+    BatchAppends.append(spark, rows(0, 3), path, "w", 0, "_day");
+    assertThat(count(path)).isEqualTo(5);
+
+    // Another writer's newer mark says nothing about this writer's batches.
+    BatchAppends.append(spark, rows(7, 4), path, "other", 7, "_day");
+    assertThat(count(path)).isEqualTo(9);
+    BatchAppends.append(spark, rows(2, 1), path, "w", 2, "_day");
+    assertThat(count(path)).isEqualTo(10);
+    assertThat(BatchAppends.newestMarkedBatch(spark, path, "other")).isEqualTo(OptionalLong.of(7));
+    assertThat(BatchAppends.newestMarkedBatch(spark, path, "w")).isEqualTo(OptionalLong.of(2));
+  }
+
+  @Test
+  void aTableWithoutMarksIsAskedForTheBatchRows() {
+    String path = dir.resolve("unmarked").toString();
+    rows(5, 2).write().format("delta").partitionBy("_day").save(path); // as written before marks existed
+
+    assertThat(BatchAppends.newestMarkedBatch(spark, path, "w")).isEmpty();
+    assertThat(BatchAppends.written(spark, path, "w", 5)).isTrue();
+    assertThat(BatchAppends.written(spark, path, "w", 6)).isFalse();
+
+    BatchAppends.append(spark, rows(5, 2), path, "w", 5, "_day");
+    assertThat(count(path)).as("batch 5 is there already").isEqualTo(2);
+    BatchAppends.append(spark, rows(6, 1), path, "w", 6, "_day");
+    assertThat(count(path)).isEqualTo(3);
+    assertThat(BatchAppends.newestMarkedBatch(spark, path, "w")).isEqualTo(OptionalLong.of(6));
+  }
+}
