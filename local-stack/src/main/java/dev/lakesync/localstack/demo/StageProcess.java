@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /** One pipeline stage run as its own process through the launcher ({@code lakesync run <stage>}), logging to a file. */
 final class StageProcess {
+  private static final String NICE = "/usr/bin/nice";
   final String name;
   final Path log;
   private final Process process;
@@ -27,18 +28,35 @@ final class StageProcess {
 
   static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, String... extra)
       throws IOException {
+    return start(home, stage, config, logs, env, 0, extra);
+  }
+
+  /**
+   * Starts the stage at CPU priority {@code niceness} (0 normal, up to 19 lowest; {@code nice}, where the system has
+   * it), so that on a machine with few cores it runs on what the stages ahead of it leave.
+   */
+  static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, int niceness,
+      String... extra) throws IOException {
     Files.createDirectories(logs);
     Path log = logs.resolve(stage + ".log");
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid"); // a session of its own: Ctrl-C on the demo's terminal must not stop it mid-drain
     }
+    if (niceness > 0 && Files.isExecutable(Path.of(NICE))) {
+      // nice execs the launcher: the process stays the one stop() signals
+      command.addAll(List.of(NICE, "-n", String.valueOf(niceness)));
+    }
     command.addAll(List.of(home.resolve("lakesync").toString(), "run", stage, "--config", config.toString()));
     command.addAll(List.of(extra));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().putAll(env);
-    return new StageProcess(stage, log, builder.start());
+    Process process = builder.start();
+    if (niceness > 0) {
+      SessionPriority.lower(process.pid(), niceness);
+    }
+    return new StageProcess(stage, log, process);
   }
 
   boolean alive() {
