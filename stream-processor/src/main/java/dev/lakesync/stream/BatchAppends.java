@@ -2,21 +2,8 @@ package dev.lakesync.stream;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,8 +25,6 @@ final class BatchAppends {
   static final String BATCH_ID = "_batch_id";
   /** How many of the newest commits are read for the writer's mark before asking the table. */
   private static final int COMMITS_READ = 50;
-  private static final Pattern COMMIT_FILE = Pattern.compile("\\d{20}\\.json");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private BatchAppends() {
   }
@@ -77,42 +62,12 @@ final class BatchAppends {
 
   /** The batch id in the newest commit {@code writer} marked, among the newest {@link #COMMITS_READ} commits. */
   static OptionalLong newestMarkedBatch(SparkSession spark, String path, String writer) {
-    Path log = new Path(path, "_delta_log");
     String prefix = writer + " batch ";
-    try {
-      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      List<Path> commits = new ArrayList<>();
-      for (FileStatus file : fs.listStatus(log)) {
-        if (COMMIT_FILE.matcher(file.getPath().getName()).matches()) {
-          commits.add(file.getPath());
-        }
-      }
-      commits.sort(Comparator.comparing(Path::getName).reversed()); // zero-padded versions sort as text
-      for (Path commit : commits.subList(0, Math.min(COMMITS_READ, commits.size()))) {
-        String userMetadata = userMetadata(fs, commit);
-        if (userMetadata != null && userMetadata.startsWith(prefix)) {
-          try {
-            return OptionalLong.of(Long.parseLong(userMetadata.substring(prefix.length())));
-          } catch (NumberFormatException e) {
-            // not one of ours after all: look further
-          }
-        }
-      }
-      return OptionalLong.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the Delta log at " + log + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String userMetadata(FileSystem fs, Path commit) throws IOException {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (line.startsWith("{\"commitInfo\"")) {
-          JsonNode text = JSON.readTree(line).path("commitInfo").path("userMetadata");
-          return text.isTextual() ? text.asText() : null;
-        }
-      }
-      return null;
-    }
+    Optional<DeltaCommits.Commit> marked = DeltaCommits.newest(spark, path, COMMITS_READ, commitInfo -> {
+      String text = commitInfo.path("userMetadata").asText("");
+      return text.startsWith(prefix) && text.substring(prefix.length()).matches("\\d{1,19}");
+    });
+    return marked.map(commit -> OptionalLong.of(
+        Long.parseLong(commit.info.path("userMetadata").asText().substring(prefix.length())))).orElse(OptionalLong.empty());
   }
 }

@@ -29,6 +29,9 @@ import org.apache.spark.sql.types.StructType;
 final class ValidatedWriter {
   static final List<String> METADATA = List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at");
 
+  /** Commits read back for this MERGE's own (a few OPTIMIZEs may have committed after it). */
+  private static final int MERGE_LOOKBACK = 20;
+
   private final SparkSession spark;
   private final LakePaths paths;
   /**
@@ -123,16 +126,24 @@ final class ValidatedWriter {
       tombstone.put("_ingested_at", "current_timestamp()");
       merge = merge.whenNotMatchedBySource("t._source_pos < " + position).updateExpr(tombstone);
     }
+    long before = DeltaCommits.newestVersion(spark, path);
     merge.execute();
-    Row metrics = DeltaTable.forPath(spark, path).history(1).select("operation", "operationMetrics").first();
-    if (!"MERGE".equals(metrics.getString(0))) {
-      return 0;
+    // The metrics of this MERGE: the newest MERGE commit after the version it started from (an OPTIMIZE may have
+    // committed since; this job is the table's only MERGE writer). Read from the log file, not history(): no job.
+    java.util.Optional<DeltaCommits.Commit> commit = DeltaCommits.newest(spark, path, MERGE_LOOKBACK,
+        info -> "MERGE".equals(info.path("operation").asText()));
+    if (commit.isEmpty() || commit.get().version <= before) {
+      return 0; // nothing committed
     }
-    Map<String, String> operationMetrics = metrics.getJavaMap(1);
-    long updated = Long.parseLong(operationMetrics.getOrDefault("numTargetRowsMatchedUpdated",
-        operationMetrics.getOrDefault("numTargetRowsUpdated", "0")));
-    return Long.parseLong(operationMetrics.getOrDefault("numTargetRowsInserted", "0")) + updated
-        + (truncate == null ? 0 : 1);
+    com.fasterxml.jackson.databind.JsonNode operationMetrics = commit.get().info.path("operationMetrics");
+    long updated = metric(operationMetrics, "numTargetRowsMatchedUpdated", metric(operationMetrics, "numTargetRowsUpdated", 0));
+    return metric(operationMetrics, "numTargetRowsInserted", 0) + updated + (truncate == null ? 0 : 1);
+  }
+
+  /** Delta writes operation metrics as strings. */
+  private static long metric(com.fasterxml.jackson.databind.JsonNode metrics, String name, long otherwise) {
+    com.fasterxml.jackson.databind.JsonNode value = metrics.path(name);
+    return value.isMissingNode() || value.isNull() ? otherwise : Long.parseLong(value.asText());
   }
 
   private static String sqlLiteral(String position) {
