@@ -12,12 +12,13 @@ public final class DeltaTables {
   private DeltaTables() {
   }
 
-  /** The table's newest version, or -1 when there is no table at {@code path} yet. */
+  /**
+   * The table's newest version, or -1 when there is no table at {@code path} yet. Read from the log's listing (the
+   * newest commit file always stays, whatever log cleanup removed): history(1) planned and ran a Spark job, about
+   * 0.3 s per table in each pass of the batch stages.
+   */
   public static long newestVersion(SparkSession spark, String path) {
-    if (!exists(spark, path)) {
-      return -1;
-    }
-    return io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+    return DeltaCommits.newestVersion(spark, path);
   }
 
   /**

@@ -10,7 +10,7 @@ final class Dialects {
   static WarehouseDialect of(WarehouseConfig warehouse) {
     switch (warehouse.type()) {
       case POSTGRESQL:
-        return new PostgresDialect();
+        return new PostgresDialect(warehouse);
       case SYNAPSE:
         return TsqlDialect.synapse(warehouse.stagingUri().toString(), warehouse.schema());
       default:

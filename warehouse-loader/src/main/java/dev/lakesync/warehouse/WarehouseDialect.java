@@ -22,7 +22,18 @@ interface WarehouseDialect {
   /** Creates the schema, the model's tables and the load-state table when missing. */
   List<String> createStatements(String schema);
 
-  /** Creates the load's (session-private) staging tables. */
+  /**
+   * Takes the load's lock, before the load state is read, so that two loads of one warehouse schema never run at
+   * once; released when the connection closes. A load that cannot take it fails with a clear message.
+   */
+  default void lock(Connection connection) throws SQLException {
+  }
+
+  /** Before the load's transaction (auto-commit): readies staging tables that other connections fill. */
+  default void prepareStaging(Connection connection) throws SQLException {
+  }
+
+  /** Creates the load's staging tables, in its transaction. */
   List<String> createStaging();
 
   /** The name by which statements refer to a staging table. */
@@ -30,6 +41,11 @@ interface WarehouseDialect {
 
   /** Fills a staging table with {@code rows} (in {@link StagedTable#columns()} order); returns how many. */
   long stage(Connection connection, StagedTable table, Dataset<Row> rows) throws SQLException;
+
+  /** Whether {@link #stage} may run for several tables at once (it then uses the load's connection only briefly). */
+  default boolean stagesConcurrently() {
+    return false;
+  }
 
   /** The statements that apply the staging tables to the model, in order, in the load's transaction. */
   List<String> applyStatements(String schema);

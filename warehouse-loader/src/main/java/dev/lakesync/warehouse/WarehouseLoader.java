@@ -13,6 +13,10 @@ import java.sql.Statement;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,6 +62,7 @@ public final class WarehouseLoader {
           statement.execute(sql);
         }
       }
+      dialect.lock(connection);
       Map<String, Long> loaded = loadState(connection, schema);
       Map<StagedTable, long[]> ranges = new EnumMap<>(StagedTable.class);
       for (StagedTable table : StagedTable.values()) {
@@ -70,6 +75,7 @@ public final class WarehouseLoader {
       if (ranges.isEmpty()) {
         return 0;
       }
+      dialect.prepareStaging(connection);
       connection.setAutoCommit(false);
       try {
         Map<StagedTable, Long> staged = new EnumMap<>(StagedTable.class);
@@ -78,10 +84,7 @@ public final class WarehouseLoader {
             statement.execute(sql);
           }
         }
-        for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
-          Dataset<Row> changes = reader.changes(range.getKey(), range.getValue()[0], range.getValue()[1]);
-          staged.put(range.getKey(), dialect.stage(connection, range.getKey(), changes));
-        }
+        stageAll(connection, ranges, staged);
         long stageMs = (System.nanoTime() - started) / 1_000_000;
         long applyStarted = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
@@ -117,6 +120,50 @@ public final class WarehouseLoader {
         throw e;
       }
     }
+  }
+
+  /**
+   * Stages every table's range: side by side where the dialect allows it (a small table's fixed Spark costs then hide
+   * behind the big one's work), else one after the other.
+   */
+  private void stageAll(Connection connection, Map<StagedTable, long[]> ranges, Map<StagedTable, Long> staged)
+      throws Exception {
+    if (!dialect.stagesConcurrently() || ranges.size() == 1) {
+      for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+        staged.put(range.getKey(), stageOne(connection, range.getKey(), range.getValue()));
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), runnable -> {
+      Thread thread = new Thread(runnable, "lakesync-stage");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Map<StagedTable, Future<Long>> running = new EnumMap<>(StagedTable.class);
+      for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+        running.put(range.getKey(), pool.submit(() -> stageOne(connection, range.getKey(), range.getValue())));
+      }
+      Exception failure = null;
+      for (Map.Entry<StagedTable, Future<Long>> table : running.entrySet()) {
+        try {
+          staged.put(table.getKey(), table.getValue().get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private long stageOne(Connection connection, StagedTable table, long[] range) throws SQLException {
+    return dialect.stage(connection, table, reader.changes(table, range[0], range[1]));
   }
 
   private Map<String, Long> loadState(Connection connection, String schema) throws SQLException {

@@ -34,16 +34,20 @@ class TsqlDialectTest {
     assertThatThrownBy(() -> dialect.quote("x]; DROP TABLE t; --")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> dialect.createStatements("dw'); DROP SCHEMA dw; --"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PostgresDialect().quote("a\"b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> postgres().quote("a\"b")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void everyStatementOfEitherDialectQuotesTheSchemaItNames() {
-    for (WarehouseDialect dialect : List.of(TsqlDialect.sqlServer(), new PostgresDialect())) {
+    for (WarehouseDialect dialect : List.of(TsqlDialect.sqlServer(), postgres())) {
       for (String sql : render(dialect)) {
         assertThat(sql).doesNotContain(" dw.").doesNotContain("(dw.");
       }
     }
+  }
+
+  private static PostgresDialect postgres() {
+    return new PostgresDialect("dw", "jdbc:postgresql://127.0.0.1/warehouse", new java.util.Properties());
   }
 
   private static List<String> render(WarehouseDialect dialect) {

@@ -150,6 +150,41 @@ class WarehouseLoaderIT {
     assertThat(daily()).contains("2026-11-07|gold|EUR|1|1.25|1.25");
   }
 
+  @Test
+  void stagingKeepsEveryValueAsWritten() throws Exception {
+    // Text that CSV must quote (commas, quotes, newlines), an empty string next to a NULL, non-ASCII, a timestamp
+    // with microseconds, a negative amount: each comes back from the staging table exactly.
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = spark.sql("SELECT * FROM VALUES "
+        + "(1L, 10L, CAST(-12.34 AS DECIMAL(14,2)), 'EUR', 'Caf\u00e9 \"Chez, Nous\"\nLine 2', '', "
+        + "TIMESTAMP'2026-11-02 10:00:00.123456', TIMESTAMP'2026-11-02 10:00:01', 'c', '0001/0002'), "
+        + "(2L, NULL, NULL, NULL, NULL, NULL, NULL, TIMESTAMP'2026-11-02 10:00:02', 'u', '0003/0004') "
+        + "AS t(payment_id, account_id, amount, currency, merchant, status, created_at, changed_at, op, source_pos)");
+    PostgresDialect dialect = new PostgresDialect(config.warehouse().orElseThrow());
+    try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE SCHEMA IF NOT EXISTS dw");
+      }
+      dialect.prepareStaging(connection);
+      assertThat(dialect.stage(connection, StagedTable.PAYMENT, rows)).isEqualTo(2);
+    }
+    assertThat(rows("SELECT payment_id, account_id, amount, currency, merchant, status IS NULL, status, "
+        + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), op, source_pos "
+        + "FROM dw._lakesync_stg_payment ORDER BY 1")).containsExactly(
+        "1|10|-12.34|EUR|Caf\u00e9 \"Chez, Nous\"\nLine 2|f||2026-11-02 10:00:00.123456|c|0001/0002",
+        "2|null|null|null|null|t|null|null|u|0003/0004");
+  }
+
+  @Test
+  void aSecondLoadOfTheSameSchemaAtOnceStopsWithAClearError() throws Exception {
+    try (Connection holder = postgres.getPostgresDatabase().getConnection();
+         Statement statement = holder.createStatement()) {
+      statement.execute("CREATE SCHEMA IF NOT EXISTS dw");
+      new PostgresDialect(config.warehouse().orElseThrow()).lock(holder); // a load in progress elsewhere
+      assertThatThrownBy(() -> new WarehouseLoader(config, spark, System.out).loadOnce())
+          .hasMessageContaining("another warehouse load is running against schema dw");
+    }
+  }
+
   private static String load() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     new WarehouseLoader(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8)).loadOnce();
