@@ -83,7 +83,8 @@ public final class ServingSync implements AutoCloseable {
       return thread;
     });
     try {
-      Map<String, Long> from = oldestConfirmed(sinks);
+      SyncProgress.Confirmed confirmed = oldestConfirmed(sinks);
+      Map<String, Long> from = confirmed == null ? null : confirmed.versions;
       if (from != null && from.equals(now)) {
         return 0;
       }
@@ -91,9 +92,12 @@ public final class ServingSync implements AutoCloseable {
       Dataset<Row> accounts = tables.at(ServingTables.ACCOUNTS, now.get(ServingTables.ACCOUNTS));
       Dataset<Row> payments = tables.at(ServingTables.PAYMENTS, now.get(ServingTables.PAYMENTS));
       // Every document of one sync carries the same sourcePos: the newest position in the table versions read,
-      // which is exactly the state the documents reflect. Found by its own scan, side by side with the build.
-      CompletableFuture<String> sourcePos = CompletableFuture.supplyAsync(
-          () -> newestPosition(customers, accounts, payments), writer);
+      // which is exactly the state the documents reflect. Found side by side with the build: after a sync that
+      // saved its sourcePos, from that and the changes since (rows keep their positions, tombstones included, so
+      // the newest position only grows with the versions); else by a scan of the tables.
+      String since = confirmed == null ? null : confirmed.sourcePos;
+      CompletableFuture<String> sourcePos = CompletableFuture.supplyAsync(() -> since == null
+          ? newestPosition(customers, accounts, payments) : newestPositionSince(since, from, now), writer);
       Dataset<Row> affected = from == null ? null : ChangedCustomers.between(tables, from, now, accounts);
       Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected);
       Map<String, SinkResult> results = new LinkedHashMap<>();
@@ -101,7 +105,7 @@ public final class ServingSync implements AutoCloseable {
       long sent = writeAll(documents, sourcePos, sinks, writer, results, started, timings);
       beforeSave.run();
       for (DocumentSink sink : sinks) {
-        progress.save(sink.name(), now);
+        progress.save(sink.name(), now, sourcePos.get());
       }
       long totalMs = (System.nanoTime() - started) / 1_000_000;
       out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (first document after %d ms, write %d ms) "
@@ -179,19 +183,44 @@ public final class ServingSync implements AutoCloseable {
     }
   }
 
-  /** Per table, the oldest version all sinks confirmed; null when some sink has never been synced. */
-  private Map<String, Long> oldestConfirmed(List<DocumentSink> sinks) throws Exception {
+  /**
+   * Per table, the oldest version all sinks confirmed, with the newest sourcePos they saved (null when one saved
+   * none); null when some sink has never been synced.
+   */
+  private SyncProgress.Confirmed oldestConfirmed(List<DocumentSink> sinks) throws Exception {
     Map<String, Long> oldest = new HashMap<>();
+    String newest = "";
     for (DocumentSink sink : sinks) {
-      Map<String, Long> confirmed = progress.load(sink.name());
-      if (!confirmed.keySet().containsAll(ServingTables.ALL)) {
+      SyncProgress.Confirmed confirmed = progress.load(sink.name());
+      if (!confirmed.versions.keySet().containsAll(ServingTables.ALL)) {
         return null;
       }
       for (String table : ServingTables.ALL) {
-        oldest.merge(table, confirmed.get(table), Math::min);
+        oldest.merge(table, confirmed.versions.get(table), Math::min);
+      }
+      newest = newest == null || confirmed.sourcePos == null ? null
+          : confirmed.sourcePos.compareTo(newest) > 0 ? confirmed.sourcePos : newest;
+    }
+    return new SyncProgress.Confirmed(oldest, newest);
+  }
+
+  /**
+   * The newest position at {@code now}: every sink's saved one lies between the newest at {@code from} and at
+   * {@code now}, and what came after {@code from} is in the Change Data Feed.
+   */
+  private String newestPositionSince(String saved, Map<String, Long> from, Map<String, Long> now) {
+    Dataset<Row> positions = null;
+    for (String table : ServingTables.ALL) {
+      if (now.get(table) > from.get(table)) {
+        Dataset<Row> changed = tables.changes(table, from.get(table), now.get(table)).select("_source_pos");
+        positions = positions == null ? changed : positions.union(changed);
       }
     }
-    return oldest;
+    if (positions == null) {
+      return saved;
+    }
+    Row newest = positions.agg(org.apache.spark.sql.functions.max("_source_pos")).first();
+    return newest.isNullAt(0) || newest.getString(0).compareTo(saved) < 0 ? saved : newest.getString(0);
   }
 
   private static String newestPosition(Dataset<Row> customers, Dataset<Row> accounts, Dataset<Row> payments) {

@@ -12,11 +12,28 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Per sink, the validated tables' Delta versions whose changes that sink has confirmed, in
- * {@code _state/serving-sync/progress-<sink>.properties} under the lake root (a local path or ADLS). Saved only
- * after the sink confirmed every document of a sync, so a crash before that re-sends the same documents.
+ * Per sink, the validated tables' Delta versions whose changes that sink has confirmed, and the {@code sourcePos}
+ * its documents of that sync carry, in {@code _state/serving-sync/progress-<sink>.properties} under the lake root (a
+ * local path or ADLS). Saved only after the sink confirmed every document of a sync, so a crash before that re-sends
+ * the same documents.
  */
 final class SyncProgress {
+  /** The key of the sourcePos (table keys are schema.table, so they always hold a dot). */
+  static final String SOURCE_POS = "_source_pos";
+
+  /** What a sink confirmed. */
+  static final class Confirmed {
+    /** Per table, the Delta version; empty when the sink has never been synced. */
+    final Map<String, Long> versions;
+    /** The sourcePos of the documents of that sync; null in files written before it was kept. */
+    final String sourcePos;
+
+    Confirmed(Map<String, Long> versions, String sourcePos) {
+      this.versions = versions;
+      this.sourcePos = sourcePos;
+    }
+  }
+
   private final Path folder;
   private final Configuration hadoop;
 
@@ -25,19 +42,22 @@ final class SyncProgress {
     this.hadoop = hadoop;
   }
 
-  /** The versions the sink confirmed; empty when it has never been synced (or its file is unreadable). */
-  Map<String, Long> load(String sink) throws IOException {
+  /** What the sink confirmed; no versions when it has never been synced. */
+  Confirmed load(String sink) throws IOException {
     Path file = file(sink);
     FileSystem fs = file.getFileSystem(hadoop);
     Map<String, Long> versions = new HashMap<>();
     if (!fs.exists(file)) {
-      return versions;
+      return new Confirmed(versions, null);
     }
     Properties properties = new Properties();
     try (InputStream in = fs.open(file)) {
       properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
     }
     for (String table : properties.stringPropertyNames()) {
+      if (table.equals(SOURCE_POS)) {
+        continue;
+      }
       try {
         versions.put(table, Long.parseLong(properties.getProperty(table).trim()));
       } catch (NumberFormatException e) {
@@ -45,11 +65,11 @@ final class SyncProgress {
             + properties.getProperty(table) + "' (delete the file to re-send every document)", e);
       }
     }
-    return versions;
+    return new Confirmed(versions, properties.getProperty(SOURCE_POS));
   }
 
   /** Written beside, then renamed over the old file, so a crash leaves the old or the new versions. */
-  void save(String sink, Map<String, Long> versions) throws IOException {
+  void save(String sink, Map<String, Long> versions, String sourcePos) throws IOException {
     Path file = file(sink);
     Path temporary = new Path(folder, "." + file.getName() + ".tmp");
     FileSystem fs = file.getFileSystem(hadoop);
@@ -57,6 +77,7 @@ final class SyncProgress {
         .append(sink).append("' confirmed\n");
     versions.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(entry -> text.append(entry.getKey()).append('=').append(entry.getValue()).append('\n'));
+    text.append(SOURCE_POS).append('=').append(sourcePos).append('\n'); // positions are [0-9A-Za-z:/._-]
     try (OutputStream out = fs.create(temporary, true)) {
       out.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }

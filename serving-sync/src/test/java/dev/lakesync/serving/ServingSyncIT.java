@@ -173,6 +173,22 @@ class ServingSyncIT {
     assertThat(document(1).get("latestPayments")).isEmpty();
     assertThat(document(2).get("accounts")).hasSize(2);
     assertThat(document(2).get("latestPayments")).hasSize(20);
+    // Incremental syncs find their sourcePos from the saved one and the changes since: still the newest position of
+    // the three tables, read here straight from them.
+    assertThat(document(2).get("sourcePos").asText()).isEqualTo(newestPositionInTheLake());
+    assertThat(Files.readString(dir.resolve("lake/_state/serving-sync/progress-local.properties")))
+        .contains("_source_pos=" + newestPositionInTheLake());
+  }
+
+  private static String newestPositionInTheLake() {
+    LakePaths paths = new LakePaths(config.lake().root());
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> all = null;
+    for (String table : List.of("customers", "accounts", "payments")) {
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> positions = spark.read().format("delta")
+          .load(paths.validated("bank", table)).select("_source_pos");
+      all = all == null ? positions : all.union(positions);
+    }
+    return all.agg(org.apache.spark.sql.functions.max("_source_pos")).first().getString(0);
   }
 
   @Test

@@ -110,7 +110,9 @@ final class CatchUp {
         progress.load(reader);
       }
       Map<String, Long> versions = new HashMap<>();
-      progress.stringPropertyNames().forEach(table -> versions.put(table, Long.parseLong(progress.getProperty(table).trim())));
+      // Table keys are schema.table; the saved sourcePos (_source_pos) is not a version.
+      progress.stringPropertyNames().stream().filter(key -> key.contains("."))
+          .forEach(table -> versions.put(table, Long.parseLong(progress.getProperty(table).trim())));
       if (!holdsNewest(versions)) {
         return false;
       }
