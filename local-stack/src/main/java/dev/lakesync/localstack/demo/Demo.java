@@ -41,6 +41,8 @@ public final class Demo {
   private final Map<String, String> stageEnv;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<StageProcess> stages = new CopyOnWriteArrayList<>(); // the dashboard reads it too
+  /** The stages last stopped: the dashboard shows them (stopped) while verify runs, instead of no stage at all. */
+  private final List<StageProcess> stopped = new CopyOnWriteArrayList<>();
   private final Map<String, Long> lastTotals = new HashMap<>();
   private long lastProgressNanos = System.nanoTime();
   private int linesDrawn;
@@ -138,7 +140,7 @@ public final class Demo {
 
   private List<Dashboard.StageSnapshot> snapshots() {
     List<Dashboard.StageSnapshot> snapshots = new ArrayList<>();
-    for (StageProcess stage : stages) {
+    for (StageProcess stage : stages.isEmpty() ? stopped : stages) {
       StageProgress progress = stage.progress();
       snapshots.add(new Dashboard.StageSnapshot(stage.name, progress.total, progress.unit(), progress.lagMs, stage.alive()));
     }
@@ -247,6 +249,10 @@ public final class Demo {
           out.println("demo: " + stage.name + " did not stop within 60 s and was killed; its log: " + stage.log);
         }
       }
+    }
+    if (!stages.isEmpty()) {
+      stopped.clear();
+      stopped.addAll(stages);
     }
     stages.clear();
   }
