@@ -3,6 +3,7 @@ package dev.lakesync.serving;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.ServingConfig;
+import dev.lakesync.stream.SideBySide;
 import dev.lakesync.serving.sinks.CustomerDocument;
 import dev.lakesync.serving.sinks.DocumentSink;
 import dev.lakesync.serving.sinks.SinkResult;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,11 +77,7 @@ public final class ServingSync implements AutoCloseable {
       return 0;
     }
     List<DocumentSink> sinks = sinks();
-    ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-serving-writer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService writer = SideBySide.pool("lakesync-serving-writer", 1);
     try {
       SyncProgress.Confirmed confirmed = oldestConfirmed(sinks);
       Map<String, Long> from = confirmed == null ? null : confirmed.versions;
@@ -198,8 +194,11 @@ public final class ServingSync implements AutoCloseable {
       for (String table : ServingTables.ALL) {
         oldest.merge(table, confirmed.versions.get(table), Math::min);
       }
-      newest = newest == null || confirmed.sourcePos == null ? null
-          : confirmed.sourcePos.compareTo(newest) > 0 ? confirmed.sourcePos : newest;
+      if (confirmed.sourcePos == null) {
+        newest = null; // one sink saved none: the sync scans
+      } else if (newest != null && confirmed.sourcePos.compareTo(newest) > 0) {
+        newest = confirmed.sourcePos;
+      }
     }
     return new SyncProgress.Confirmed(oldest, newest);
   }

@@ -13,10 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -48,11 +45,7 @@ final class BatchHandler implements AutoCloseable {
     this.landing = new LandingWriter(config);
     this.quarantine = new QuarantineWriter(paths);
     this.validated = new ValidatedWriter(spark, paths);
-    this.workers = Executors.newFixedThreadPool(config.tables().size() + 1, runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-batch-worker");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.workers = SideBySide.pool("lakesync-batch-worker", config.tables().size() + 1);
     spark.udf().register(SourcePositionUdf.NAME, new SourcePositionUdf(), org.apache.spark.sql.types.DataTypes.StringType);
     spark.udf().register(PayloadUdf.NAME, new PayloadUdf(), org.apache.spark.sql.types.DataTypes.StringType);
     spark.udf().register(PayloadUdf.SchemaUdf.NAME, new PayloadUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);
@@ -102,26 +95,15 @@ final class BatchHandler implements AutoCloseable {
 
   /** Runs the tasks side by side and waits for all of them; the first failure is rethrown once all have ended. */
   private void runAll(List<Callable<Void>> tasks) {
-    List<Future<Void>> futures = new ArrayList<>();
-    for (Callable<Void> task : tasks) {
-      futures.add(workers.submit(task));
-    }
-    RuntimeException failure = null;
-    for (Future<Void> future : futures) {
-      try {
-        future.get();
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-              : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while processing a batch", e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
+    try {
+      SideBySide.runAll(workers, tasks);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while processing a batch", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.lakesync.warehouse;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
+import dev.lakesync.stream.SideBySide;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,13 +11,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -128,34 +129,22 @@ public final class WarehouseLoader {
    */
   private void stageAll(Connection connection, Map<StagedTable, long[]> ranges, Map<StagedTable, Long> staged)
       throws Exception {
-    if (!dialect.stagesConcurrently() || ranges.size() == 1) {
-      for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
-        staged.put(range.getKey(), stageOne(connection, range.getKey(), range.getValue()));
+    List<StagedTable> tables = new ArrayList<>(ranges.keySet());
+    if (!dialect.stagesConcurrently() || tables.size() == 1) {
+      for (StagedTable table : tables) {
+        staged.put(table, stageOne(connection, table, ranges.get(table)));
       }
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-stage");
-      thread.setDaemon(true);
-      return thread;
-    });
+    List<Callable<Long>> tasks = new ArrayList<>();
+    for (StagedTable table : tables) {
+      tasks.add(() -> stageOne(connection, table, ranges.get(table)));
+    }
+    ExecutorService pool = SideBySide.pool("lakesync-stage", tables.size());
     try {
-      Map<StagedTable, Future<Long>> running = new EnumMap<>(StagedTable.class);
-      for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
-        running.put(range.getKey(), pool.submit(() -> stageOne(connection, range.getKey(), range.getValue())));
-      }
-      Exception failure = null;
-      for (Map.Entry<StagedTable, Future<Long>> table : running.entrySet()) {
-        try {
-          staged.put(table.getKey(), table.getValue().get());
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-          }
-        }
-      }
-      if (failure != null) {
-        throw failure;
+      List<Long> counts = SideBySide.runAll(pool, tasks);
+      for (int i = 0; i < tables.size(); i++) {
+        staged.put(tables.get(i), counts.get(i));
       }
     } finally {
       pool.shutdownNow();
