@@ -78,6 +78,8 @@ public final class ServingSync implements AutoCloseable {
     }
     List<DocumentSink> sinks = sinks();
     ExecutorService writer = SideBySide.pool("lakesync-serving-writer", 1);
+    int ahead = Math.max(1, spark.sparkContext().defaultParallelism());
+    ExecutorService readers = SideBySide.pool("lakesync-serving-reader", ahead);
     try {
       SyncProgress.Confirmed confirmed = oldestConfirmed(sinks);
       Map<String, Long> from = confirmed == null ? null : confirmed.versions;
@@ -98,7 +100,8 @@ public final class ServingSync implements AutoCloseable {
       Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected);
       Map<String, SinkResult> results = new LinkedHashMap<>();
       long[] timings = new long[2];
-      long sent = writeAll(documents, sourcePos, sinks, writer, results, started, timings);
+      long sent = writeAll(new PartitionsInOrder<>(DocumentBlobs.of(documents), ahead, readers), sourcePos, sinks,
+          writer, results, started, timings);
       beforeSave.run();
       for (DocumentSink sink : sinks) {
         progress.save(sink.name(), now, sourcePos.get());
@@ -114,6 +117,7 @@ public final class ServingSync implements AutoCloseable {
       throw e;
     } finally {
       writer.shutdownNow();
+      readers.shutdownNow();
     }
   }
 
@@ -134,38 +138,53 @@ public final class ServingSync implements AutoCloseable {
   }
 
   /**
-   * Spark produces the next chunk while the writer thread sends the previous one to every sink (at most two chunks
-   * in memory). Returns the documents sent; {@code timings} gets ms to the first document and ms spent writing.
+   * Spark computes the next partitions while the writer thread sends the previous chunk to every sink (in memory: two
+   * chunks and the partitions being read). Returns the documents sent; {@code timings} gets ms to the first
+   * partition's documents and ms spent writing.
    */
-  private static long writeAll(Dataset<Row> documents, CompletableFuture<String> sourcePos, List<DocumentSink> sinks,
+  private static long writeAll(Iterator<byte[]> blobs, CompletableFuture<String> sourcePos, List<DocumentSink> sinks,
       ExecutorService writer, Map<String, SinkResult> results, long started, long[] timings) throws Exception {
     long sent = 0;
     long[] writeNanos = {0};
     Future<?> previous = null;
-    Iterator<Row> rows = documents.toLocalIterator();
-    rows.hasNext();
-    timings[0] = (System.nanoTime() - started) / 1_000_000;
     List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
-    while (rows.hasNext()) {
-      chunk.add(document(rows.next(), sourcePos));
-      if (chunk.size() == CHUNK || !rows.hasNext()) {
-        List<CustomerDocument> full = chunk;
-        waitFor(previous);
-        previous = writer.submit(() -> {
-          long writeStarted = System.nanoTime();
-          for (DocumentSink sink : sinks) {
-            results.merge(sink.name(), sink.write(full), SinkResult::plus);
-          }
-          writeNanos[0] += System.nanoTime() - writeStarted;
-          return null;
-        });
-        sent += full.size();
-        chunk = new ArrayList<>(CHUNK);
+    boolean first = true;
+    while (blobs.hasNext()) {
+      byte[] blob = blobs.next();
+      if (first) {
+        timings[0] = (System.nanoTime() - started) / 1_000_000;
+        first = false;
       }
+      for (DocumentBlobs.Entry entry : DocumentBlobs.decode(blob)) {
+        chunk.add(document(entry, sourcePos));
+        if (chunk.size() == CHUNK) {
+          previous = send(chunk, previous, sinks, writer, results, writeNanos);
+          sent += chunk.size();
+          chunk = new ArrayList<>(CHUNK);
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      previous = send(chunk, previous, sinks, writer, results, writeNanos);
+      sent += chunk.size();
     }
     waitFor(previous);
     timings[1] = writeNanos[0] / 1_000_000;
     return sent;
+  }
+
+  /** Waits for the previous chunk's write, then hands {@code chunk} to the writer thread. */
+  private static Future<?> send(List<CustomerDocument> chunk, Future<?> previous, List<DocumentSink> sinks,
+      ExecutorService writer, Map<String, SinkResult> results, long[] writeNanos) throws Exception {
+    waitFor(previous);
+    return writer.submit(() -> {
+      long writeStarted = System.nanoTime();
+      for (DocumentSink sink : sinks) {
+        results.merge(sink.name(), sink.write(chunk), SinkResult::plus);
+      }
+      writeNanos[0] += System.nanoTime() - writeStarted;
+      return null;
+    });
   }
 
   private static void waitFor(Future<?> write) throws Exception {
@@ -228,13 +247,14 @@ public final class ServingSync implements AutoCloseable {
     return newest.isNullAt(0) ? "" : newest.getString(0);
   }
 
-  private static CustomerDocument document(Row row, CompletableFuture<String> newest) throws Exception {
-    String id = Long.toString(row.getLong(0));
+  private static CustomerDocument document(DocumentBlobs.Entry entry, CompletableFuture<String> newest)
+      throws Exception {
+    String id = Long.toString(entry.customerId);
     String sourcePos = newest.get();
-    if (row.isNullAt(1)) {
+    String json = entry.json;
+    if (json == null) {
       return CustomerDocument.delete(id, id, sourcePos);
     }
-    String json = row.getString(1);
     String escaped = sourcePos.replace("\\", "\\\\").replace("\"", "\\\"");
     return CustomerDocument.upsert(id, id, sourcePos,
         json.substring(0, json.length() - 1) + ",\"sourcePos\":\"" + escaped + "\"}");
