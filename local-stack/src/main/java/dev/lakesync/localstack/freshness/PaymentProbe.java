@@ -67,7 +67,7 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
         // opened, and only the ids asked for leave the server.
         targets.add(new Target("serving", connection,
             "SELECT (p->>'id')::bigint FROM customer_documents d CROSS JOIN LATERAL "
-                + "jsonb_array_elements(d.doc->'latestPayments') p WHERE d.synced_at >= ? AND d.id = ANY(?) "
+                + "json_array_elements(d.doc->'latestPayments') p WHERE d.synced_at >= ? AND d.id = ANY(?) "
                 + "AND NOT d.deleted AND (p->>'id')::bigint = ANY(?)", true));
       }
     } catch (SQLException e) {

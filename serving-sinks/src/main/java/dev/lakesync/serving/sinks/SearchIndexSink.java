@@ -23,7 +23,6 @@ import com.azure.search.documents.models.IndexingResult;
 import com.azure.search.documents.models.SearchMode;
 import com.azure.search.documents.models.SearchOptions;
 import com.azure.search.documents.models.SearchResult;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.config.ServingConfig;
 import java.time.Duration;
@@ -228,31 +227,21 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
 
   /** The search document: the serving document's searchable and filterable fields, flat. */
   static SearchDocument project(String json) throws Exception {
-    JsonNode document = JSON.readTree(json);
-    JsonNode profile = document.path("profile");
+    SearchFields fields = SearchFields.of(json);
     SearchDocument search = new SearchDocument();
-    search.put("id", document.path("id").asText());
-    search.put("customerId", document.path("customerId").asText());
-    search.put("name", profile.path("name").asText(null));
-    search.put("email", profile.path("email").asText(null));
-    search.put("segment", profile.path("segment").asText(null));
-    search.put("merchants", strings(document.path("merchants")));
-    search.put("currencies", strings(document.path("currencies")));
+    search.put("id", fields.id);
+    search.put("customerId", fields.customerId);
+    search.put("name", fields.name);
+    search.put("email", fields.email);
+    search.put("segment", fields.segment);
+    search.put("merchants", new ArrayList<>(fields.merchants));
+    search.put("currencies", new ArrayList<>(fields.currencies));
     List<Double> balances = new ArrayList<>();
-    for (JsonNode account : document.path("accounts")) {
-      balances.add(account.path("balance").asDouble());
-    }
+    fields.balances.forEach(balance -> balances.add(balance.doubleValue()));
     search.put("balances", balances);
-    JsonNode last = document.path("aggregates").path("lastPaymentAt");
-    search.put("lastPaymentAt", last.isMissingNode() || last.isNull() ? null : last.asText());
-    search.put("sourcePos", document.path("sourcePos").asText());
+    search.put("lastPaymentAt", fields.lastPaymentAt);
+    search.put("sourcePos", fields.sourcePos);
     return search;
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> values = new ArrayList<>();
-    array.forEach(value -> values.add(value.asText()));
-    return values;
   }
 
   @Override

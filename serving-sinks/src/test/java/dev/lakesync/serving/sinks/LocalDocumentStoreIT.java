@@ -10,6 +10,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,16 +34,25 @@ class LocalDocumentStoreIT {
   @BeforeAll
   static void start() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
-    configFile = dir.resolve("pipeline.yaml");
-    Files.writeString(configFile, String.join("\n",
+    configFile = writeConfig("pipeline.yaml", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+    ServingConfig config = new PipelineConfigLoader(name -> null).load(configFile).serving().orElseThrow();
+    store = LocalDocumentStore.open(config.local().orElseThrow());
+  }
+
+  private static Path writeConfig(String name, String jdbcUrl) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, String.join("\n",
         "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
         "broker: {bootstrapServers: '127.0.0.1:9'}",
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}]",
-        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort()
-            + "/postgres', user: postgres}}", ""));
-    ServingConfig config = new PipelineConfigLoader(name -> null).load(configFile).serving().orElseThrow();
-    store = LocalDocumentStore.open(config.local().orElseThrow());
+        "serving: {sinks: [local], local: {jdbcUrl: '" + jdbcUrl + "', user: postgres}}", ""));
+    return file;
+  }
+
+  private static ServingConfig.Local localConfig(String jdbcUrl) throws Exception {
+    return new PipelineConfigLoader(name -> null).load(writeConfig("other.yaml", jdbcUrl)).serving().orElseThrow()
+        .local().orElseThrow();
   }
 
   @AfterAll
@@ -84,6 +98,11 @@ class LocalDocumentStoreIT {
     Result filtered = run("search", "", "--segment", "business", "--currency", "EUR", "--config", configFile.toString());
     assertThat(filtered.out.lines().count()).isEqualTo(1);
     assertThat(filtered.out).contains("Bo Diddley");
+    // Every document of this class holds one account of 12.5.
+    Result rich = run("search", "", "--segment", "business", "--min-balance", "12.5", "--config", configFile.toString());
+    assertThat(rich.out.lines().count()).as(rich.out).isEqualTo(1);
+    Result richer = run("search", "", "--min-balance", "12.51", "--config", configFile.toString());
+    assertThat(richer.out).isEmpty();
     Result usage = run("search", "--config", configFile.toString());
     assertThat(usage.status).isEqualTo(2);
   }
@@ -99,6 +118,42 @@ class LocalDocumentStoreIT {
     SinkResult recreated = store.write(List.of(document(7, "Cy again", "Shop", "retail", "00000000000000000070")));
     assertThat(recreated.upserted()).isEqualTo(1);
     assertThat(store.get("7", "7").orElseThrow()).contains("Cy again");
+  }
+
+  @Test
+  void aTableOfAnEarlierVersionKeepingJsonbIsBroughtToTheNewLayoutWithItsDocuments() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA old_layout");
+      statement.execute("CREATE TABLE old_layout.customer_documents (id text PRIMARY KEY, partition_key text NOT NULL, "
+          + "source_pos text NOT NULL, deleted boolean NOT NULL, doc jsonb, search tsvector, "
+          + "synced_at timestamptz NOT NULL)");
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO old_layout.customer_documents "
+          + "VALUES (?, ?, ?, false, ?::jsonb, to_tsvector('simple', 'Old Timer'), now())")) {
+        CustomerDocument old = document(41, "Old Timer", "Shop", "legacy", "00000000000000000001");
+        insert.setString(1, old.id());
+        insert.setString(2, old.partitionKey());
+        insert.setString(3, old.sourcePos());
+        insert.setString(4, old.json());
+        insert.execute();
+      }
+    }
+    try (LocalDocumentStore migrated = LocalDocumentStore.open(localConfig(url + "?currentSchema=old_layout"))) {
+      assertThat(migrated.get("41", "41").orElseThrow()).contains("Old Timer");
+      assertThat(migrated.search(new SearchQuery("old", "legacy", "EUR", 12.5, 10))).hasSize(1);
+      assertThat(migrated.search(new SearchQuery("", "legacy", "USD", null, 10))).isEmpty();
+      SinkResult newer = migrated.write(List.of(document(41, "Old Timer", "Shop", "gold", "00000000000000000002")));
+      assertThat(newer.upserted()).isEqualTo(1);
+      assertThat(migrated.search(new SearchQuery("timer", "gold", null, null, 10))).hasSize(1);
+    }
+    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+        Statement statement = connection.createStatement();
+        ResultSet type = statement.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            + "WHERE attrelid = 'old_layout.customer_documents'::regclass AND attname = 'doc'")) {
+      type.next();
+      assertThat(type.getString(1)).isEqualTo("json");
+    }
   }
 
   static CustomerDocument document(int id, String name, String merchant, String segment, String position) {
