@@ -49,10 +49,11 @@ final class SearchFields {
   static SearchFields of(String json) throws IOException {
     Builder fields = new Builder();
     try (JsonParser parser = JSON.createParser(json)) {
-      expect(parser.nextToken(), JsonToken.START_OBJECT, "a document");
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
+      JsonToken start = parser.nextToken();
+      if (start != JsonToken.START_OBJECT) {
+        throw new IOException("expected a document (a JSON object), found " + start);
+      }
+      forEachField(parser, start, (field, value) -> {
         switch (field) {
           case "id":
             fields.id = text(parser, value);
@@ -64,100 +65,89 @@ final class SearchFields {
             fields.sourcePos = text(parser, value);
             break;
           case "profile":
-            readProfile(parser, value, fields);
+            forEachField(parser, value, (name, token) -> readProfileField(parser, name, token, fields));
             break;
           case "merchants":
-            readStrings(parser, value, fields.merchants);
+            forEachElement(parser, value, token -> addText(parser, token, fields.merchants));
             break;
           case "currencies":
-            readStrings(parser, value, fields.currencies);
+            forEachElement(parser, value, token -> addText(parser, token, fields.currencies));
             break;
           case "accounts":
-            readBalances(parser, value, fields.balances);
+            forEachElement(parser, value, account -> forEachField(parser, account, (name, token) -> {
+              if (name.equals("balance") && token.isNumeric()) {
+                fields.balances.add(parser.getDecimalValue());
+              } else {
+                parser.skipChildren();
+              }
+            }));
             break;
           case "aggregates":
-            fields.lastPaymentAt = readField(parser, value, "lastPaymentAt");
+            forEachField(parser, value, (name, token) -> {
+              if (name.equals("lastPaymentAt")) {
+                fields.lastPaymentAt = text(parser, token);
+              } else {
+                parser.skipChildren();
+              }
+            });
             break;
           default:
             parser.skipChildren();
         }
-      }
+      });
     }
     return new SearchFields(fields);
   }
 
-  private static void readProfile(JsonParser parser, JsonToken value, Builder fields) throws IOException {
-    if (value != JsonToken.START_OBJECT) {
+  private static void readProfileField(JsonParser parser, String field, JsonToken token, Builder fields)
+      throws IOException {
+    if (field.equals("name")) {
+      fields.name = text(parser, token);
+    } else if (field.equals("email")) {
+      fields.email = text(parser, token);
+    } else if (field.equals("segment")) {
+      fields.segment = text(parser, token);
+    } else {
       parser.skipChildren();
+    }
+  }
+
+  private static void addText(JsonParser parser, JsonToken token, List<String> into) throws IOException {
+    String text = text(parser, token);
+    if (text != null) {
+      into.add(text);
+    }
+  }
+
+  /** Hands each field of the object at {@code value} to {@code reader}, which consumes (or skips) its value. */
+  private static void forEachField(JsonParser parser, JsonToken value, FieldReader reader) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      parser.skipChildren(); // not an object: nothing of it is read
       return;
     }
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
-      JsonToken token = parser.nextToken();
-      if (field.equals("name")) {
-        fields.name = text(parser, token);
-      } else if (field.equals("email")) {
-        fields.email = text(parser, token);
-      } else if (field.equals("segment")) {
-        fields.segment = text(parser, token);
-      } else {
-        parser.skipChildren();
-      }
+      reader.read(field, parser.nextToken());
     }
   }
 
-  private static void readStrings(JsonParser parser, JsonToken value, List<String> into) throws IOException {
+  /** Hands each element of the array at {@code value} to {@code reader}, which consumes (or skips) it. */
+  private static void forEachElement(JsonParser parser, JsonToken value, ElementReader reader) throws IOException {
     if (value != JsonToken.START_ARRAY) {
       parser.skipChildren();
       return;
     }
     for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-      String text = text(parser, token);
-      if (text != null) {
-        into.add(text);
-      }
+      reader.read(token);
     }
   }
 
-  private static void readBalances(JsonParser parser, JsonToken value, List<BigDecimal> into) throws IOException {
-    if (value != JsonToken.START_ARRAY) {
-      parser.skipChildren();
-      return;
-    }
-    for (JsonToken account = parser.nextToken(); account != JsonToken.END_ARRAY; account = parser.nextToken()) {
-      if (account != JsonToken.START_OBJECT) {
-        parser.skipChildren();
-        continue;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken token = parser.nextToken();
-        if (field.equals("balance") && token.isNumeric()) {
-          into.add(parser.getDecimalValue());
-        } else {
-          parser.skipChildren();
-        }
-      }
-    }
+  private interface FieldReader {
+    void read(String field, JsonToken value) throws IOException;
   }
 
-  /** One scalar field of an object, as text; null when missing or null. */
-  private static String readField(JsonParser parser, JsonToken value, String wanted) throws IOException {
-    if (value != JsonToken.START_OBJECT) {
-      parser.skipChildren();
-      return null;
-    }
-    String found = null;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken token = parser.nextToken();
-      if (field.equals(wanted)) {
-        found = text(parser, token);
-      } else {
-        parser.skipChildren();
-      }
-    }
-    return found;
+  private interface ElementReader {
+    void read(JsonToken value) throws IOException;
   }
 
   /** A scalar as text (null for JSON null); an object or array is skipped and gives null. */
@@ -170,12 +160,6 @@ final class SearchFields {
     }
     parser.skipChildren();
     return null;
-  }
-
-  private static void expect(JsonToken actual, JsonToken expected, String what) throws IOException {
-    if (actual != expected) {
-      throw new IOException("expected " + what + " (a JSON object), found " + actual);
-    }
   }
 
   private static final class Builder {
