@@ -1,6 +1,7 @@
 package dev.lakesync.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lakesync.localstack.EmbeddedStack;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,11 +73,9 @@ class CaptureCrashIT {
       // Kill while the burst is still being published, once a streaming offset has been committed (until then the
       // stored offset says the initial snapshot is incomplete, and a restart rightly takes the snapshot again).
       Path offsets = dir.resolve("work/cdc/" + db + "-offsets.dat");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!(Files.exists(offsets) && new String(Files.readAllBytes(offsets), StandardCharsets.ISO_8859_1).contains("lsn_commit"))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      await("a streaming offset committed to " + offsets).atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(offsets)
+              && new String(Files.readAllBytes(offsets), StandardCharsets.ISO_8859_1).contains("lsn_commit"));
       first.toHandle().destroyForcibly();
       assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -149,25 +149,31 @@ class CaptureCrashIT {
     Map<String, List<String>> truth = new LinkedHashMap<>();
     try (Connection connection = servers.postgres().connect(db);
          PreparedStatement read = connection.prepareStatement("SELECT data FROM pg_logical_slot_get_changes('truth', NULL, NULL)")) {
-      int quietReads = 0;
-      while (quietReads < 2) {
-        int changes = 0;
-        try (ResultSet rows = read.executeQuery()) {
-          while (rows.next()) {
-            Matcher change = CHANGE.matcher(rows.getString(1));
-            if (change.matches()) {
-              changes++;
-              String op = change.group(2).equals("INSERT") ? "c" : change.group(2).equals("UPDATE") ? "u" : "d";
-              truth.computeIfAbsent(change.group(1) + "/" + change.group(3), k -> new ArrayList<>())
-                  .add(op + ":" + (op.equals("d") ? "" : change.group(4)));
-            }
-          }
-        }
-        quietReads = changes == 0 ? quietReads + 1 : 0;
-        Thread.sleep(250);
-      }
+      int[] quietReads = {0};
+      await("two reads of the truth slot in a row with nothing new").atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(250)).until(() -> {
+            quietReads[0] = readChanges(read, truth) == 0 ? quietReads[0] + 1 : 0;
+            return quietReads[0] >= 2;
+          });
     }
     return truth;
+  }
+
+  /** One read of the truth slot into {@code truth}; returns how many changes it brought. */
+  private static int readChanges(PreparedStatement read, Map<String, List<String>> truth) throws SQLException {
+    int changes = 0;
+    try (ResultSet rows = read.executeQuery()) {
+      while (rows.next()) {
+        Matcher change = CHANGE.matcher(rows.getString(1));
+        if (change.matches()) {
+          changes++;
+          String op = change.group(2).equals("INSERT") ? "c" : change.group(2).equals("UPDATE") ? "u" : "d";
+          truth.computeIfAbsent(change.group(1) + "/" + change.group(3), k -> new ArrayList<>())
+              .add(op + ":" + (op.equals("d") ? "" : change.group(4)));
+        }
+      }
+    }
+    return changes;
   }
 
   private static long distinctPositions(List<CaptureFixture.Event> events) {
@@ -259,16 +265,19 @@ class CaptureCrashIT {
   }
 
   private static void awaitLine(Path log, String prefix, Process process) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains(prefix)) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("capture exited early:\n" + Files.readString(log));
-      }
-      Thread.sleep(100);
+    try {
+      await("'" + prefix + "' in " + log).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            if (Files.exists(log) && Files.readString(log).contains(prefix)) {
+              return true;
+            }
+            if (!process.isAlive()) {
+              throw new AssertionError("capture exited early:\n" + Files.readString(log));
+            }
+            return false;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("capture did not start:\n" + Files.readString(log), e);
     }
-    throw new AssertionError("capture did not start:\n" + Files.readString(log));
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakesync.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -11,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -96,18 +99,10 @@ class MariaDbCaptureIT {
 
   /** Runs statements, retrying the connection for up to {@code waitSeconds} while the server starts. */
   private static void execute(String url, int waitSeconds, String... sql) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-    Connection connection = null;
-    while (connection == null) {
-      try {
-        connection = DriverManager.getConnection(url, "root", "");
-      } catch (java.sql.SQLException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+    Connection connection = await("MariaDB accepting connections at " + url)
+        .atMost(Duration.ofSeconds(waitSeconds)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(SQLException.class)
+        .until(() -> DriverManager.getConnection(url, "root", ""), Objects::nonNull);
     try (Connection open = connection; Statement statement = open.createStatement()) {
       for (String each : sql) {
         statement.execute(each);
