@@ -1,5 +1,7 @@
 package dev.lakesync.deploy;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The demo's dashboard as a user sees it: once the demo printed its URL and the warehouse and serving store hold
@@ -29,6 +32,10 @@ final class DashboardCheck {
   private final Path demoLog;
   private final Path target;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // What the wait found so far, and what it still waits for.
+  private String url;
+  private String customerId;
+  private String waitingFor = "the demo never printed the dashboard's URL";
 
   DashboardCheck(Path demoLog, Path target) {
     this.demoLog = demoLog;
@@ -42,27 +49,15 @@ final class DashboardCheck {
       System.out.println("DemoIT: " + message);
       return System.getenv("LAKESYNC_REQUIRE_CHROMIUM") != null ? message : null; // .ci/run requires it
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String url = null;
-    String customerId = null;
-    String last = "the demo never printed the dashboard's URL";
-    while (demo.isAlive() && System.nanoTime() < deadline) {
-      if (url == null) {
-        Matcher matcher = URL.matcher(Files.readString(demoLog, StandardCharsets.UTF_8));
-        url = matcher.find() ? matcher.group(1) : null;
-      } else {
-        String aggregates = get(url + "api/aggregates");
-        Matcher hit = FIRST_ID.matcher(get(url + "api/search?q=example"));
-        if (aggregates.startsWith("[{") && hit.find()) {
-          customerId = hit.group(1);
-          break;
-        }
-        last = "no warehouse aggregates or no searchable document yet";
-      }
-      Thread.sleep(2000);
+    try {
+      await("the dashboard's URL, warehouse aggregates and a searchable document").atMost(timeout)
+          .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2))
+          .until(() -> !demo.isAlive() || hasData());
+    } catch (ConditionTimeoutException e) {
+      // told below: what was still missing
     }
     if (customerId == null) {
-      return last;
+      return waitingFor;
     }
     String page = url + "?customer=" + customerId + "&q=example";
     Files.createDirectories(target);
@@ -84,6 +79,23 @@ final class DashboardCheck {
     System.out.println("DemoIT: dashboard " + page + " in headless Chromium; screenshot " + screenshot
         + (missing.isEmpty() ? "; every part rendered" : "; missing: " + missing));
     return missing.isEmpty() ? null : "the rendered dashboard lacks " + missing + " (DOM in target/dashboard.html)";
+  }
+
+  /** One look: the URL from the demo's log, then whether the page's APIs have aggregates and a search hit. */
+  private boolean hasData() throws IOException {
+    if (url == null) {
+      Matcher matcher = URL.matcher(Files.readString(demoLog, StandardCharsets.UTF_8));
+      url = matcher.find() ? matcher.group(1) : null;
+      return false;
+    }
+    String aggregates = get(url + "api/aggregates");
+    Matcher hit = FIRST_ID.matcher(get(url + "api/search?q=example"));
+    if (aggregates.startsWith("[{") && hit.find()) {
+      customerId = hit.group(1);
+      return true;
+    }
+    waitingFor = "no warehouse aggregates or no searchable document yet";
+    return false;
   }
 
   private static void expect(String dom, String regex, String what, List<String> missing) {

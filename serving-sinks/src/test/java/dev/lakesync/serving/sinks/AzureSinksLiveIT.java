@@ -1,9 +1,11 @@
 package dev.lakesync.serving.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.common.config.ServingConfig;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -47,11 +49,9 @@ class AzureSinksLiveIT {
       String position = String.format("%020d/%020d", System.currentTimeMillis(), 0);
       assertThat(sink.write(List.of(LocalDocumentStoreIT.document(Integer.parseInt(ID), "Livetest Person", "Livetest Shop",
           "retail", position))).upserted()).isEqualTo(1);
-      List<String> found = List.of();
-      for (int attempt = 0; attempt < 20 && found.isEmpty(); attempt++) {
-        Thread.sleep(1000); // indexing is near real time, not immediate
-        found = sink.search(SearchQuery.text("livetest"));
-      }
+      // Indexing is near real time, not immediate.
+      List<String> found = await("the written document searchable").atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofSeconds(1)).until(() -> sink.search(SearchQuery.text("livetest")), hits -> !hits.isEmpty());
       assertThat(found).anyMatch(document -> document.contains(ID));
       assertThat(sink.write(List.of(CustomerDocument.delete(ID, ID, position))).deleted()).isEqualTo(1);
     }
