@@ -36,6 +36,8 @@ import org.apache.spark.sql.types.TimestampType;
 final class PostgresDialect implements WarehouseDialect {
   /** First key of the advisory lock a load holds (the second is the schema name's hash). */
   private static final int LOCK_CLASS = 0x1a4e5c;
+  /** The name PostgreSQL gave fact_payment's primary key (CREATE TABLE below); a first load rebuilds it by name. */
+  private static final String FACT_KEY = "fact_payment_pkey";
 
   private final String schema;
   private final String jdbcUrl;
@@ -84,7 +86,7 @@ final class PostgresDialect implements WarehouseDialect {
         "CREATE TABLE IF NOT EXISTS " + table(schema, "dim_account") + " (account_id bigint PRIMARY KEY, "
             + "customer_id bigint, type text, balance numeric(14,2), currency text, status text, updated_at timestamptz, "
             + "_source_pos varchar(80) NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS " + table(schema, "fact_payment") + " (payment_id bigint PRIMARY KEY, "
+        "CREATE TABLE IF NOT EXISTS " + table(schema, "fact_payment") + " (payment_id bigint CONSTRAINT " + quote(FACT_KEY) + " PRIMARY KEY, "
             + "account_id bigint, customer_id bigint, customer_sk bigint, amount numeric(14,2), currency text, "
             + "merchant text, status text, created_at timestamptz, payment_date date, _source_pos varchar(80) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + table(schema, "agg_payments_daily") + " (payment_date date NOT NULL, "
@@ -197,7 +199,7 @@ final class PostgresDialect implements WarehouseDialect {
   }
 
   @Override
-  public List<String> applyStatements(String schema) {
+  public List<String> applyStatements(String schema, boolean factsEmpty) {
     String customer = staging(StagedTable.CUSTOMER);
     String account = staging(StagedTable.ACCOUNT);
     String payment = staging(StagedTable.PAYMENT);
@@ -206,7 +208,7 @@ final class PostgresDialect implements WarehouseDialect {
     String fact = table(schema, "fact_payment");
     String agg = table(schema, "agg_payments_daily");
     String newestHeld = "(SELECT max(m._source_pos) FROM " + dimCustomer + " m WHERE m.customer_id = %s)";
-    return List.of(
+    List<String> dimensions = List.of(
         // dim_customer (SCD type 2): a staged change newer than every version held becomes a new version when its
         // attributes differ from the version before it (held or staged), or when it follows a delete.
         "INSERT INTO " + dimCustomer + " (customer_id, name, email, segment, valid_from, valid_to, is_current, _source_pos) "
@@ -247,25 +249,37 @@ final class PostgresDialect implements WarehouseDialect {
             + "type = EXCLUDED.type, balance = EXCLUDED.balance, currency = EXCLUDED.currency, status = EXCLUDED.status, "
             + "updated_at = EXCLUDED.updated_at, _source_pos = EXCLUDED._source_pos "
             + "WHERE " + dimAccount + "._source_pos < EXCLUDED._source_pos",
-        "ANALYZE " + dimAccount,
-        // fact_payment: the account, and the customer version valid when the payment was made
-        "DELETE FROM " + fact + " f USING " + payment + " s "
-            + "WHERE f.payment_id = s.payment_id AND s.op = 'd' AND s.source_pos > f._source_pos",
-        "INSERT INTO " + fact + " (payment_id, account_id, customer_id, customer_sk, amount, currency, merchant, status, "
-            + "created_at, payment_date, _source_pos) "
-            + "SELECT s.payment_id, s.account_id, a.customer_id, coalesce(v.customer_sk, first.customer_sk), "
-            + "s.amount, s.currency, s.merchant, s.status, s.created_at, (s.created_at AT TIME ZONE 'UTC')::date, "
-            + "s.source_pos FROM " + payment + " s LEFT JOIN " + dimAccount + " a ON a.account_id = s.account_id "
-            // the version whose interval holds the payment time; before the first version, the first
-            + "LEFT JOIN " + dimCustomer + " v ON v.customer_id = a.customer_id AND v.valid_from <= s.created_at "
-            + "AND (v.valid_to IS NULL OR v.valid_to > s.created_at) "
-            + "LEFT JOIN (SELECT DISTINCT ON (customer_id) customer_id, customer_sk FROM " + dimCustomer
-            + " ORDER BY customer_id, valid_from) first ON first.customer_id = a.customer_id "
-            + "WHERE s.op <> 'd' ON CONFLICT (payment_id) DO UPDATE SET account_id = EXCLUDED.account_id, "
-            + "customer_id = EXCLUDED.customer_id, customer_sk = EXCLUDED.customer_sk, amount = EXCLUDED.amount, "
-            + "currency = EXCLUDED.currency, merchant = EXCLUDED.merchant, status = EXCLUDED.status, "
-            + "created_at = EXCLUDED.created_at, payment_date = EXCLUDED.payment_date, _source_pos = EXCLUDED._source_pos "
-            + "WHERE " + fact + "._source_pos < EXCLUDED._source_pos",
+        "ANALYZE " + dimAccount);
+    List<String> statements = new ArrayList<>(dimensions);
+    // fact_payment: the account, and the customer version valid when the payment was made
+    String newFacts = "INSERT INTO " + fact + " (payment_id, account_id, customer_id, customer_sk, amount, currency, "
+        + "merchant, status, created_at, payment_date, _source_pos) "
+        + "SELECT s.payment_id, s.account_id, a.customer_id, coalesce(v.customer_sk, first.customer_sk), "
+        + "s.amount, s.currency, s.merchant, s.status, s.created_at, (s.created_at AT TIME ZONE 'UTC')::date, "
+        + "s.source_pos FROM " + payment + " s LEFT JOIN " + dimAccount + " a ON a.account_id = s.account_id "
+        // the version whose interval holds the payment time; before the first version, the first
+        + "LEFT JOIN " + dimCustomer + " v ON v.customer_id = a.customer_id AND v.valid_from <= s.created_at "
+        + "AND (v.valid_to IS NULL OR v.valid_to > s.created_at) "
+        + "LEFT JOIN (SELECT DISTINCT ON (customer_id) customer_id, customer_sk FROM " + dimCustomer
+        + " ORDER BY customer_id, valid_from) first ON first.customer_id = a.customer_id "
+        + "WHERE s.op <> 'd'";
+    if (factsEmpty) {
+      // A first load into the empty table: rows first, then the key's index built once ("Populating a Database" in
+      // PostgreSQL's manual). A million facts: 6 s with ON CONFLICT and the index kept row by row, 3 s this way.
+      // Staged payments are one row per key (a snapshot, or the newest change per key), which the rebuilt key checks.
+      statements.add("ALTER TABLE " + fact + " DROP CONSTRAINT " + quote(FACT_KEY));
+      statements.add(newFacts);
+      statements.add("ALTER TABLE " + fact + " ADD CONSTRAINT " + quote(FACT_KEY) + " PRIMARY KEY (payment_id)");
+    } else {
+      statements.add("DELETE FROM " + fact + " f USING " + payment + " s "
+          + "WHERE f.payment_id = s.payment_id AND s.op = 'd' AND s.source_pos > f._source_pos");
+      statements.add(newFacts + " ON CONFLICT (payment_id) DO UPDATE SET account_id = EXCLUDED.account_id, "
+          + "customer_id = EXCLUDED.customer_id, customer_sk = EXCLUDED.customer_sk, amount = EXCLUDED.amount, "
+          + "currency = EXCLUDED.currency, merchant = EXCLUDED.merchant, status = EXCLUDED.status, "
+          + "created_at = EXCLUDED.created_at, payment_date = EXCLUDED.payment_date, _source_pos = EXCLUDED._source_pos "
+          + "WHERE " + fact + "._source_pos < EXCLUDED._source_pos");
+    }
+    statements.addAll(List.of(
         // agg_payments_daily: the days this load touched, recomputed from the facts
         "DELETE FROM " + agg + " WHERE payment_date IN (SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM "
             + payment + ")",
@@ -273,7 +287,8 @@ final class PostgresDialect implements WarehouseDialect {
             + "SELECT f.payment_date, coalesce(c.segment, 'unknown'), f.currency, count(*), sum(f.amount), "
             + "round(avg(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
             + "WHERE f.payment_date IN (SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM " + payment + ") "
-            + "AND f.currency IS NOT NULL GROUP BY 1, 2, 3");
+            + "AND f.currency IS NOT NULL GROUP BY 1, 2, 3"));
+    return statements;
   }
 
   @Override

@@ -170,7 +170,7 @@ final class TsqlDialect implements WarehouseDialect {
   }
 
   @Override
-  public List<String> applyStatements(String schema) {
+  public List<String> applyStatements(String schema, boolean factsEmpty) {
     String customer = staging(StagedTable.CUSTOMER);
     String account = staging(StagedTable.ACCOUNT);
     String payment = staging(StagedTable.PAYMENT);

@@ -47,8 +47,16 @@ interface WarehouseDialect {
     return false;
   }
 
-  /** The statements that apply the staging tables to the model, in order, in the load's transaction. */
-  List<String> applyStatements(String schema);
+  /**
+   * The statements that apply the staging tables to the model, in order, in the load's transaction.
+   * {@code factsEmpty}: the fact table holds no row yet (a first load), so a dialect may fill it in bulk.
+   */
+  List<String> applyStatements(String schema, boolean factsEmpty);
+
+  /** One row, one column: 1 when the fact table holds a row, else 0. */
+  default String selectFactsPresent(String schema) {
+    return "SELECT CASE WHEN EXISTS (SELECT 1 FROM " + table(schema, "fact_payment") + ") THEN 1 ELSE 0 END";
+  }
 
   /** Reads the last loaded version per source table: columns source_table, last_version. */
   default String selectLoadState(String schema) {

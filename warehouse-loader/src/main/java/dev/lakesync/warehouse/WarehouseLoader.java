@@ -89,7 +89,7 @@ public final class WarehouseLoader {
         long stageMs = (System.nanoTime() - started) / 1_000_000;
         long applyStarted = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
-          for (String sql : dialect.applyStatements(schema)) {
+          for (String sql : dialect.applyStatements(schema, !factsPresent(statement, schema))) {
             statement.execute(sql);
           }
         }
@@ -153,6 +153,13 @@ public final class WarehouseLoader {
 
   private long stageOne(Connection connection, StagedTable table, long[] range) throws SQLException {
     return dialect.stage(connection, table, reader.changes(table, range[0], range[1]));
+  }
+
+  private boolean factsPresent(Statement statement, String schema) throws SQLException {
+    try (ResultSet row = statement.executeQuery(dialect.selectFactsPresent(schema))) {
+      row.next();
+      return row.getInt(1) == 1;
+    }
   }
 
   private Map<String, Long> loadState(Connection connection, String schema) throws SQLException {

@@ -53,7 +53,7 @@ class TsqlDialectTest {
   private static List<String> render(WarehouseDialect dialect) {
     List<String> statements = new ArrayList<>(dialect.createStatements("dw"));
     statements.addAll(dialect.createStaging());
-    statements.addAll(dialect.applyStatements("dw"));
+    statements.addAll(dialect.applyStatements("dw", false));
     statements.add(dialect.selectLoadState("dw"));
     statements.add(dialect.upsertLoadState("dw"));
     return statements;

@@ -78,8 +78,17 @@ class WarehouseLoaderIT {
     lake.accounts("r", T0, account(10, 1, "100.00"), account(20, 2, "200.00"), account(30, 3, "300.00"));
     lake.payments("r", T0, payment(100, 10, "10.00", "EUR", "2026-11-02T10:00:00Z"),
         payment(101, 20, "5.00", "USD", "2026-11-02T11:00:00Z"), payment(102, 30, "7.50", "EUR", "2026-11-03T12:00:00Z"));
+    // The first load fills the empty fact table in bulk (its key dropped, rebuilt after the rows): a crash before the
+    // commit leaves no row and the key in place.
+    WarehouseLoader crashingFirst = new WarehouseLoader(config, spark, System.out).beforeCommit(() -> {
+      throw new IllegalStateException("injected crash before the first commit");
+    });
+    assertThatThrownBy(crashingFirst::loadOnce).hasMessageContaining("injected crash");
+    assertThat(rows("SELECT count(*) FROM dw.fact_payment")).containsExactly("0");
+    assertThat(factKey()).containsExactly("PRIMARY KEY (payment_id)");
     String first = load();
     assertThat(first).contains("bank.customers snapshot v1 (3 rows)", "bank.payments snapshot v1 (3 rows)");
+    assertThat(factKey()).containsExactly("PRIMARY KEY (payment_id)");
     assertThat(customers()).containsExactly(
         "1|Ada|gold|2026-11-01T09:00:00Z|null|true",
         "2|Bo|retail|2026-11-01T09:00:00Z|null|true",
@@ -202,6 +211,11 @@ class WarehouseLoaderIT {
   private static List<String> facts() throws Exception {
     return rows("SELECT f.payment_id, f.account_id, f.customer_id, c.name, f.amount, f.payment_date FROM dw.fact_payment f "
         + "LEFT JOIN dw.dim_customer c ON c.customer_sk = f.customer_sk ORDER BY 1");
+  }
+
+  private static List<String> factKey() throws Exception {
+    return rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'dw.fact_payment'::regclass "
+        + "AND contype = 'p'");
   }
 
   private static List<String> daily() throws Exception {
