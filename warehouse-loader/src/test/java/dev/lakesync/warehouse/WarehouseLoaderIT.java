@@ -157,6 +157,12 @@ class WarehouseLoaderIT {
     assertThat(customers()).contains("1|Ada|gold|2026-11-01T09:00:00Z|2026-11-07T11:00:00Z|false",
         "1|Ada|private|2026-11-07T11:00:00Z|null|true");
     assertThat(daily()).contains("2026-11-07|gold|EUR|1|1.25|1.25");
+
+    // A payment whose time moves to another day: both days are recomputed (the old one loses it).
+    lake.payments("u", "2026-11-08T12:00:00Z", payment(104, 10, "1.25", "EUR", "2026-11-08T10:00:00Z"));
+    load();
+    assertThat(daily()).noneMatch(row -> row.startsWith("2026-11-07|"))
+        .contains("2026-11-08|private|EUR|1|1.25|1.25");
   }
 
   @Test
