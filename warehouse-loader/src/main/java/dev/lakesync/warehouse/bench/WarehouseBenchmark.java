@@ -108,6 +108,13 @@ public final class WarehouseBenchmark {
           out.printf("bench warehouse: expected %d fact rows, found %d%n", expectedFacts, facts);
           return 1;
         }
+        // The daily aggregates count every fact once (payments the changes moved to another day included).
+        long aggregated = count(config, "SELECT coalesce(sum(payment_count), 0) FROM dw.agg_payments_daily");
+        long countable = count(config, "SELECT count(*) FROM dw.fact_payment WHERE currency IS NOT NULL");
+        if (aggregated != countable) {
+          out.printf("bench warehouse: the daily aggregates count %d payments, the facts hold %d%n", aggregated, countable);
+          return 1;
+        }
         return 0;
       } finally {
         spark.stop();
