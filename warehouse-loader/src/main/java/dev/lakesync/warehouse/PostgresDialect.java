@@ -274,10 +274,14 @@ final class PostgresDialect implements WarehouseDialect {
         "ANALYZE " + dimAccount);
     List<String> statements = new ArrayList<>(dimensions);
     // The days whose aggregates this load changes, taken once and before the facts change: the staged payments' days
-    // and the days their facts held until now (a payment whose time moved leaves its old day).
-    statements.add("CREATE TEMPORARY TABLE " + DAYS.substring("pg_temp.".length()) + " ON COMMIT DROP AS "
-        + "SELECT (created_at AT TIME ZONE 'UTC')::date AS payment_date FROM " + payment + " WHERE created_at IS NOT NULL "
-        + "UNION SELECT f.payment_date FROM " + fact + " f JOIN " + payment + " s ON s.payment_id = f.payment_id");
+    // and the days their facts held until now (a payment whose time moved leaves its old day). A first load
+    // aggregates every fact, no days needed.
+    String inTouchedDays = "payment_date IN (SELECT payment_date FROM " + DAYS + ")";
+    if (!factsEmpty) {
+      statements.add("CREATE TEMPORARY TABLE " + DAYS.substring("pg_temp.".length()) + " ON COMMIT DROP AS "
+          + "SELECT (created_at AT TIME ZONE 'UTC')::date AS payment_date FROM " + payment + " WHERE created_at IS NOT NULL "
+          + "UNION SELECT f.payment_date FROM " + fact + " f JOIN " + payment + " s ON s.payment_id = f.payment_id");
+    }
     // fact_payment: the account, and the customer version valid when the payment was made
     String newFacts = "INSERT INTO " + fact + " (payment_id, account_id, customer_id, customer_sk, amount, currency, "
         + "merchant, status, created_at, payment_date, _source_pos) "
@@ -306,14 +310,12 @@ final class PostgresDialect implements WarehouseDialect {
           + "created_at = EXCLUDED.created_at, payment_date = EXCLUDED.payment_date, _source_pos = EXCLUDED._source_pos "
           + "WHERE " + fact + "._source_pos < EXCLUDED._source_pos");
     }
-    statements.addAll(List.of(
-        // agg_payments_daily: the days this load touched (a moved payment's old day too), recomputed from the facts
-        "DELETE FROM " + agg + " WHERE payment_date IN (SELECT payment_date FROM " + DAYS + ")",
-        "INSERT INTO " + agg + " (payment_date, segment, currency, payment_count, amount_sum, amount_avg) "
-            + "SELECT f.payment_date, coalesce(c.segment, 'unknown'), f.currency, count(*), sum(f.amount), "
-            + "round(avg(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
-            + "WHERE f.payment_date IN (SELECT payment_date FROM " + DAYS + ") "
-            + "AND f.currency IS NOT NULL GROUP BY 1, 2, 3"));
+    // agg_payments_daily: the days this load touched (every day at a first load), recomputed from the facts
+    statements.add("DELETE FROM " + agg + (factsEmpty ? "" : " WHERE " + inTouchedDays));
+    statements.add("INSERT INTO " + agg + " (payment_date, segment, currency, payment_count, amount_sum, amount_avg) "
+        + "SELECT f.payment_date, coalesce(c.segment, 'unknown'), f.currency, count(*), sum(f.amount), "
+        + "round(avg(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
+        + "WHERE " + (factsEmpty ? "" : "f." + inTouchedDays + " AND ") + "f.currency IS NOT NULL GROUP BY 1, 2, 3");
     return statements;
   }
 
