@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.Properties;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.util.LongAccumulator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -23,11 +24,14 @@ final class CopyPartition implements ForeachPartitionFunction<byte[]> {
   /** User and password: they travel to the executors as Spark's own JDBC writer's do; never logged. */
   private final Properties properties;
   private final String copySql;
+  /** Rows copied, as the server counted them. */
+  private final LongAccumulator copied;
 
-  CopyPartition(String jdbcUrl, Properties properties, String copySql) {
+  CopyPartition(String jdbcUrl, Properties properties, String copySql, LongAccumulator copied) {
     this.jdbcUrl = jdbcUrl;
     this.properties = properties;
     this.copySql = copySql;
+    this.copied = copied;
   }
 
   @Override
@@ -48,7 +52,7 @@ final class CopyPartition implements ForeachPartitionFunction<byte[]> {
           }
         }
         copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
-        copy.endCopy();
+        copied.add(copy.endCopy());
       } finally {
         if (copy.isActive()) {
           copy.cancelCopy();
