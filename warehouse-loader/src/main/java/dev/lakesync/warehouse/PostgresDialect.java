@@ -91,8 +91,8 @@ final class PostgresDialect implements WarehouseDialect {
             + "customer_id bigint, type text, balance numeric(14,2), currency text, status text, updated_at timestamptz, "
             + "_source_pos varchar(80) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + table(schema, "fact_payment") + " (payment_id bigint CONSTRAINT "
-            + quote(FACT_KEY) + " PRIMARY KEY, account_id bigint, customer_id bigint, customer_sk bigint, amount numeric(14,2), currency text, "
-            + "merchant text, status text, created_at timestamptz, payment_date date, _source_pos varchar(80) NOT NULL)",
+            + quote(FACT_KEY) + " PRIMARY KEY, account_id bigint, customer_id bigint, customer_sk bigint, "
+            + "amount numeric(14,2), currency text, merchant text, status text, created_at timestamptz, payment_date date, _source_pos varchar(80) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + table(schema, "agg_payments_daily") + " (payment_date date NOT NULL, "
             + "segment text NOT NULL, currency text NOT NULL, payment_count bigint NOT NULL, amount_sum numeric(18,2), "
             + "amount_avg numeric(18,2), PRIMARY KEY (payment_date, segment, currency))",
