@@ -221,6 +221,12 @@ final class TsqlDialect implements WarehouseDialect {
             + "SELECT s.account_id, s.customer_id, s.type, s.balance, s.currency, s.status, s.updated_at, s.source_pos FROM "
             + account + " s WHERE s.op <> 'd' AND NOT EXISTS (SELECT 1 FROM " + dimAccount
             + " d WHERE d.account_id = s.account_id)",
+        // agg_payments_daily, first half: before the facts change, the days this load touches lose their rows (the
+        // staged payments' days and the days their facts hold until now: a payment whose time moved leaves its old
+        // day); the second half recomputes every day of the facts that has no row.
+        "DELETE FROM " + agg + " WHERE payment_date IN (SELECT CAST(created_at AS DATE) FROM " + payment + ") "
+            + "OR payment_date IN (SELECT f.payment_date FROM " + fact + " f JOIN " + payment
+            + " s ON s.payment_id = f.payment_id)",
         "DELETE FROM " + fact + " WHERE EXISTS (SELECT 1 FROM " + payment + " s WHERE s.payment_id = " + fact
             + ".payment_id AND s.op = 'd' AND s.source_pos > " + fact + "._source_pos)",
         "UPDATE " + fact + " SET account_id = n.account_id, customer_id = n.customer_id, customer_sk = n.customer_sk, "
@@ -231,11 +237,10 @@ final class TsqlDialect implements WarehouseDialect {
             + "created_at, payment_date, _source_pos) SELECT n.payment_id, n.account_id, n.customer_id, n.customer_sk, "
             + "n.amount, n.currency, n.merchant, n.status, n.created_at, n.payment_date, n.source_pos FROM " + paymentRows
             + " n WHERE NOT EXISTS (SELECT 1 FROM " + fact + " f WHERE f.payment_id = n.payment_id)",
-        "DELETE FROM " + agg + " WHERE payment_date IN (SELECT DISTINCT CAST(created_at AS DATE) FROM " + payment + ")",
         "INSERT INTO " + agg + " (payment_date, segment, currency, payment_count, amount_sum, amount_avg) "
             + "SELECT f.payment_date, COALESCE(c.segment, 'unknown'), f.currency, COUNT_BIG(*), SUM(f.amount), "
             + "ROUND(AVG(f.amount), 2) FROM " + fact + " f LEFT JOIN " + dimCustomer + " c ON c.customer_sk = f.customer_sk "
-            + "WHERE f.payment_date IN (SELECT DISTINCT CAST(created_at AS DATE) FROM " + payment + ") "
+            + "WHERE f.payment_date NOT IN (SELECT payment_date FROM " + agg + ") "
             + "AND f.currency IS NOT NULL GROUP BY f.payment_date, COALESCE(c.segment, 'unknown'), f.currency");
   }
 
