@@ -38,8 +38,8 @@ final class PostgresDialect implements WarehouseDialect {
   private static final int LOCK_CLASS = 0x1a4e5c;
   /** The name PostgreSQL gave fact_payment's primary key (CREATE TABLE below); a first load rebuilds it by name. */
   private static final String FACT_KEY = "fact_payment_pkey";
-  /** The load's days to re-aggregate: a temporary table, dropped at the load's commit. */
-  private static final String DAYS = "pg_temp._lakesync_days";
+  /** The load's days to re-aggregate: a temporary table (schema pg_temp), dropped at the load's commit. */
+  private static final String DAYS = "_lakesync_days";
   /** Suffix of the staging column a timestamp is copied into, as microseconds since the epoch. */
   private static final String MICROS = "_us";
 
@@ -62,20 +62,21 @@ final class PostgresDialect implements WarehouseDialect {
     return Identifiers.quoteAnsi(identifier);
   }
 
+  /** A staged column's type; a timestamp is staged as two columns (see {@link #stagingColumns}). */
   private static String type(StagedTable.Type type) {
     switch (type) {
       case BIGINT:
         return "bigint";
-      case TIMESTAMP:
-        return "timestamptz";
       case MONEY:
         return "numeric(14,2)";
       case OP:
         return "char(1)";
       case POSITION:
         return "varchar(80)";
-      default:
+      case TEXT:
         return "text";
+      default:
+        throw new IllegalArgumentException("no single staging column for " + type);
     }
   }
 
@@ -270,9 +271,9 @@ final class PostgresDialect implements WarehouseDialect {
     // The days whose aggregates this load changes, taken once and before the facts change: the staged payments' days
     // and the days their facts held until now (a payment whose time moved leaves its old day). A first load
     // aggregates every fact, no days needed.
-    String inTouchedDays = "payment_date IN (SELECT payment_date FROM " + DAYS + ")";
+    String inTouchedDays = "payment_date IN (SELECT payment_date FROM pg_temp." + DAYS + ")";
     if (!factsEmpty) {
-      statements.add("CREATE TEMPORARY TABLE " + DAYS.substring("pg_temp.".length()) + " ON COMMIT DROP AS "
+      statements.add("CREATE TEMPORARY TABLE " + DAYS + " ON COMMIT DROP AS "
           + "SELECT (created_at AT TIME ZONE 'UTC')::date AS payment_date FROM " + payment + " WHERE created_at IS NOT NULL "
           + "UNION SELECT f.payment_date FROM " + fact + " f JOIN " + payment + " s ON s.payment_id = f.payment_id");
     }

@@ -66,6 +66,15 @@ final class TsqlDialect implements WarehouseDialect {
     }
   }
 
+  /** A staging table's column definitions, "name type, ...". */
+  private String stagingColumns(StagedTable staged) {
+    List<String> columns = new ArrayList<>();
+    for (StagedTable.Column column : staged.columns()) {
+      columns.add(quote(column.name) + " " + type(column.type));
+    }
+    return String.join(", ", columns);
+  }
+
   /** A table's storage: distribution and index on the SQL pool, a primary key on SQL Server. */
   private String create(String schema, String name, String columns, String distribution, String primaryKey) {
     String body = synapse
@@ -99,7 +108,7 @@ final class TsqlDialect implements WarehouseDialect {
   public List<String> createStaging() {
     List<String> statements = new ArrayList<>();
     for (StagedTable staged : StagedTable.values()) {
-      String columns = stagingColumns(staged, TsqlDialect::type);
+      String columns = stagingColumns(staged);
       if (synapse) {
         // COPY INTO loads real tables: one per staged table in the schema, emptied for each load.
         statements.add("IF OBJECT_ID(N'" + staging(staged) + "', N'U') IS NULL CREATE TABLE " + staging(staged) + " ("

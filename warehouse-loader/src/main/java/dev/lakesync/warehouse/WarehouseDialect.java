@@ -63,15 +63,6 @@ interface WarehouseDialect {
     return "SELECT source_table, last_version FROM " + table(schema, "_lakesync_load_state");
   }
 
-  /** A staging table's column definitions, "name type, ...", with the dialect's types. */
-  default String stagingColumns(StagedTable staged, java.util.function.Function<StagedTable.Type, String> types) {
-    List<String> columns = new java.util.ArrayList<>();
-    for (StagedTable.Column column : staged.columns()) {
-      columns.add(quote(column.name) + " " + types.apply(column.type));
-    }
-    return String.join(", ", columns);
-  }
-
   /** Records the version loaded for one source table (parameters: source_table, last_version). */
   String upsertLoadState(String schema);
 }
