@@ -3,7 +3,7 @@ package dev.lakesync.serving;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.ServingConfig;
-import dev.lakesync.stream.SideBySide;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.serving.sinks.CustomerDocument;
 import dev.lakesync.serving.sinks.DocumentSink;
 import dev.lakesync.serving.sinks.SinkResult;

@@ -3,6 +3,7 @@ package dev.lakesync.stream;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.lakesync.warehouse;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
-import dev.lakesync.stream.SideBySide;
+import dev.lakesync.common.SideBySide;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;

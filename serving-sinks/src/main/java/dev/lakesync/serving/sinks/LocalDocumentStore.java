@@ -1,6 +1,7 @@
 package dev.lakesync.serving.sinks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.ServingConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -17,10 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -164,51 +163,44 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
   public SinkResult write(List<CustomerDocument> documents) throws SQLException {
     List<CustomerDocument> unique = newestPerId(documents);
     int parts = Math.max(1, Math.min(WRITERS, unique.size() / MIN_PART));
+    if (parts == 1) {
+      return writeInChunks(connection, unique);
+    }
     int partSize = (unique.size() + parts - 1) / parts;
-    List<Future<SinkResult>> others = new ArrayList<>();
-    for (int part = 1; part < parts; part++) {
-      Connection writer = extraWriter(part - 1);
+    List<Callable<SinkResult>> tasks = new ArrayList<>();
+    for (int part = 0; part < parts; part++) {
+      Connection writer = writer(part);
       List<CustomerDocument> slice = unique.subList(part * partSize, Math.min(unique.size(), (part + 1) * partSize));
-      others.add(writerPool.submit(() -> writeInChunks(writer, slice)));
+      tasks.add(() -> writeInChunks(writer, slice));
     }
-    SinkResult result = SinkResult.empty();
-    SQLException failure = null;
     try {
-      result = writeInChunks(connection, unique.subList(0, Math.min(unique.size(), partSize)));
-    } catch (SQLException e) {
-      failure = e;
-    }
-    for (Future<SinkResult> other : others) {
-      try {
-        result = result.plus(other.get());
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof SQLException ? (SQLException) e.getCause()
-              : new SQLException(e.getCause().getMessage(), e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted while writing documents", e);
+      SinkResult result = SinkResult.empty();
+      for (SinkResult partResult : SideBySide.runAll(writerPool, tasks)) {
+        result = result.plus(partResult);
       }
+      return result;
+    } catch (SQLException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while writing documents", e);
+    } catch (Exception e) {
+      throw new SQLException(e.getMessage(), e);
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return result;
   }
 
-  private synchronized Connection extraWriter(int index) throws SQLException {
-    while (extraWriters.size() <= index) {
+  /** Part {@code index} of a write goes over this connection: the store's own for the first, others opened once. */
+  private synchronized Connection writer(int index) throws SQLException {
+    if (index == 0) {
+      return connection;
+    }
+    while (extraWriters.size() < index) {
       extraWriters.add(connect(config));
     }
     if (writerPool == null) {
-      writerPool = Executors.newFixedThreadPool(WRITERS - 1, runnable -> {
-        Thread thread = new Thread(runnable, "lakesync-local-store-writer");
-        thread.setDaemon(true);
-        return thread;
-      });
+      writerPool = SideBySide.pool("lakesync-local-store-writer", WRITERS);
     }
-    return extraWriters.get(index);
+    return extraWriters.get(index - 1);
   }
 
   private static SinkResult writeInChunks(Connection connection, List<CustomerDocument> documents)

@@ -1,4 +1,4 @@
-package dev.lakesync.stream;
+package dev.lakesync.common;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Work that runs side by side on a few daemon threads: a batch's tables, a load's staging tables. */
+/**
+ * Work that runs side by side on a few daemon threads: a batch's tables, a load's staging tables, the parts of a large
+ * document write.
+ */
 public final class SideBySide {
   private SideBySide() {
   }
