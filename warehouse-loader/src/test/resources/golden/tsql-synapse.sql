@@ -14,11 +14,11 @@ IF OBJECT_ID(N'[dw].[stg_customer]', N'U') IS NULL CREATE TABLE [dw].[stg_custom
 
 TRUNCATE TABLE [dw].[stg_customer];
 
-IF OBJECT_ID(N'[dw].[stg_account]', N'U') IS NULL CREATE TABLE [dw].[stg_account] ([account_id] BIGINT, [customer_id] BIGINT, [type] NVARCHAR(400), [balance] DECIMAL(14,2), [currency] NVARCHAR(400), [status] NVARCHAR(400), [updated_at] DATETIME2, [changed_at] DATETIME2, [op] CHAR(1), [source_pos] VARCHAR(80)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
+IF OBJECT_ID(N'[dw].[stg_account]', N'U') IS NULL CREATE TABLE [dw].[stg_account] ([account_id] BIGINT, [customer_id] BIGINT, [type] NVARCHAR(400), [balance] DECIMAL(14,2), [currency] NVARCHAR(400), [status] NVARCHAR(400), [updated_at] DATETIME2, [op] CHAR(1), [source_pos] VARCHAR(80)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
 
 TRUNCATE TABLE [dw].[stg_account];
 
-IF OBJECT_ID(N'[dw].[stg_payment]', N'U') IS NULL CREATE TABLE [dw].[stg_payment] ([payment_id] BIGINT, [account_id] BIGINT, [amount] DECIMAL(14,2), [currency] NVARCHAR(400), [merchant] NVARCHAR(400), [status] NVARCHAR(400), [created_at] DATETIME2, [changed_at] DATETIME2, [op] CHAR(1), [source_pos] VARCHAR(80)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
+IF OBJECT_ID(N'[dw].[stg_payment]', N'U') IS NULL CREATE TABLE [dw].[stg_payment] ([payment_id] BIGINT, [account_id] BIGINT, [amount] DECIMAL(14,2), [currency] NVARCHAR(400), [merchant] NVARCHAR(400), [status] NVARCHAR(400), [created_at] DATETIME2, [op] CHAR(1), [source_pos] VARCHAR(80)) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP);
 
 TRUNCATE TABLE [dw].[stg_payment];
 

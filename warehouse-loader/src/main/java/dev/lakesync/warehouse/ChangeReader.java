@@ -45,7 +45,9 @@ final class ChangeReader {
     for (StagedTable.Column column : table.dataColumns()) {
       columns.add(col(column.source).alias(column.name));
     }
-    columns.add(expr("timestamp_millis(_source_ts_ms)").alias("changed_at"));
+    if (table.stagesChangeTime) {
+      columns.add(expr("timestamp_millis(_source_ts_ms)").alias(StagedTable.CHANGED_AT.name));
+    }
     columns.add(col("_op").alias("op"));
     columns.add(col("_source_pos").alias("source_pos"));
     Dataset<Row> staged = rows.select(columns.toArray(new Column[0]));
