@@ -187,6 +187,9 @@ class WarehouseLoaderIT {
         + "FROM dw._lakesync_stg_payment ORDER BY 1")).containsExactly(
         "1|10|-12.34|EUR|Caf\u00e9 \"Chez, Nous\"\nLine 2|f||2026-11-02 10:00:00.123456|c|0001/0002",
         "2|null|null|null|null|t|null|null|u|0003/0004");
+    // Every staging column (the computed timestamp too) is analyzed from a light sample.
+    assertThat(rows("SELECT DISTINCT attstattarget FROM pg_attribute WHERE attrelid = 'dw._lakesync_stg_payment'::regclass "
+        + "AND attnum > 0 AND NOT attisdropped")).containsExactly("10");
   }
 
   @Test
