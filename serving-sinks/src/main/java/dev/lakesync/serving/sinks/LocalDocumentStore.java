@@ -5,6 +5,7 @@ import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.ServingConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,6 +43,9 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
   private static final int CHUNK = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+  /** PostgreSQL's limits for a tsvector: a lexeme's length in bytes, and a position. */
+  private static final int MAX_LEXEME_BYTES = 2046;
+  private static final int MAX_POSITION = 16383;
 
   private static final List<String> DDL = List.of(
       "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
@@ -62,15 +66,12 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
       "ALTER TABLE " + TABLE + " ALTER COLUMN doc TYPE json USING doc::json");
 
   // One statement per chunk; the WHERE declines a write older than the stored document, RETURNING tells which won.
-  // Name and email (also split at @ and dots) weigh more than merchants.
+  // The search vector comes as a tsvector literal (see searchVector).
   private static final String UPSERT = "INSERT INTO " + TABLE + " AS t (id, partition_key, source_pos, deleted, doc, "
       + "search, segment, currencies, max_balance, synced_at) SELECT u.id, u.pk, u.pos, u.doc IS NULL, u.doc, "
-      + "CASE WHEN u.doc IS NULL THEN NULL ELSE setweight(to_tsvector('simple', coalesce(u.name, '')), 'A') "
-      + "|| setweight(to_tsvector('simple', coalesce(u.email, '') || ' ' || translate(coalesce(u.email, ''), '@.', "
-      + "'  ')), 'A') || setweight(to_tsvector('simple', coalesce(u.merchants, '')), 'B') END, u.segment, "
-      + "u.currencies::jsonb, u.max_balance::numeric, now() FROM unnest(?::text[], ?::text[], ?::text[], ?::json[], "
-      + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
-      + "AS u(id, pk, pos, doc, name, email, merchants, segment, currencies, max_balance) "
+      + "u.search::tsvector, u.segment, u.currencies::jsonb, u.max_balance::numeric, now() "
+      + "FROM unnest(?::text[], ?::text[], ?::text[], ?::json[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+      + "AS u(id, pk, pos, doc, search, segment, currencies, max_balance) "
       + "ON CONFLICT (id) DO UPDATE SET partition_key = EXCLUDED.partition_key, source_pos = EXCLUDED.source_pos, "
       + "deleted = EXCLUDED.deleted, doc = EXCLUDED.doc, search = EXCLUDED.search, segment = EXCLUDED.segment, "
       + "currencies = EXCLUDED.currencies, max_balance = EXCLUDED.max_balance, synced_at = EXCLUDED.synced_at "
@@ -214,7 +215,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
 
   private static SinkResult writeChunk(Connection connection, List<CustomerDocument> chunk) throws SQLException {
     int size = chunk.size();
-    String[][] columns = new String[10][size];
+    String[][] columns = new String[8][size];
     for (int i = 0; i < size; i++) {
       CustomerDocument document = chunk.get(i);
       columns[0][i] = document.id();
@@ -244,19 +245,52 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
     return new SinkResult(upserted, deleted, size - upserted - deleted, 0, 0);
   }
 
-  /** Columns 4 to 9 of row {@code i}: name, email, merchants (to search), segment, currencies, largest balance. */
+  /** Columns 4 to 7 of row {@code i}: the search vector, segment, currencies, largest balance. */
   private static void searchColumns(CustomerDocument document, String[][] columns, int i) throws SQLException {
     try {
       SearchFields fields = SearchFields.of(document.json());
-      columns[4][i] = fields.name;
-      columns[5][i] = fields.email;
-      columns[6][i] = String.join(" ", fields.merchants);
-      columns[7][i] = fields.segment;
-      columns[8][i] = JSON.writeValueAsString(fields.currencies);
+      columns[4][i] = searchVector(fields);
+      columns[5][i] = fields.segment;
+      columns[6][i] = JSON.writeValueAsString(fields.currencies);
       BigDecimal maxBalance = fields.maxBalance();
-      columns[9][i] = maxBalance == null ? null : maxBalance.toPlainString();
+      columns[7][i] = maxBalance == null ? null : maxBalance.toPlainString();
     } catch (IOException e) { // Jackson's parse errors included
       throw new SQLException("customer document " + document.id() + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The document's search vector as a tsvector literal: the words of name and email (weight A) and of the merchants
+   * (weight B), lower-cased, split exactly as {@link #prefixQuery} splits a search, so that every word a search can
+   * name is indexed as that search spells it. Made here rather than by {@code to_tsvector}, which ran PostgreSQL's
+   * full text-search parser three times per document (in a write of 20,000 documents: 1.58 s with it, 0.91 s
+   * without the vector at all).
+   */
+  static String searchVector(SearchFields fields) {
+    StringBuilder vector = new StringBuilder(256);
+    int[] position = {0};
+    addWords(vector, position, fields.name, 'A');
+    addWords(vector, position, fields.email, 'A');
+    for (String merchant : fields.merchants) {
+      addWords(vector, position, merchant, 'B');
+    }
+    return vector.toString();
+  }
+
+  private static void addWords(StringBuilder vector, int[] position, String text, char weight) {
+    if (text == null) {
+      return;
+    }
+    Matcher matcher = WORD.matcher(text.toLowerCase(Locale.ROOT));
+    while (matcher.find()) {
+      String word = matcher.group();
+      if (word.getBytes(StandardCharsets.UTF_8).length > MAX_LEXEME_BYTES) {
+        continue; // PostgreSQL refuses longer words; to_tsvector skipped them too
+      }
+      position[0] = Math.min(position[0] + 1, MAX_POSITION);
+      // Words hold only letters and digits: no quote or backslash to escape.
+      vector.append(vector.length() == 0 ? "" : " ").append('\'').append(word).append("':").append(position[0])
+          .append(weight);
     }
   }
 
@@ -287,7 +321,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
     StringBuilder sql = new StringBuilder("SELECT doc::text FROM " + TABLE + " WHERE NOT deleted");
     List<Object> values = new ArrayList<>();
     if (prefixQuery != null) {
-      sql.append(" AND search @@ to_tsquery('simple', ?)");
+      sql.append(" AND search @@ ?::tsquery");
       values.add(prefixQuery);
     }
     if (query.segment() != null) {
@@ -303,7 +337,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
       values.add(query.minBalance());
     }
     if (prefixQuery != null) {
-      sql.append(" ORDER BY ts_rank(search, to_tsquery('simple', ?)) DESC, id");
+      sql.append(" ORDER BY ts_rank(search, ?::tsquery) DESC, id");
       values.add(prefixQuery);
     } else {
       sql.append(" ORDER BY id");
@@ -324,12 +358,16 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
     }
   }
 
-  /** "ann smi" becomes "ann:* & smi:*": every word, as a prefix. Null when the text has no word at all. */
+  /**
+   * "Ann Smi" becomes the tsquery literal "'ann':* & 'smi':*": every word, lower-cased, as a prefix; no text-search
+   * parser in between, so a search's words are split exactly as {@link #searchVector} split the indexed ones. Null
+   * when the text has no word at all.
+   */
   static String prefixQuery(String text) {
     List<String> words = new ArrayList<>();
     Matcher matcher = WORD.matcher(text.toLowerCase(Locale.ROOT));
     while (matcher.find()) {
-      words.add(matcher.group() + ":*");
+      words.add("'" + matcher.group() + "':*"); // letters and digits only: nothing to escape
     }
     return words.isEmpty() ? null : String.join(" & ", words);
   }

@@ -108,6 +108,37 @@ class LocalDocumentStoreIT {
   }
 
   @Test
+  void searchFindsEveryWordOfNameEmailAndMerchantsAsTyped() throws Exception {
+    // Words split as the search splits them (non-ASCII letters kept whole), any case, as prefixes; a name hit ranks
+    // above a merchant hit.
+    store.write(List.of(document(41, "Zo\u00eb \u00c5ngstr\u00f6m-Berg", "Caf\u00e9 Noir", "retail", "00000000000000000030"),
+        document(42, "Noir Person", "Shop", "retail", "00000000000000000030")));
+    assertThat(ids(store.search(SearchQuery.text("\u00e5ngstr\u00f6m")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("BERG zo\u00eb")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("caf\u00e9")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("c41@example")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("noir")))).containsExactly("42", "41");
+    assertThat(store.search(SearchQuery.text("zo\u00ebx"))).isEmpty();
+    assertThat(store.search(SearchQuery.text("?!"))).as("no word: no text condition").isNotEmpty();
+  }
+
+  private static List<String> ids(List<String> documents) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String document : documents) {
+      ids.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(document).path("id").asText());
+    }
+    return ids;
+  }
+
+  @Test
+  void theSearchVectorIsALiteralOfTheWordsWithWeightsAndPositions() throws Exception {
+    SearchFields fields = SearchFields.of(document(5, "Ann O'Neil", "Beat Shop", "retail", "1").json());
+    assertThat(LocalDocumentStore.searchVector(fields))
+        .isEqualTo("'ann':1A 'o':2A 'neil':3A 'c5':4A 'example':5A 'org':6A 'beat':7B 'shop':8B");
+    assertThat(LocalDocumentStore.prefixQuery("Ann O'Neil")).isEqualTo("'ann':* & 'o':* & 'neil':*");
+  }
+
+  @Test
   void aDeleteLeavesATombstoneThatOlderWritesCannotOverwrite() throws Exception {
     store.write(List.of(document(7, "Cy", "Shop", "retail", "00000000000000000050")));
     SinkResult deleted = store.write(List.of(CustomerDocument.delete("7", "7", "00000000000000000060")));
