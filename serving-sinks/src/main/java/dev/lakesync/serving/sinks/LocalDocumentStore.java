@@ -268,30 +268,32 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
    */
   static String searchVector(SearchFields fields) {
     StringBuilder vector = new StringBuilder(256);
-    int[] position = {0};
-    addWords(vector, position, fields.name, 'A');
-    addWords(vector, position, fields.email, 'A');
+    int position = addWords(vector, 0, fields.name, 'A');
+    position = addWords(vector, position, fields.email, 'A');
     for (String merchant : fields.merchants) {
-      addWords(vector, position, merchant, 'B');
+      position = addWords(vector, position, merchant, 'B');
     }
     return vector.toString();
   }
 
-  private static void addWords(StringBuilder vector, int[] position, String text, char weight) {
+  /** Appends the words of {@code text} after {@code position}; returns the last position used. */
+  private static int addWords(StringBuilder vector, int position, String text, char weight) {
     if (text == null) {
-      return;
+      return position;
     }
     Matcher matcher = WORD.matcher(text.toLowerCase(Locale.ROOT));
     while (matcher.find()) {
       String word = matcher.group();
-      if (word.getBytes(StandardCharsets.UTF_8).length > MAX_LEXEME_BYTES) {
+      // A UTF-8 character is at most 3 bytes per Java char: only a long word can pass PostgreSQL's limit.
+      if (word.length() * 3 > MAX_LEXEME_BYTES && word.getBytes(StandardCharsets.UTF_8).length > MAX_LEXEME_BYTES) {
         continue; // PostgreSQL refuses longer words; to_tsvector skipped them too
       }
-      position[0] = Math.min(position[0] + 1, MAX_POSITION);
+      position = Math.min(position + 1, MAX_POSITION);
       // Words hold only letters and digits: no quote or backslash to escape.
-      vector.append(vector.length() == 0 ? "" : " ").append('\'').append(word).append("':").append(position[0])
+      vector.append(vector.length() == 0 ? "" : " ").append('\'').append(word).append("':").append(position)
           .append(weight);
     }
+    return position;
   }
 
   /** One statement may touch a row once: keep each id's newest document. */
