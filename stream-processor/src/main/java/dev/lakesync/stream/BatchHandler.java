@@ -48,14 +48,16 @@ final class BatchHandler implements AutoCloseable {
     this.validated = new ValidatedWriter(spark, paths);
     this.workers = SideBySide.pool("lakesync-batch-worker", config.tables().size() + 1);
     spark.udf().register(SourcePositionUdf.NAME, new SourcePositionUdf(), org.apache.spark.sql.types.DataTypes.StringType);
-    spark.udf().register(PayloadUdf.NAME, new PayloadUdf(), org.apache.spark.sql.types.DataTypes.StringType);
-    spark.udf().register(PayloadUdf.SchemaUdf.NAME, new PayloadUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);
-    spark.udf().register(PayloadUdf.SchemaIdUdf.NAME, new PayloadUdf.SchemaIdUdf(), org.apache.spark.sql.types.DataTypes.LongType);
+    spark.udf().register(EnvelopeUdf.NAME, new EnvelopeUdf(), EnvelopeUdf.TYPE);
+    spark.udf().register(EnvelopeUdf.SchemaUdf.NAME, new EnvelopeUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);
   }
 
   void handle(Dataset<Row> batch, long batchId) {
     BatchMetrics metrics = new BatchMetrics(batchId, System.currentTimeMillis());
-    Dataset<Row> tagged = landing.withTable(batch).persist();
+    // Cached with each record's envelope split (schema fingerprint, payload text): the landing reads the records,
+    // the shape and the parse read the split, and none of them runs the Kafka read again.
+    Dataset<Row> tagged = landing.withTable(batch)
+        .withColumn(EnvelopeUdf.COLUMN, org.apache.spark.sql.functions.expr(EnvelopeUdf.NAME + "(value)")).persist();
     try {
       long started = System.nanoTime();
       BatchShape shape = BatchShape.of(tagged, schemaTexts);

@@ -26,28 +26,33 @@ final class BatchShape {
    */
   static BatchShape of(Dataset<Row> batch, Map<Long, String> known) {
     BatchShape shape = new BatchShape();
-    List<Row> groups = batch.groupBy(col(LandingWriter.TABLE), expr(PayloadUdf.SchemaIdUdf.NAME + "(value)").alias("id"))
-        .agg(expr("count(1)"), expr("min(struct(topic, partition, offset))")).collectAsList();
-    Column unseen = null;
+    // Grouped by partition as well, so that every aggregate is a number (a hash aggregation; a struct-valued one
+    // sorted the whole batch): a schema's first offset in any of its partitions is a record that carries it.
+    Column id = col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID);
+    List<Row> groups = batch.groupBy(col(LandingWriter.TABLE), id.alias("id"), col("topic"), col("partition"))
+        .agg(expr("count(1)"), expr("min(offset)")).collectAsList();
+    Map<Long, Column> unseen = new HashMap<>();
     for (Row group : groups) {
       if (!group.isNullAt(1) && !known.containsKey(group.getLong(1))) {
-        Row sample = group.getStruct(3);
-        Column record = col("topic").equalTo(sample.getString(0)).and(col("partition").equalTo(sample.getInt(1)))
-            .and(col("offset").equalTo(sample.getLong(2)));
-        unseen = unseen == null ? record : unseen.or(record);
+        unseen.putIfAbsent(group.getLong(1), col("topic").equalTo(group.getString(2))
+            .and(col("partition").equalTo(group.getInt(3))).and(col("offset").equalTo(group.getLong(5))));
       }
     }
-    if (unseen != null) {
-      for (Row row : batch.where(unseen).select(expr(PayloadUdf.SchemaIdUdf.NAME + "(value)"),
-          expr(PayloadUdf.SchemaUdf.NAME + "(value)")).collectAsList()) {
+    if (!unseen.isEmpty()) {
+      Column records = unseen.values().stream().reduce(Column::or).get();
+      for (Row row : batch.where(records).select(id, expr(EnvelopeUdf.SchemaUdf.NAME + "(value)")).collectAsList()) {
         known.put(row.getLong(0), row.getString(1));
       }
     }
     for (Row group : groups) {
       String table = group.getString(0);
-      shape.counts.merge(table, group.getLong(2), Long::sum);
+      shape.counts.merge(table, group.getLong(4), Long::sum);
       if (!group.isNullAt(1)) {
-        shape.schemas.computeIfAbsent(table, key -> new ArrayList<>()).add(known.get(group.getLong(1)));
+        List<String> texts = shape.schemas.computeIfAbsent(table, key -> new ArrayList<>());
+        String text = known.get(group.getLong(1));
+        if (!texts.contains(text)) {
+          texts.add(text);
+        }
       }
     }
     return shape;

@@ -89,7 +89,7 @@ final class TableBatch implements AutoCloseable {
     // maps instead of Spark inlining (and re-running) the parse into each expression that refers to it. The raw
     // value stays out of the cache (quarantine joins it back from the batch).
     Dataset<Row> events = records.select(col("topic"), col("partition"), col("offset"),
-        org.apache.spark.sql.functions.from_json(expr(PayloadUdf.NAME + "(value)"), payload).alias("_event")).persist();
+        org.apache.spark.sql.functions.from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload).alias("_event")).persist();
     Dataset<Row> parsed = events
         .withColumn("_op", expr("_event.op"))
         .withColumn("_source_ts_ms", expr("try_cast(_event.source.ts_ms AS BIGINT)"))
