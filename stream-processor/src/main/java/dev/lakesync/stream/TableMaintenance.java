@@ -61,7 +61,7 @@ final class TableMaintenance implements AutoCloseable {
       if (DeltaTable.isDeltaTable(spark, path) && DeltaTable.forPath(spark, path).history(100)
           .where("operation = 'OPTIMIZE' AND timestamp >= timestamp_millis(" + since + ")").isEmpty()) {
         try {
-          optimize(table);
+          optimizeIfWorthIt(table);
         } catch (RuntimeException e) {
           out.printf("process: OPTIMIZE of %s failed, trying again at the next run: %s%n", table.qualifiedName(),
               e.getMessage());
@@ -70,16 +70,36 @@ final class TableMaintenance implements AutoCloseable {
     }
   }
 
-  /** OPTIMIZEs each validated table that exists; a failure is reported, not thrown. */
+  /** OPTIMIZEs each validated table that has enough files; a failure is reported, not thrown. */
   void optimizeAll() {
     for (TableConfig table : config.tables()) {
       try {
-        optimize(table);
+        optimizeIfWorthIt(table);
       } catch (RuntimeException e) {
         out.printf("process: OPTIMIZE of %s failed, trying again in %s: %s%n", table.qualifiedName(),
             config.lake().optimizeInterval(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * OPTIMIZEs a table that has at least {@code lake.optimizeMinFiles} files; returns whether it did (false also when
+   * the table does not exist yet).
+   */
+  boolean optimizeIfWorthIt(TableConfig table) {
+    String path = paths.validated(table.schema(), table.table());
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return false;
+    }
+    long files = spark.sql("DESCRIBE DETAIL delta.`" + path.replace("`", "``") + "`").first().getAs("numFiles");
+    int min = config.lake().optimizeMinFiles();
+    if (files < min) {
+      out.printf("process: OPTIMIZE %s skipped: %d files, fewer than lake.optimizeMinFiles (%d)%n",
+          table.qualifiedName(), files, min);
+      return false;
+    }
+    optimize(table);
+    return true;
   }
 
   /** Compacts one table's small files; returns the number of files removed (0 when the table does not exist yet). */

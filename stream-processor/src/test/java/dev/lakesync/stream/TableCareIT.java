@@ -146,7 +146,7 @@ class TableCareIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void everyBatchAccountsForEveryRecord() throws Exception {
     world.produce(Events.TOPIC_PREFIX + "items", "other.table", "{\"id\":9}", Events.row("c", 9, "x", 1, 900));
     world.process();
@@ -163,8 +163,9 @@ class TableCareIT {
       assertThat(batch.getLong(batch.fieldIndex("superseded"))).isNotNegative();
       landed += in;
     }
-    // truncate test: 3 + 3 + 1; type change: 2; optimize test: 4 rounds of 30; this test: 1 record of an unknown table
-    assertThat(landed).isEqualTo(3 + 3 + 1 + 2 + 120 + 1);
+    // truncate test: 3 + 3 + 1; type change: 2; optimize test: 4 rounds of 30; compaction test: 2; this test: 1 record
+    // of an unknown table
+    assertThat(landed).isEqualTo(3 + 3 + 1 + 2 + 120 + 2 + 1);
     Row last = batches.get(batches.size() - 1);
     assertThat(last.getLong(last.fieldIndex("unknown_table"))).isEqualTo(1);
     assertThat(world.spark.read().format("delta").load(world.paths().landing(LandingWriter.UNKNOWN_TABLE)).count())
@@ -172,7 +173,7 @@ class TableCareIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aFailRuleStopsTheJobBeforeItsMerge() throws Exception {
     send("orders", 1, Events.row("c", 1, "fine", 10, 1000));
     send("orders", 2, Events.row("c", 2, "too many", 5000, 1010));
@@ -184,6 +185,40 @@ class TableCareIT {
     assertThat(world.spark.read().format("delta").load(world.paths().landing("orders")).count()).isEqualTo(2);
     assertThatThrownBy(world::process).hasStackTraceContaining("rule qty_limit (action fail)");
     assertThat(world.spark.read().format("delta").load(world.paths().landing("orders")).count()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(4)
+  void scheduledCompactionLeavesATableWithFewFilesAlone() throws Exception {
+    TableConfig stock = world.config.tables().stream().filter(t -> t.table().equals("stock")).findFirst().orElseThrow();
+    String path = world.paths().validated("app", "stock");
+    for (long id = 2001; id <= 2002; id++) { // two MERGEs of new rows: at least two files
+      send("stock", id, Events.row("c", id, "late" + id, 1, 100_000 + id));
+      world.process();
+    }
+    Map<Long, String> rows = table("stock");
+    long files = numFiles(path);
+    long version = io.delta.tables.DeltaTable.forPath(world.spark, path).history(1).first().getLong(0);
+    assertThat(files).isBetween(2L, 9L);
+
+    TableMaintenance byDefault = new TableMaintenance(world.config, world.spark, System.out); // optimizeMinFiles 10
+    assertThat(byDefault.optimizeIfWorthIt(stock)).isFalse();
+    assertThat(io.delta.tables.DeltaTable.forPath(world.spark, path).history(1).first().getLong(0)).isEqualTo(version);
+    assertThat(numFiles(path)).isEqualTo(files);
+
+    java.nio.file.Path eagerFile = dir.resolve("eager-pipeline.yaml");
+    java.nio.file.Files.writeString(eagerFile, java.nio.file.Files.readString(world.stack.config())
+        .replaceFirst("lake: \\{root: ([^}]*)}", "lake: {root: $1, optimizeMinFiles: " + files + "}"));
+    dev.lakesync.common.config.PipelineConfig eager =
+        new dev.lakesync.common.config.PipelineConfigLoader(name -> null).load(eagerFile);
+    assertThat(eager.lake().optimizeMinFiles()).isEqualTo((int) files);
+    assertThat(new TableMaintenance(eager, world.spark, System.out).optimizeIfWorthIt(stock)).isTrue();
+    assertThat(numFiles(path)).isEqualTo(1);
+    assertThat(table("stock")).isEqualTo(rows);
+  }
+
+  private static long numFiles(String path) {
+    return world.spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first().getAs("numFiles");
   }
 
   private static void send(String table, long id, String value) throws Exception {

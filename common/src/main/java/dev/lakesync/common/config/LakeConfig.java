@@ -9,11 +9,13 @@ public final class LakeConfig {
   private final String root;
   private final Map<String, String> spark;
   private final Duration optimizeInterval;
+  private final int optimizeMinFiles;
 
   private LakeConfig(ConfigNode node) {
     String value = node.requiredString("root");
     this.spark = node.passThrough("spark");
     this.optimizeInterval = node.duration("optimizeInterval", Duration.ofHours(1));
+    this.optimizeMinFiles = node.integer("optimizeMinFiles", 10, 1, 1_000_000);
     if (value != null) {
       String lower = value.toLowerCase(Locale.ROOT);
       if (lower.contains("://") && !(lower.startsWith("abfss://") || lower.startsWith("abfs://") || lower.startsWith("file://"))) {
@@ -54,6 +56,14 @@ public final class LakeConfig {
    */
   public Duration optimizeInterval() {
     return optimizeInterval;
+  }
+
+  /**
+   * The fewest files a validated table must have for the scheduled compaction to rewrite it: compacting two or three
+   * files costs a table rewrite and a commit for next to nothing.
+   */
+  public int optimizeMinFiles() {
+    return optimizeMinFiles;
   }
 
   @Override

@@ -180,6 +180,16 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void optimizeMinFilesDefaultsToTenAndRejectsZero() {
+    assertThat(parse(MINIMAL).lake().optimizeMinFiles()).isEqualTo(10);
+    assertThat(parse(MINIMAL.replace("root: /tmp/lake", "root: /tmp/lake\n  optimizeMinFiles: 2")).lake().optimizeMinFiles())
+        .isEqualTo(2);
+    ConfigException e = failure(MINIMAL.replace("root: /tmp/lake", "root: /tmp/lake\n  optimizeMinFiles: 0"));
+    assertThat(e.problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("lake.optimizeMinFiles: expected an integer from 1"));
+  }
+
+  @Test
   void optimizeIntervalDefaultsToAnHourAndRejectsNonDurations() {
     assertThat(parse(MINIMAL).lake().optimizeInterval()).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(parse(MINIMAL.replace("root: /tmp/lake", "root: /tmp/lake\n  optimizeInterval: 0s")).lake().optimizeInterval())
