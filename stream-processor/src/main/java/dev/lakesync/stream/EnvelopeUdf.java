@@ -57,11 +57,6 @@ final class EnvelopeUdf implements UDF1<byte[], Row> {
     }
   }
 
-  static Long schemaId(byte[] value) {
-    Schema schema = new Splitter().schemaOf(value);
-    return schema == null ? null : schema.id;
-  }
-
   static String schemaText(byte[] value) {
     Schema schema = new Splitter().schemaOf(value);
     return schema == null ? null : new String(schema.text, StandardCharsets.UTF_8);

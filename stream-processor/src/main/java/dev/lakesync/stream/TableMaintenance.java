@@ -98,16 +98,18 @@ final class TableMaintenance implements AutoCloseable {
           table.qualifiedName(), files, min);
       return false;
     }
-    optimize(table);
+    compact(table, path);
     return true;
   }
 
   /** Compacts one table's small files; returns the number of files removed (0 when the table does not exist yet). */
   long optimize(TableConfig table) {
     String path = paths.validated(table.schema(), table.table());
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return 0;
-    }
+    return DeltaTable.isDeltaTable(spark, path) ? compact(table, path) : 0;
+  }
+
+  /** OPTIMIZE of an existing table at {@code path}, retried on a conflict; returns the number of files removed. */
+  private long compact(TableConfig table, String path) {
     long started = System.nanoTime();
     return ConflictRetry.run("OPTIMIZE " + table.qualifiedName(), () -> {
       Row metrics = DeltaTable.forPath(spark, path).optimize().executeCompaction().first().getStruct(1);
