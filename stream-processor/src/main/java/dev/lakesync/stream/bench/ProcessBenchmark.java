@@ -131,7 +131,8 @@ public final class ProcessBenchmark {
           latencies.add(row.getLong(0));
         }
         Collections.sort(latencies);
-        out.printf("bench process: steady batches, mean ms: %s%n", meanPhases(batches, batchesBefore));
+        out.printf("bench process: steady batches, mean ms: %s; validated table commits by operation: %s%n",
+            meanPhases(batches, batchesBefore), operations(spark, validated, versionBefore));
         out.printf("bench process: changes=%d throughput_per_s=%.0f warm_throughput_per_s=%.0f steady_changes=%d "
             + "steady_rate_per_s=%d p50_ms=%d p99_ms=%d%n", changes, throughput, warmThroughput, latencies.size(), steadyRate,
             percentile(latencies, 0.50), percentile(latencies, 0.99));
@@ -158,6 +159,16 @@ public final class ProcessBenchmark {
         what, seconds, changes / seconds, rows, expectedRows,
         JSON.readTree(batchFiles(config).resolve(String.format("batch-%020d.json", batchId)).toFile()).path("phases_ms"));
     return rows == expectedRows ? changes / seconds : -1;
+  }
+
+  /** How many commits of each operation (MERGE, WRITE, OPTIMIZE) the table has after {@code version}. */
+  private static Map<String, Long> operations(SparkSession spark, String path, long version) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (Row row : io.delta.tables.DeltaTable.forPath(spark, path).history().where("version > " + version)
+        .groupBy("operation").count().collectAsList()) {
+      counts.put(row.getString(0), row.getLong(1));
+    }
+    return counts;
   }
 
   private static Path batchFiles(PipelineConfig config) {
