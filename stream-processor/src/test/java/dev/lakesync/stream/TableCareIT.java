@@ -101,8 +101,9 @@ class TableCareIT {
     TableMaintenance maintenance = new TableMaintenance(world.config, world.spark, System.out);
     Map<Long, String> expected = new TreeMap<>();
     long position = 100;
-    // Four batches: three that insert new rows (each MERGE adds a file and leaves the others alone, so OPTIMIZE has
-    // files to compact), then updates and deletes across all of them, while OPTIMIZE runs in a loop beside them.
+    // Four batches: three that insert new rows (each appended, as no row can match them: a file each, so OPTIMIZE
+    // has files to compact), then updates and deletes across all of them (a MERGE), while OPTIMIZE runs in a loop
+    // beside them.
     for (int round = 0; round < 3; round++) {
       for (long id = 30L * round + 1; id <= 30L * round + 30; id++) {
         send("stock", id, Events.row("c", id, "s" + id, round, position));
@@ -132,7 +133,7 @@ class TableCareIT {
     }, "test-optimize-loop");
     optimizer.start();
     try {
-      world.process(30); // 30 records per micro-batch: four MERGEs while OPTIMIZE runs
+      world.process(30); // 30 records per micro-batch: three appends and a MERGE while OPTIMIZE runs
     } finally {
       done.set(true);
       optimizer.join(120_000);
@@ -143,6 +144,8 @@ class TableCareIT {
     List<String> operations = world.spark.sql("DESCRIBE HISTORY delta.`" + world.paths().validated("app", "stock") + "`")
         .select("operation").collectAsList().stream().map(row -> row.getString(0)).collect(Collectors.toList());
     assertThat(operations).contains("OPTIMIZE", "MERGE");
+    assertThat(operations.stream().filter("WRITE"::equals).count())
+        .as("new rows appended beside OPTIMIZE (one WRITE is the table's creation)").isGreaterThan(1);
   }
 
   @Test
