@@ -143,12 +143,10 @@ final class ValidatedWriter {
     merge.execute();
     // The metrics of this MERGE: the newest MERGE commit after the version it started from (an OPTIMIZE may have
     // committed since; this job is the table's only MERGE writer). Read from the log file, not history(): no job.
-    java.util.Optional<DeltaCommits.Commit> commit = DeltaCommits.newest(spark, path, MERGE_LOOKBACK,
-        info -> "MERGE".equals(info.path("operation").asText()));
-    if (commit.isEmpty() || commit.get().version <= before) {
+    java.util.Optional<DeltaCommits.Commit> commit = ownCommit(path, before, "MERGE", stats.firstKeyMax);
+    if (commit.isEmpty()) {
       return 0; // nothing committed
     }
-    keyBounds.committed(path, before, commit.get().version, stats.firstKeyMax);
     com.fasterxml.jackson.databind.JsonNode operationMetrics = commit.get().info.path("operationMetrics");
     long updated = metric(operationMetrics, "numTargetRowsMatchedUpdated", metric(operationMetrics, "numTargetRowsUpdated", 0));
     return metric(operationMetrics, "numTargetRowsInserted", 0) + updated + (truncate == null ? 0 : 1);
@@ -160,13 +158,20 @@ final class ValidatedWriter {
    */
   private long append(Dataset<Row> newest, String path, long before, Object largestKey) {
     newest.write().format("delta").mode("append").save(path);
+    DeltaCommits.Commit commit = ownCommit(path, before, "WRITE", largestKey)
+        .orElseThrow(() -> new IllegalStateException("the append to " + path + " left no commit"));
+    return metric(commit.info.path("operationMetrics"), "numOutputRows", 0);
+  }
+
+  /**
+   * This job's {@code operation} commit after version {@code before}, if it made one (read from the log file, not
+   * history(): no job); the key bound follows it.
+   */
+  private java.util.Optional<DeltaCommits.Commit> ownCommit(String path, long before, String operation, Object largestKey) {
     java.util.Optional<DeltaCommits.Commit> commit = DeltaCommits.newest(spark, path, MERGE_LOOKBACK,
-        info -> "WRITE".equals(info.path("operation").asText()));
-    if (commit.isEmpty() || commit.get().version <= before) {
-      throw new IllegalStateException("the append to " + path + " left no commit");
-    }
-    keyBounds.committed(path, before, commit.get().version, largestKey);
-    return metric(commit.get().info.path("operationMetrics"), "numOutputRows", 0);
+        info -> operation.equals(info.path("operation").asText())).filter(found -> found.version > before);
+    commit.ifPresent(found -> keyBounds.committed(path, before, found.version, largestKey));
+    return commit;
   }
 
   /** Delta writes operation metrics as strings. */

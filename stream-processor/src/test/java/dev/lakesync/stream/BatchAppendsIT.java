@@ -3,8 +3,6 @@ package dev.lakesync.stream;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
@@ -26,12 +24,7 @@ class BatchAppendsIT {
 
   @BeforeAll
   static void start() {
-    PipelineConfig config = new PipelineConfigLoader(name -> null).parse(String.join("\n",
-        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:9'}",
-        "lake: {root: " + dir.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}]", ""), "test.yaml");
-    spark = SparkSessions.create(config, "lakesync-batch-appends-it");
+    spark = LocalSpark.start(dir.resolve("lake"), "lakesync-batch-appends-it");
   }
 
   @AfterAll

@@ -2,8 +2,6 @@ package dev.lakesync.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +21,7 @@ class DeltaTablesIT {
 
   @Test
   void aTableCreatedElsewhereAfterTheFirstLookIsFound() throws Exception {
-    PipelineConfig config = new PipelineConfigLoader(name -> null).parse(String.join("\n",
-        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:9'}",
-        "lake: {root: " + dir.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}]", ""), "test.yaml");
-    SparkSession spark = SparkSessions.create(config, "lakesync-delta-tables-it");
+    SparkSession spark = LocalSpark.start(dir.resolve("lake"), "lakesync-delta-tables-it");
     try {
       String written = dir.resolve("written").toString();
       String elsewhere = dir.resolve("elsewhere").toString();

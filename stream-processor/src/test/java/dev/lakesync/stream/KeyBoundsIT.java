@@ -2,8 +2,6 @@ package dev.lakesync.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,12 +21,7 @@ class KeyBoundsIT {
 
   @BeforeAll
   static void start() {
-    PipelineConfig config = new PipelineConfigLoader(name -> null).parse(String.join("\n",
-        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:9'}",
-        "lake: {root: " + dir.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}]", ""), "test.yaml");
-    spark = SparkSessions.create(config, "lakesync-key-bounds-it");
+    spark = LocalSpark.start(dir.resolve("lake"), "lakesync-key-bounds-it");
   }
 
   @AfterAll
