@@ -64,6 +64,24 @@ final class DeltaCommits {
     }
   }
 
+  /**
+   * The version of the table's newest checkpoint as its {@code _delta_log/_last_checkpoint} file names it, or -1 when
+   * there is none yet.
+   */
+  static long lastCheckpointVersion(SparkSession spark, String path) {
+    Path file = new Path(new Path(path, "_delta_log"), "_last_checkpoint");
+    try {
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (java.io.InputStream in = fs.open(file)) {
+        return JSON.readTree(in).path("version").asLong(-1);
+      }
+    } catch (java.io.FileNotFoundException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static long version(Path commit) {
     return Long.parseLong(commit.getName().substring(0, 20));
   }

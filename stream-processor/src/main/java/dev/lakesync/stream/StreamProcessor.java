@@ -22,6 +22,9 @@ public final class StreamProcessor {
   /** What cdc-connector writes for an unchanged PostgreSQL TOAST column (see its ChangeHeaders). */
   static final String UNCHANGED_TOAST = "__lakesync_unchanged_toast";
 
+  /** How often the tables are looked at for a due checkpoint: a look reads one small file per table. */
+  private static final Duration CHECKPOINT_LOOK_PERIOD = Duration.ofSeconds(2);
+
   private final PipelineConfig config;
   private final SparkSession spark;
   private final PrintStream out;
@@ -39,13 +42,15 @@ public final class StreamProcessor {
   public void run(boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
     LakePaths paths = new LakePaths(config.lake().root());
     try (BatchHandler handler = new BatchHandler(config, spark, out);
-         TableMaintenance maintenance = new TableMaintenance(config, spark, out)) {
-      run(handler, maintenance, paths, once, trigger, maxOffsetsPerTrigger);
+         TableMaintenance maintenance = new TableMaintenance(config, spark, out);
+         LogCheckpoints checkpoints = new LogCheckpoints(config, spark, out)) {
+      run(handler, maintenance, checkpoints, paths, once, trigger, maxOffsetsPerTrigger);
     }
   }
 
-  private void run(BatchHandler handler, TableMaintenance maintenance, LakePaths paths, boolean once, Duration trigger,
-      long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
+  private void run(BatchHandler handler, TableMaintenance maintenance, LogCheckpoints checkpoints, LakePaths paths,
+      boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
+    checkpoints.takeOverFromCommits();
     Dataset<Row> records = spark.readStream().format("kafka")
         // A topic with fewer partitions than Spark has cores is still read (and parsed) in parallel.
         .option("minPartitions", String.valueOf(spark.sparkContext().defaultParallelism()))
@@ -57,10 +62,12 @@ public final class StreamProcessor {
         .trigger(once ? Trigger.AvailableNow() : Trigger.ProcessingTime(trigger.toMillis()))
         .foreachBatch(handle)
         .start();
+    checkpoints.startPeriodic(CHECKPOINT_LOOK_PERIOD);
     if (!once) {
       maintenance.startPeriodic();
     }
     query.awaitTermination();
+    checkpoints.checkpointDue(); // what the last batches left due, before the process ends
     if (once) {
       maintenance.optimizeDue();
     }
