@@ -42,6 +42,43 @@ class DeltaTablesIT {
     }
   }
 
+  @Test
+  void theNewestVersionFollowsCommitsAndATableMadeAgain() throws Exception {
+    SparkSession spark = LocalSpark.start(dir.resolve("lake"), "lakesync-delta-tables-it");
+    try {
+      String path = dir.resolve("table").toString();
+      assertThat(DeltaTables.newestVersion(spark, path)).isEqualTo(-1);
+      spark.range(3).write().format("delta").save(path);
+      assertThat(DeltaTables.newestVersion(spark, path)).isZero(); // listed
+      spark.range(3, 5).write().format("delta").mode("append").save(path);
+      spark.range(5, 6).write().format("delta").mode("append").save(path);
+      assertThat(DeltaTables.newestVersion(spark, path)).isEqualTo(2); // looked for after the newest seen
+
+      // Log cleanup removes old commits, never the newest: the newest commits are still read, down to the gap.
+      Files.delete(Path.of(path, "_delta_log", "00000000000000000000.json"));
+      assertThat(DeltaCommits.newest(spark, path, 10, info -> "WRITE".equals(info.path("operation").asText())))
+          .map(commit -> commit.version).contains(2L);
+      assertThat(DeltaCommits.newest(spark, path, 10, info -> info.path("operationParameters").path("mode")
+          .asText().equals("ErrorIfExists"))).as("the table's first write, cleaned up").isEmpty();
+
+      // The table deleted and made again: the commit seen is gone, so the log is listed again.
+      deleteTree(Path.of(path));
+      spark.range(7).write().format("delta").save(path);
+      assertThat(DeltaTables.newestVersion(spark, path)).isZero();
+      assertThat(DeltaTables.exists(spark, path)).isTrue();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(file);
+      }
+    }
+  }
+
   private static void copy(Path from, Path to) throws Exception {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path file : (Iterable<Path>) files::iterator) {
