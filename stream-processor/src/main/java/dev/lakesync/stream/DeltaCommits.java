@@ -22,9 +22,10 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The newest version is found by listing the log once per table and JVM, then by looking for the commit files
  * after the newest seen: versions are consecutive, and log cleanup removes only commits older than a checkpoint, never
- * the newest. A listing grows with the log (2-4 files a commit; 30 days of them by default) and the local file system
- * reads the status of each file: serving-sync's passes spent most of their driver time listing the three tables'
- * logs in a profile of {@code bench serving}.
+ * the newest. A listing grows with the log (2-4 files a commit, kept 30 days by default) and the local file system
+ * reads the status of each file: 157-160 ms for the log of 3,600 commits (an hour of batches), against 0.1-0.2 ms for
+ * the look, and the stages ask several times a batch or a pass (in a profile of {@code bench serving}, a quarter of
+ * its sync loop's samples were such listings).
  */
 final class DeltaCommits {
   private static final Pattern COMMIT_FILE = Pattern.compile("\\d{20}\\.json");
@@ -138,7 +139,6 @@ final class DeltaCommits {
       throw new UncheckedIOException("cannot read the Delta log at " + log + ": " + e.getMessage(), e);
     }
   }
-
 
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {

@@ -24,7 +24,7 @@ import org.apache.spark.sql.delta.DeltaLog;
  * this thread not run), and this thread checkpoints a validated table once it is {@value #VALIDATED_INTERVAL} commits
  * past its last checkpoint (Delta's default), so the stages that read them every pass replay no more log files than
  * before. The landing and quarantine zones are written every batch but read rarely (an audit, a replay): they are
- * checkpointed every {@value #RAW_INTERVAL} commits (delta-rs's default), as a checkpoint's cost is mostly fixed
+ * checkpointed every {@value #RAW_INTERVAL} commits, as a checkpoint's cost is mostly fixed
  * (planning, code generation, a Spark job: 1-3 s under a running batch however few files the table has). Tables
  * created with another interval keep their inline checkpoints, and this thread finds nothing due on them. A failed
  * checkpoint is reported and tried again at the next look; it never stops the stream (nor does it in Delta's own
