@@ -94,8 +94,12 @@ final class LogCheckpoints implements AutoCloseable {
   boolean checkpointIfDue(String path, int interval) {
     // The newest version this JVM knows: the job's own commits (and its OPTIMIZEs) update it; no listing needed.
     DeltaLog log = DeltaLog.forTable(spark, path);
-    long since = log.unsafeVolatileSnapshot().version() - DeltaCommits.lastCheckpointVersion(spark, path);
-    if (log.unsafeVolatileSnapshot().version() < 0 || since < interval) {
+    long version = log.unsafeVolatileSnapshot().version();
+    if (version < 0) {
+      return false; // no table yet: nothing to read
+    }
+    long since = version - DeltaCommits.lastCheckpointVersion(spark, path);
+    if (since < interval) {
       return false;
     }
     long started = System.nanoTime();
