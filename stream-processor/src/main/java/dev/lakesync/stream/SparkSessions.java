@@ -43,7 +43,10 @@ public final class SparkSessions {
           // A batch's landing append and its tables' MERGEs run side by side: share the cores between them.
           .set("spark.scheduler.mode", "FAIR")
           // Stay on loopback: a local run needs no network interface.
-          .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+          .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+          // Without its native library Hadoop starts a process for each local file created and each rename.
+          .setIfMissing("spark.hadoop.fs.file.impl", ShellFreeLocalFiles.FileSystem.class.getName())
+          .setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", ShellFreeLocalFiles.Fs.class.getName());
     }
     for (Map.Entry<String, String> entry : config.lake().spark().entrySet()) {
       conf.set("spark." + entry.getKey(), entry.getValue());
