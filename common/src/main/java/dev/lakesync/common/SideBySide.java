@@ -7,10 +7,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Work that runs side by side on a few daemon threads: a batch's tables, a load's staging tables, the parts of a large
- * document write.
+ * document write; and work on a schedule beside a stage's own (compaction, checkpoints, a dashboard's samples).
  */
 public final class SideBySide {
   private SideBySide() {
@@ -18,11 +20,20 @@ public final class SideBySide {
 
   /** A fixed pool of daemon threads named {@code name} (they never keep a stopping JVM alive). */
   public static ExecutorService pool(String name, int threads) {
-    return Executors.newFixedThreadPool(threads, runnable -> {
+    return Executors.newFixedThreadPool(threads, daemon(name));
+  }
+
+  /** One daemon thread named {@code name} for work on a schedule. */
+  public static ScheduledExecutorService scheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(daemon(name));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
-    });
+    };
   }
 
   /**

@@ -1,13 +1,13 @@
 package dev.lakesync.stream;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -70,11 +70,7 @@ final class LogCheckpoints implements AutoCloseable {
 
   /** Looks for due checkpoints every {@code period} on a background thread. */
   void startPeriodic(Duration period) {
-    scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-checkpoints");
-      thread.setDaemon(true);
-      return thread;
-    });
+    scheduler = SideBySide.scheduler("lakesync-checkpoints");
     scheduler.scheduleWithFixedDelay(this::checkpointDue, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 

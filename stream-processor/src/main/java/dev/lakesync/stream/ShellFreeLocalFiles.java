@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.DelegateToFileSystem;
@@ -76,10 +77,13 @@ public final class ShellFreeLocalFiles {
 
   /** {@link RawLocalFileSystem} with the two shell commands of the write path done through java.nio. */
   static final class Raw extends RawLocalFileSystem {
+    /** Permissions java.nio can set: read, write, execute for owner, group and others; no sticky bit. */
+    private static final Pattern PLAIN = Pattern.compile("[r-][w-][x-][r-][w-][x-][r-][w-][x-]");
+
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
       String symbolic = permission.toString();
-      if (symbolic.matches("[r-][w-][x-][r-][w-][x-][r-][w-][x-]")) {
+      if (PLAIN.matcher(symbolic).matches()) {
         Set<PosixFilePermission> posix = PosixFilePermissions.fromString(symbolic);
         try {
           Files.setPosixFilePermissions(pathToFile(p).toPath(), posix);

@@ -1,12 +1,12 @@
 package dev.lakesync.stream;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
 import io.delta.tables.DeltaTable;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
@@ -38,11 +38,7 @@ final class TableMaintenance implements AutoCloseable {
     if (interval.isZero() || interval.isNegative()) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-optimize");
-      thread.setDaemon(true);
-      return thread;
-    });
+    scheduler = SideBySide.scheduler("lakesync-optimize");
     scheduler.scheduleWithFixedDelay(this::optimizeAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

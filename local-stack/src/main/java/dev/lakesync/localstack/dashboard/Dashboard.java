@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lakesync.common.Identifiers;
+import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
 import dev.lakesync.localstack.freshness.LatencySamples;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -66,11 +66,7 @@ public final class Dashboard implements AutoCloseable {
   private final Supplier<List<StageSnapshot>> stages;
   private final ProcessBatches batches;
   private final HttpServer server;
-  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "lakesync-dashboard-sampler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService sampler = SideBySide.scheduler("lakesync-dashboard-sampler");
   private final Deque<ObjectNode> throughput = new ArrayDeque<>();
   private final Map<String, Deque<long[]>> recentTotals = new HashMap<>();
   private DocumentLookup lookup;
@@ -104,11 +100,7 @@ public final class Dashboard implements AutoCloseable {
     server.createContext("/api/aggregates", exchange -> dashboard.answer(exchange, dashboard::aggregates));
     server.createContext("/api/customer", exchange -> dashboard.answer(exchange, () -> dashboard.customer(exchange)));
     server.createContext("/api/search", exchange -> dashboard.answer(exchange, () -> dashboard.search(exchange)));
-    server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "lakesync-dashboard");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(SideBySide.pool("lakesync-dashboard", 2));
     server.start();
     dashboard.sampler.scheduleAtFixedRate(dashboard::sample, 0, 2, TimeUnit.SECONDS);
     return dashboard;
