@@ -12,7 +12,7 @@ once=()
 if [ "${1:-}" = "--once" ]; then once=(--once); shift; fi
 case "$stage" in
   process)   jar=lakesync-stream-processor; main=dev.lakesync.stream.StreamProcessorMain
-             libs="lakesync-common snakeyaml spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
+             libs="lakesync-common snakeyaml lakesync-serving-sinks spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
   warehouse) jar=lakesync-warehouse-loader; main=dev.lakesync.warehouse.WarehouseLoaderMain
              libs="lakesync-common snakeyaml lakesync-stream-processor mssql-jdbc postgresql" ;;
   serving)   jar=lakesync-serving-sync; main=dev.lakesync.serving.ServingSyncMain

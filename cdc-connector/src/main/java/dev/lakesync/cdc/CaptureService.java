@@ -238,7 +238,7 @@ public final class CaptureService {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServersString());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    ProducerSettings.addSecurity(broker, props);
+    props.putAll(broker.securitySettings());
     try (Admin admin = Admin.create(props)) {
       admin.describeCluster().nodes().get(20, TimeUnit.SECONDS);
       if (broker.type() == BrokerConfig.Type.KAFKA) {

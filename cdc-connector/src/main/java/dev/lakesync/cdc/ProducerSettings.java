@@ -7,8 +7,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Kafka producer settings for a broker config: durable (acks=all, idempotent) and, for Event Hubs, authenticated. */
 final class ProducerSettings {
-  static final String EVENTHUBS_OAUTH_HANDLER = EventHubsOAuthCallbackHandler.class.getName();
-
   private ProducerSettings() {
   }
 
@@ -26,7 +24,7 @@ final class ProducerSettings {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-    addSecurity(broker, props);
+    props.putAll(broker.securitySettings());
     if (broker.type() == BrokerConfig.Type.KAFKA) {
       props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     } else {
@@ -36,29 +34,5 @@ final class ProducerSettings {
     }
     props.putAll(broker.kafka());
     return props;
-  }
-
-  /** Security settings shared by producers, consumers and admin clients. */
-  static void addSecurity(BrokerConfig broker, Properties props) {
-    switch (broker.auth()) {
-      case CONNECTION_STRING:
-        props.put("security.protocol", "SASL_SSL");
-        props.put("sasl.mechanism", "PLAIN");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-            + "username=\"$ConnectionString\" password=\"" + escapeJaas(broker.connectionString().reveal()) + "\";");
-        break;
-      case AZURE_IDENTITY:
-        props.put("security.protocol", "SASL_SSL");
-        props.put("sasl.mechanism", "OAUTHBEARER");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
-        props.put("sasl.login.callback.handler.class", EVENTHUBS_OAUTH_HANDLER);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private static String escapeJaas(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

@@ -28,19 +28,9 @@ final class KafkaSourceOptions {
     if (maxOffsetsPerTrigger > 0) {
       options.put("maxOffsetsPerTrigger", String.valueOf(maxOffsetsPerTrigger));
     }
-    switch (broker.auth()) {
-      case CONNECTION_STRING:
-        options.put("kafka.security.protocol", "SASL_SSL");
-        options.put("kafka.sasl.mechanism", "PLAIN");
-        options.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-            + "username=\"$ConnectionString\" password=\"" + broker.connectionString().reveal().replace("\"", "\\\"") + "\";");
-        break;
-      case AZURE_IDENTITY:
-        throw new IllegalArgumentException("broker.auth: azure-identity is not yet supported by the stream processor; "
-            + "use connection-string, or pass SASL settings under broker.kafka");
-      default:
-        break;
-    }
+    // Event Hubs: a connection string, or tokens from the Azure identity (the login callback comes from the sinks'
+    // jar, on the driver's and the executors' classpath alike).
+    broker.securitySettings().forEach((key, value) -> options.put("kafka." + key, value));
     for (Map.Entry<String, String> entry : broker.kafka().entrySet()) {
       options.put("kafka." + entry.getKey(), entry.getValue());
     }

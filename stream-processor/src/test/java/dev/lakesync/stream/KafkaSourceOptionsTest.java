@@ -7,7 +7,10 @@ import dev.lakesync.common.config.PipelineConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +19,19 @@ class KafkaSourceOptionsTest {
   Path dir;
 
   private PipelineConfig config(String brokerExtra) throws Exception {
+    return config("bootstrapServers: '127.0.0.1:9092'", brokerExtra, name -> null);
+  }
+
+  private PipelineConfig config(String broker, String brokerExtra, Function<String, String> environment) throws Exception {
     Path file = dir.resolve("pipeline.yaml");
     Files.writeString(file, String.join("\n",
         "name: t",
         "source: {type: postgresql, host: 127.0.0.1, port: 5432, database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:9092', topicPrefix: bank" + brokerExtra + "}",
+        "broker: {" + broker + ", topicPrefix: bank" + brokerExtra + "}",
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}]",
         ""), StandardCharsets.UTF_8);
-    return new PipelineConfigLoader(name -> null).load(file);
+    return new PipelineConfigLoader(environment).load(file);
   }
 
   @Test
@@ -40,5 +47,35 @@ class KafkaSourceOptionsTest {
   void theConfiguredKafkaPropertiesComeLast() throws Exception {
     Map<String, String> options = KafkaSourceOptions.from(config(", kafka: {fetch.max.wait.ms: 20}"), 0);
     assertThat(options).containsEntry("kafka.fetch.max.wait.ms", "20");
+  }
+
+  @Test
+  void logsInToEventHubsWithAnAzureIdentityThroughTheSinksJar() throws Exception {
+    Map<String, String> options = KafkaSourceOptions.from(
+        config("type: eventhubs, bootstrapServers: 'ns.servicebus.windows.net:9093'", "", name -> null), 0);
+    assertThat(options).containsEntry("kafka.security.protocol", "SASL_SSL")
+        .containsEntry("kafka.sasl.mechanism", "OAUTHBEARER")
+        .containsEntry("kafka.sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+
+    // The callback Kafka will load on the driver and the executors is on this (Spark's) classpath and sets itself up
+    // beside Spark's Jackson. Only configured: a token request would go to the identity endpoint.
+    Class<?> handler = Class.forName(options.get("kafka.sasl.login.callback.handler.class"));
+    AuthenticateCallbackHandler callback = (AuthenticateCallbackHandler) handler.getDeclaredConstructor().newInstance();
+    callback.configure(Map.of("bootstrap.servers", List.of("ns.servicebus.windows.net:9093")), "OAUTHBEARER", List.of());
+    callback.close();
+  }
+
+  @Test
+  void logsInToEventHubsWithAConnectionStringFromTheEnvironment() throws Exception {
+    PipelineConfig config = config("type: eventhubs, bootstrapServers: 'ns.servicebus.windows.net:9093'",
+        ", auth: connection-string, connectionString: '${EH}'", name -> name.equals("EH")
+            ? "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=k3y=\"q\"" : null);
+
+    Map<String, String> options = KafkaSourceOptions.from(config, 0);
+    assertThat(options).containsEntry("kafka.sasl.mechanism", "PLAIN").containsEntry("kafka.security.protocol", "SASL_SSL");
+    assertThat(options.get("kafka.sasl.jaas.config")).isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule "
+        + "required username=\"$ConnectionString\" password=\"Endpoint=sb://ns.servicebus.windows.net/;"
+        + "SharedAccessKeyName=listen;SharedAccessKey=k3y=\\\"q\\\"\";");
+    assertThat(config.broker().toString()).doesNotContain("k3y");
   }
 }

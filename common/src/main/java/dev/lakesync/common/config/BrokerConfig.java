@@ -1,6 +1,7 @@
 package dev.lakesync.common.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,12 @@ public final class BrokerConfig {
 
   /** How clients authenticate. */
   public enum Auth { NONE, CONNECTION_STRING, AZURE_IDENTITY }
+
+  /**
+   * The Kafka login callback that gets Event Hubs tokens from an Azure identity (module eventhubs-auth; the Spark jobs
+   * load it from serving-sinks' jar). Named here, not imported, so that this module needs neither Kafka nor Azure.
+   */
+  public static final String EVENTHUBS_OAUTH_HANDLER = "dev.lakesync.eventhubs.EventHubsOAuthCallbackHandler";
 
   private final Type type;
   private final List<String> bootstrapServers;
@@ -117,6 +124,37 @@ public final class BrokerConfig {
   }
 
   /** Raw Kafka client properties, applied last. */
+  /**
+   * The Kafka client settings that authenticate as {@link #auth()} says, for producers, consumers and admin clients
+   * alike (Spark's Kafka source wants each with a {@code kafka.} prefix): SASL PLAIN with the connection string, or
+   * SASL OAUTHBEARER with tokens from an Azure identity; none for {@code none}. The PLAIN settings hold the secret:
+   * never log them.
+   */
+  public Map<String, String> securitySettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    switch (auth) {
+      case CONNECTION_STRING:
+        settings.put("security.protocol", "SASL_SSL");
+        settings.put("sasl.mechanism", "PLAIN");
+        settings.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"$ConnectionString\" password=\"" + escapeJaas(connectionString.reveal()) + "\";");
+        break;
+      case AZURE_IDENTITY:
+        settings.put("security.protocol", "SASL_SSL");
+        settings.put("sasl.mechanism", "OAUTHBEARER");
+        settings.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+        settings.put("sasl.login.callback.handler.class", EVENTHUBS_OAUTH_HANDLER);
+        break;
+      default:
+        break;
+    }
+    return settings;
+  }
+
+  private static String escapeJaas(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
   public Map<String, String> kafka() {
     return kafka;
   }

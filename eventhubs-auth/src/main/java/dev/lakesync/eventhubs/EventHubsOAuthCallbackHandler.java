@@ -1,4 +1,4 @@
-package dev.lakesync.cdc;
+package dev.lakesync.eventhubs;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
@@ -19,6 +19,8 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 /**
  * Kafka SASL/OAUTHBEARER login for Event Hubs with an Azure identity (managed identity, workload identity, Azure CLI,
  * environment): asks DefaultAzureCredential for a token scoped to the namespace. Kafka calls it again before expiry.
+ * The capture's producer loads it from this module's jar; the stream processor's Spark Kafka source (driver and
+ * executors) from serving-sinks' jar, which carries it with azure-identity's Jackson relocated beside Spark's.
  */
 public final class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandler {
   private TokenCredential credential;
@@ -36,6 +38,10 @@ public final class EventHubsOAuthCallbackHandler implements AuthenticateCallback
   static String scopeFor(String bootstrapServer) {
     String host = URI.create("kafka://" + bootstrapServer.trim()).getHost();
     return "https://" + host + "/.default";
+  }
+
+  String scope() {
+    return scope;
   }
 
   @Override
