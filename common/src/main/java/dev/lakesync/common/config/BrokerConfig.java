@@ -123,7 +123,6 @@ public final class BrokerConfig {
     return topicRouting == TopicRouting.SINGLE_TOPIC ? routedTopic : topicPrefix + ".transaction";
   }
 
-  /** Raw Kafka client properties, applied last. */
   /**
    * The Kafka client settings that authenticate as {@link #auth()} says, for producers, consumers and admin clients
    * alike (Spark's Kafka source wants each with a {@code kafka.} prefix): SASL PLAIN with the connection string, or
@@ -155,6 +154,7 @@ public final class BrokerConfig {
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
+  /** Raw Kafka client properties, applied last. */
   public Map<String, String> kafka() {
     return kafka;
   }
