@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The processor's Kafka source against a real Event Hubs namespace with an Azure identity, when configured:
  * LAKESYNC_EVENTHUBS_NAMESPACE (the namespace's name) and LAKESYNC_EVENTHUBS_TOPIC (an existing event hub). The
  * identity DefaultAzureCredential finds (environment, workload or managed identity, Azure CLI) needs Azure Event Hubs
- * Data Sender and Data Receiver on it. Sends one record with the capture's settings, reads it back with the
- * processor's options in a Spark batch read.
+ * Data Sender and Data Receiver on it. Sends one record with the SASL settings capture uses
+ * ({@code BrokerConfig.securitySettings}), reads it back with the processor's options in a Spark batch read.
  */
 class EventHubsLiveIT {
   @TempDir

@@ -20,7 +20,7 @@ public final class BrokerConfig {
    * The Kafka login callback that gets Event Hubs tokens from an Azure identity (module eventhubs-auth; the Spark jobs
    * load it from serving-sinks' jar). Named here, not imported, so that this module needs neither Kafka nor Azure.
    */
-  public static final String EVENTHUBS_OAUTH_HANDLER = "dev.lakesync.eventhubs.EventHubsOAuthCallbackHandler";
+  private static final String EVENTHUBS_OAUTH_HANDLER = "dev.lakesync.eventhubs.EventHubsOAuthCallbackHandler";
 
   private final Type type;
   private final List<String> bootstrapServers;
