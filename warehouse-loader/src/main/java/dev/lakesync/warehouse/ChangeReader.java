@@ -5,17 +5,20 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.stream.DeltaTables;
+import dev.lakesync.warehouse.model.ResolvedModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads what changed in a validated table between two Delta versions, shaped as its staging table: the whole table
- * at the first load (a snapshot), its Change Data Feed after that. Customers keep every change (the SCD2 dimension
- * needs each version); accounts and payments keep the newest change per key.
+ * Reads what changed in a model's validated table between two Delta versions, shaped as its staging table (the
+ * model's expressions evaluated here, in Spark): the whole table at the first load (a snapshot), its Change Data Feed
+ * after that. A type 2 dimension keeps every change (each may open a version); other models the newest per key.
  */
 final class ChangeReader {
   private final SparkSession spark;
@@ -27,12 +30,21 @@ final class ChangeReader {
   }
 
   /** The validated table's newest version, or -1 when it does not exist yet. */
-  long currentVersion(StagedTable table) {
+  long currentVersion(String table) {
     return DeltaTables.newestVersion(spark, path(table));
   }
 
+  /** The validated table's schema, or empty when the lake does not hold it yet. */
+  Optional<StructType> schema(String table) {
+    if (!DeltaTables.exists(spark, path(table))) {
+      return Optional.empty();
+    }
+    return Optional.of(spark.read().format("delta").load(path(table)).schema());
+  }
+
   /** Changes after {@code fromVersion} (exclusive; -1 for none loaded yet) up to {@code toVersion}, staged shape. */
-  Dataset<Row> changes(StagedTable table, long fromVersion, long toVersion) {
+  Dataset<Row> changes(ResolvedModel model, long fromVersion, long toVersion) {
+    String table = model.declared().from();
     Dataset<Row> rows;
     if (fromVersion < 0) {
       rows = spark.read().format("delta").option("versionAsOf", toVersion).load(path(table));
@@ -42,27 +54,40 @@ final class ChangeReader {
           .where("_change_type IN ('insert', 'update_postimage')");
     }
     List<Column> columns = new ArrayList<>();
-    for (StagedTable.Column column : table.dataColumns()) {
-      columns.add(col(column.source).alias(column.name));
+    List<String> key = new ArrayList<>();
+    for (ResolvedModel.Column column : model.key()) {
+      columns.add(expr(model.expression(column.name())).alias(column.name()));
+      key.add(column.name());
     }
-    if (table.stagesChangeTime) {
-      columns.add(expr("timestamp_millis(_source_ts_ms)").alias(StagedTable.CHANGED_AT.name));
+    for (ResolvedModel.Column column : model.values()) {
+      columns.add(expr(model.expression(column.name())).alias(column.name()));
     }
-    columns.add(col("_op").alias("op"));
-    columns.add(col("_source_pos").alias("source_pos"));
+    if (model.isType2()) {
+      columns.add(expr("timestamp_millis(_source_ts_ms)").alias(ResolvedModel.CHANGED_AT));
+      if (model.declared().validFrom() != null) {
+        columns.add(expr("CAST(" + model.declared().validFrom() + " AS TIMESTAMP)").alias(ResolvedModel.FIRST_FROM));
+      }
+    }
+    columns.add(col("_op").alias(ResolvedModel.OP));
+    columns.add(col("_source_pos").alias(ResolvedModel.POSITION));
     Dataset<Row> staged = rows.select(columns.toArray(new Column[0]));
-    String key = table.dataColumns().get(0).name;
     if (fromVersion < 0) {
       return staged; // a snapshot holds one row per key already
     }
-    if (table == StagedTable.CUSTOMER) {
-      return staged.dropDuplicates(key, "source_pos");
+    if (model.isType2()) {
+      key.add(ResolvedModel.POSITION);
+      return staged.dropDuplicates(key.toArray(new String[0]));
     }
-    return staged.withColumn("_rank", expr("row_number() OVER (PARTITION BY " + key + " ORDER BY source_pos DESC)"))
-        .where("_rank = 1").drop("_rank");
+    List<String> quoted = new ArrayList<>();
+    for (String name : key) {
+      quoted.add("`" + name + "`");
+    }
+    return staged.withColumn("_rank", expr("row_number() OVER (PARTITION BY " + String.join(", ", quoted)
+        + " ORDER BY " + ResolvedModel.POSITION + " DESC)")).where("_rank = 1").drop("_rank");
   }
 
-  private String path(StagedTable table) {
-    return paths.validated(table.sourceSchema, table.sourceTable);
+  private String path(String table) {
+    int dot = table.indexOf('.');
+    return paths.validated(table.substring(0, dot), table.substring(dot + 1));
   }
 }

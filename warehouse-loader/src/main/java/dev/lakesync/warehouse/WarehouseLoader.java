@@ -1,9 +1,14 @@
 package dev.lakesync.warehouse;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.SideBySide;
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
-import dev.lakesync.common.SideBySide;
+import dev.lakesync.common.config.WarehouseModel;
+import dev.lakesync.warehouse.model.ModelResolver;
+import dev.lakesync.warehouse.model.ModelSql;
+import dev.lakesync.warehouse.model.ResolvedModel;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,21 +17,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One load: for each validated table, the changes since the version the warehouse last loaded (its load-state table)
- * up to the newest, staged and applied to dimensions and facts in ONE warehouse transaction that also records the
- * versions loaded. A crash before the commit leaves the old versions, and the rerun stages the same range again;
- * a range loaded twice changes nothing (every upsert is guarded by the source position).
+ * One load of the declared models: for each dimension and fact, the changes of its validated table since the version
+ * the warehouse last loaded for it (its model-state row) up to the newest, staged and applied, then the aggregates over
+ * the facts that changed, all in ONE warehouse transaction that also records the versions loaded. A crash before the
+ * commit leaves the old versions, and the rerun stages the same range again; a range loaded twice changes nothing
+ * (every change is guarded by its source position).
  */
 public final class WarehouseLoader {
   /** Called after staging, before the commit: the tests' place to inject a crash. */
@@ -36,15 +40,24 @@ public final class WarehouseLoader {
 
   private final WarehouseConfig warehouse;
   private final WarehouseDialect dialect;
+  private final ModelSql sql;
   private final ChangeReader reader;
+  private final ModelResolver resolver;
   private final PrintStream out;
   private BeforeCommit beforeCommit = () -> { };
+  private List<String> waitingFor = List.of();
 
   public WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
-    this.warehouse = config.warehouse().orElseThrow(() -> new IllegalArgumentException(
+    this.warehouse = config.warehouse().orElseThrow(() -> new StageMain.ConfigProblem(
         "warehouse: section is required to run the warehouse stage"));
+    if (warehouse.models().isEmpty()) {
+      throw new StageMain.ConfigProblem("warehouse.models: declare at least one model to load (a dimension, fact or "
+          + "aggregate; see docs/warehouse-models.md)");
+    }
     this.dialect = Dialects.of(warehouse);
+    this.sql = new ModelSql(dialect, warehouse.schema());
     this.reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
+    this.resolver = new ModelResolver(reader::schema, ModelResolver.Typer.of(spark));
     this.out = out;
   }
 
@@ -53,64 +66,103 @@ public final class WarehouseLoader {
     return this;
   }
 
-  /** Runs one load; returns the number of staged changes (0 when nothing new). */
+  /**
+   * The models checked against the lake; empty while a table they read is not in the lake yet (said once per wait).
+   *
+   * @throws StageMain.ConfigProblem naming every model column that does not work on the lake's tables
+   */
+  private List<ResolvedModel> resolve() {
+    ModelResolver.Result result = resolver.resolve(warehouse.models());
+    if (!result.problems.isEmpty()) {
+      throw new StageMain.ConfigProblem("the warehouse models do not match the lake:\n  "
+          + String.join("\n  ", result.problems));
+    }
+    if (!result.missingTables.equals(waitingFor) && !result.missingTables.isEmpty()) {
+      out.println("warehouse: waiting for " + String.join(", ", result.missingTables) + " to appear in the lake "
+          + "(the stream processor creates a validated table with its first change)");
+    }
+    waitingFor = result.missingTables;
+    return result.models;
+  }
+
+  /** Runs one load; returns the number of staged changes (0 when nothing new, or still waiting for the lake). */
   public long loadOnce() throws Exception {
     long started = System.nanoTime();
+    List<ResolvedModel> models = resolve();
+    if (models.isEmpty()) {
+      return 0;
+    }
     try (Connection connection = connect()) {
       String schema = warehouse.schema();
       try (Statement statement = connection.createStatement()) {
-        for (String sql : dialect.createStatements(schema)) {
-          statement.execute(sql);
+        for (String statementSql : dialect.createStatements(schema)) {
+          statement.execute(statementSql);
+        }
+        for (ResolvedModel model : models) {
+          for (String statementSql : sql.create(model)) {
+            statement.execute(statementSql);
+          }
         }
       }
       dialect.lock(connection);
       Map<String, Long> loaded = loadState(connection, schema);
-      Map<StagedTable, long[]> ranges = new EnumMap<>(StagedTable.class);
-      for (StagedTable table : StagedTable.values()) {
-        long current = reader.currentVersion(table);
-        long last = loaded.getOrDefault(table.source(), -1L);
-        if (current > last) {
-          ranges.put(table, new long[] {last, current});
+      Map<ResolvedModel, long[]> ranges = new LinkedHashMap<>();
+      for (ResolvedModel model : models) {
+        if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
+          long current = reader.currentVersion(model.declared().from());
+          long last = loaded.getOrDefault(model.name(), -1L);
+          if (current > last) {
+            ranges.put(model, new long[] {last, current});
+          }
         }
       }
-      if (ranges.isEmpty()) {
+      Map<ResolvedModel, Boolean> aggregates = aggregatesToRefresh(models, ranges, loaded);
+      if (ranges.isEmpty() && aggregates.isEmpty()) {
         return 0;
       }
-      dialect.prepareStaging(connection);
+      List<ResolvedModel> staged = new ArrayList<>(ranges.keySet());
+      dialect.prepareStaging(connection, staged);
       connection.setAutoCommit(false);
       try {
-        Map<StagedTable, Long> staged = new EnumMap<>(StagedTable.class);
-        try (Statement statement = connection.createStatement()) {
-          for (String sql : dialect.createStaging()) {
-            statement.execute(sql);
-          }
-        }
-        stageAll(connection, ranges, staged);
+        Map<ResolvedModel, Long> counts = new HashMap<>();
+        execute(connection, dialect.createStaging(staged));
+        stageAll(connection, ranges, counts);
         long stageMs = (System.nanoTime() - started) / 1_000_000;
         long applyStarted = System.nanoTime();
-        try (Statement statement = connection.createStatement()) {
-          for (String sql : dialect.applyStatements(schema, !factsPresent(statement, schema))) {
-            statement.execute(sql);
-          }
+        Map<ResolvedModel, Boolean> empty = new HashMap<>();
+        for (ResolvedModel model : staged) {
+          empty.put(model, isEmpty(connection, model));
         }
+        apply(connection, staged, WarehouseModel.Kind.DIMENSION, empty);
+        aggregates.forEach((aggregate, incremental) -> {
+          if (incremental) {
+            execute(connection, sql.beforeFacts(aggregate, dialect.staging(aggregate.fact())));
+          }
+        });
+        apply(connection, staged, WarehouseModel.Kind.FACT, empty);
+        aggregates.forEach((aggregate, incremental) -> execute(connection, sql.refresh(aggregate, incremental)));
         try (PreparedStatement state = connection.prepareStatement(dialect.upsertLoadState(schema))) {
-          for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
-            state.setString(1, range.getKey().source());
-            state.setLong(2, range.getValue()[1]);
-            state.addBatch();
+          for (Map.Entry<ResolvedModel, long[]> range : ranges.entrySet()) {
+            addState(state, range.getKey().name(), range.getKey().declared().from(), range.getValue()[1]);
+          }
+          for (ResolvedModel aggregate : aggregates.keySet()) {
+            addState(state, aggregate.name(), aggregate.fact().name(), 0);
           }
           state.executeBatch();
         }
         beforeCommit.run();
         connection.commit();
-        long total = staged.values().stream().mapToLong(Long::longValue).sum();
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder line = new StringBuilder("warehouse: loaded");
-        for (Map.Entry<StagedTable, long[]> range : ranges.entrySet()) {
+        for (Map.Entry<ResolvedModel, long[]> range : ranges.entrySet()) {
           long from = range.getValue()[0];
           long to = range.getValue()[1];
-          line.append(' ').append(range.getKey().source())
+          line.append(' ').append(range.getKey().name())
               .append(from < 0 ? " snapshot v" + to : " v" + (from + 1) + "..v" + to)
-              .append(" (").append(staged.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
+              .append(" (").append(counts.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
+        }
+        for (Map.Entry<ResolvedModel, Boolean> aggregate : aggregates.entrySet()) {
+          line.append(' ').append(aggregate.getKey().name()).append(aggregate.getValue() ? " (refreshed)" : " (rebuilt)");
         }
         out.printf("%s in %d ms (read and stage %d ms, apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
             stageMs, (System.nanoTime() - applyStarted) / 1_000_000);
@@ -120,45 +172,113 @@ public final class WarehouseLoader {
         connection.rollback();
         throw e;
       }
+    } catch (UncheckedSqlException e) {
+      throw e.getCause();
     }
   }
 
   /**
-   * Stages every table's range: side by side where the dialect allows it (a small table's fixed Spark costs then hide
+   * The aggregates this load recomputes, each with whether only the groups its fact's staged rows touch (true) or all
+   * of them: all at the first build, after its fact's first load, or when a dimension it groups by changed.
+   */
+  private Map<ResolvedModel, Boolean> aggregatesToRefresh(List<ResolvedModel> models, Map<ResolvedModel, long[]> ranges,
+      Map<String, Long> loaded) {
+    Map<ResolvedModel, Boolean> refresh = new LinkedHashMap<>();
+    for (ResolvedModel model : models) {
+      if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
+        continue;
+      }
+      long[] factRange = ranges.get(model.fact());
+      boolean dimensionChanged = false;
+      for (ResolvedModel.Group group : model.groups()) {
+        dimensionChanged |= group.through() != null && ranges.containsKey(group.through().dimension());
+      }
+      if (!loaded.containsKey(model.name()) || dimensionChanged || (factRange != null && factRange[0] < 0)) {
+        refresh.put(model, false);
+      } else if (factRange != null) {
+        refresh.put(model, model.declared().incrementalBy() != null);
+      }
+    }
+    return refresh;
+  }
+
+  private void apply(Connection connection, List<ResolvedModel> staged, WarehouseModel.Kind kind,
+      Map<ResolvedModel, Boolean> empty) {
+    for (ResolvedModel model : staged) {
+      if (model.kind() == kind) {
+        execute(connection, sql.apply(model, dialect.staging(model), empty.get(model)));
+      }
+    }
+  }
+
+  private static void addState(PreparedStatement state, String model, String source, long version) throws SQLException {
+    state.setString(1, model);
+    state.setString(2, source);
+    state.setLong(3, version);
+    state.addBatch();
+  }
+
+  private static void execute(Connection connection, List<String> statements) {
+    try (Statement statement = connection.createStatement()) {
+      for (String text : statements) {
+        statement.execute(text);
+      }
+    } catch (SQLException e) {
+      throw new UncheckedSqlException(e);
+    }
+  }
+
+  /** An SQLException through the lambdas above, unwrapped by {@link #loadOnce}. */
+  private static final class UncheckedSqlException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UncheckedSqlException(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+
+  /**
+   * Stages every model's range: side by side where the dialect allows it (a small table's fixed Spark costs then hide
    * behind the big one's work), else one after the other.
    */
-  private void stageAll(Connection connection, Map<StagedTable, long[]> ranges, Map<StagedTable, Long> staged)
+  private void stageAll(Connection connection, Map<ResolvedModel, long[]> ranges, Map<ResolvedModel, Long> staged)
       throws Exception {
-    List<StagedTable> tables = new ArrayList<>(ranges.keySet());
-    if (!dialect.stagesConcurrently() || tables.size() == 1) {
-      for (StagedTable table : tables) {
-        staged.put(table, stageOne(connection, table, ranges.get(table)));
+    List<ResolvedModel> models = new ArrayList<>(ranges.keySet());
+    if (!dialect.stagesConcurrently() || models.size() == 1) {
+      for (ResolvedModel model : models) {
+        staged.put(model, stageOne(connection, model, ranges.get(model)));
       }
       return;
     }
     List<Callable<Long>> tasks = new ArrayList<>();
-    for (StagedTable table : tables) {
-      tasks.add(() -> stageOne(connection, table, ranges.get(table)));
+    for (ResolvedModel model : models) {
+      tasks.add(() -> stageOne(connection, model, ranges.get(model)));
     }
-    ExecutorService pool = SideBySide.pool("lakesync-stage", tables.size());
+    ExecutorService pool = SideBySide.pool("lakesync-stage", models.size());
     try {
       List<Long> counts = SideBySide.runAll(pool, tasks);
-      for (int i = 0; i < tables.size(); i++) {
-        staged.put(tables.get(i), counts.get(i));
+      for (int i = 0; i < models.size(); i++) {
+        staged.put(models.get(i), counts.get(i));
       }
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private long stageOne(Connection connection, StagedTable table, long[] range) throws SQLException {
-    return dialect.stage(connection, table, reader.changes(table, range[0], range[1]));
+  private long stageOne(Connection connection, ResolvedModel model, long[] range) throws SQLException {
+    return dialect.stage(connection, model, reader.changes(model, range[0], range[1]));
   }
 
-  private boolean factsPresent(Statement statement, String schema) throws SQLException {
-    try (ResultSet row = statement.executeQuery(dialect.selectFactsPresent(schema))) {
+  private boolean isEmpty(Connection connection, ResolvedModel model) throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet row = statement.executeQuery(sql.selectPresent(model))) {
       row.next();
-      return row.getInt(1) == 1;
+      return row.getInt(1) == 0;
     }
   }
 

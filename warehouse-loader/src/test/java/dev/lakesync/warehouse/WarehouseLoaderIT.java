@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.stream.SparkSessions;
 import dev.lakesync.stream.ValidatedTables;
+import dev.lakesync.warehouse.model.BankModels;
+import dev.lakesync.warehouse.model.ColumnType;
+import dev.lakesync.warehouse.model.ResolvedModel;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,7 +30,10 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stream-processor does (MERGE by key, deletes as tombstones with _op = 'd', Change Data Feed on). Every expected
  * warehouse row is written out here by hand.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WarehouseLoaderIT {
 
   @TempDir
@@ -47,15 +55,7 @@ class WarehouseLoaderIT {
   @BeforeAll
   static void start() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
-    Path file = dir.resolve("pipeline.yaml");
-    Files.writeString(file, String.join("\n",
-        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
-        "broker: {bootstrapServers: '127.0.0.1:9'}",
-        "lake: {root: " + dir.resolve("lake") + "}",
-        "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
-        "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort()
-            + "/postgres', user: postgres, schema: dw}", ""));
-    config = new PipelineConfigLoader(name -> null).load(file);
+    config = BankModels.config(dir, BankModels.warehouse("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres"));
     spark = SparkSessions.create(config, "lakesync-warehouse-it");
     lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));
   }
@@ -71,6 +71,7 @@ class WarehouseLoaderIT {
   }
 
   @Test
+  @Order(1)
   void loadsDimensionsAndFactsIncrementallyExactlyOnce() throws Exception {
     // Initial state: three customers with an account each, three payments.
     lake.customers("r", T0, customer(1, "Ada", "ada@x.org", "gold"), customer(2, "Bo", "bo@x.org", "retail"),
@@ -87,7 +88,8 @@ class WarehouseLoaderIT {
     assertThat(rows("SELECT count(*) FROM dw.fact_payment")).containsExactly("0");
     assertThat(factKey()).containsExactly("PRIMARY KEY (payment_id)");
     String first = load();
-    assertThat(first).contains("bank.customers snapshot v1 (3 rows)", "bank.payments snapshot v1 (3 rows)");
+    assertThat(first).contains("dim_customer snapshot v1 (3 rows)", "fact_payment snapshot v1 (3 rows)",
+        "agg_payments_daily (rebuilt)");
     assertThat(factKey()).containsExactly("PRIMARY KEY (payment_id)");
     assertThat(customers()).containsExactly(
         "1|Ada|gold|2026-11-01T09:00:00Z|null|true",
@@ -139,7 +141,7 @@ class WarehouseLoaderIT {
     assertThat(load()).isEmpty();
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
          Statement statement = connection.createStatement()) {
-      statement.execute("UPDATE dw._lakesync_load_state SET last_version = last_version - 3");
+      statement.execute("UPDATE dw._lakesync_model_state SET last_version = last_version - 3");
     }
     assertThat(load()).contains("warehouse: loaded");
     assertThat(everything()).isEqualTo(everything);
@@ -168,31 +170,43 @@ class WarehouseLoaderIT {
   @Test
   void stagingKeepsEveryValueAsWritten() throws Exception {
     // Text that CSV must quote (commas, quotes, newlines), an empty string next to a NULL, non-ASCII, a timestamp
-    // with microseconds, a negative amount: each comes back from the staging table exactly.
+    // with microseconds, a negative amount, bytes, a boolean, a double and a date: each comes back exactly.
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = spark.sql("SELECT * FROM VALUES "
-        + "(1L, 10L, CAST(-12.34 AS DECIMAL(14,2)), 'EUR', 'Caf\u00e9 \"Chez, Nous\"\nLine 2', '', "
-        + "TIMESTAMP'2026-11-02 10:00:00.123456', 'c', '0001/0002'), "
-        + "(2L, NULL, NULL, NULL, NULL, NULL, NULL, 'u', '0003/0004') "
-        + "AS t(payment_id, account_id, amount, currency, merchant, status, created_at, op, source_pos)");
+        + "(1L, CAST(-12.34 AS DECIMAL(14,2)), 'Caf\u00e9 \"Chez, Nous\"\nLine 2', '', "
+        + "TIMESTAMP'2026-11-02 10:00:00.123456', X'00FF2C0A22', true, 0.5D, DATE'2026-11-02', 'c', '0001/0002'), "
+        + "(2L, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'u', '0003/0004') "
+        + "AS t(id, amount, merchant, status, created_at, blob, flag, ratio, day, _op, _source_pos)");
+    PipelineConfig declared = BankModels.config(dir.resolve("odd"), "warehouse: {type: postgresql, jdbcUrl: "
+        + "'jdbc:postgresql://127.0.0.1/x', models: {odd: {kind: fact, from: bank.payments, key: [id]}}}");
+    ResolvedModel model = ResolvedModel.table(declared.warehouse().orElseThrow().models().get(0), java.util.Map.of(),
+        List.of(column("id", ColumnType.BIGINT)), List.of(column("amount", ColumnType.decimal(14, 2)),
+            column("merchant", ColumnType.TEXT), column("status", ColumnType.TEXT), column("created_at", ColumnType.TIMESTAMP),
+            column("blob", ColumnType.of(ColumnType.Kind.BINARY)), column("flag", ColumnType.of(ColumnType.Kind.BOOLEAN)),
+            column("ratio", ColumnType.DOUBLE), column("day", ColumnType.of(ColumnType.Kind.DATE))), List.of());
     PostgresDialect dialect = new PostgresDialect(config.warehouse().orElseThrow());
     try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE SCHEMA IF NOT EXISTS dw");
       }
-      dialect.prepareStaging(connection);
-      assertThat(dialect.stage(connection, StagedTable.PAYMENT, rows)).isEqualTo(2);
+      dialect.prepareStaging(connection, List.of(model));
+      assertThat(dialect.stage(connection, model, rows)).isEqualTo(2);
     }
-    assertThat(rows("SELECT payment_id, account_id, amount, currency, merchant, status IS NULL, status, "
-        + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), op, source_pos "
-        + "FROM dw._lakesync_stg_payment ORDER BY 1")).containsExactly(
-        "1|10|-12.34|EUR|Caf\u00e9 \"Chez, Nous\"\nLine 2|f||2026-11-02 10:00:00.123456|c|0001/0002",
-        "2|null|null|null|null|t|null|null|u|0003/0004");
+    assertThat(rows("SELECT id, amount, merchant, status IS NULL, status, "
+        + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), encode(blob, 'hex'), flag, ratio, day, "
+        + "_op, _source_pos FROM dw._lakesync_stg_odd ORDER BY 1")).containsExactly(
+        "1|-12.34|Caf\u00e9 \"Chez, Nous\"\nLine 2|f||2026-11-02 10:00:00.123456|00ff2c0a22|t|0.5|2026-11-02|c|0001/0002",
+        "2|null|null|t|null|null|null|null|null|null|u|0003/0004");
     // Every staging column (the computed timestamp too) is analyzed from a light sample.
-    assertThat(rows("SELECT DISTINCT attstattarget FROM pg_attribute WHERE attrelid = 'dw._lakesync_stg_payment'::regclass "
+    assertThat(rows("SELECT DISTINCT attstattarget FROM pg_attribute WHERE attrelid = 'dw._lakesync_stg_odd'::regclass "
         + "AND attnum > 0 AND NOT attisdropped")).containsExactly("10");
   }
 
+  private static ResolvedModel.Column column(String name, ColumnType type) {
+    return new ResolvedModel.Column(name, type);
+  }
+
   @Test
+  @Order(2) // after the first test: with no validated table in the lake a load waits without connecting
   void aSecondLoadOfTheSameSchemaAtOnceStopsWithAClearError() throws Exception {
     try (Connection holder = postgres.getPostgresDatabase().getConnection();
          Statement statement = holder.createStatement()) {
@@ -201,6 +215,75 @@ class WarehouseLoaderIT {
       assertThatThrownBy(() -> new WarehouseLoader(config, spark, System.out).loadOnce())
           .hasMessageContaining("another warehouse load is running against schema dw");
     }
+  }
+
+  @Test
+  @Order(3)
+  void aModelOfEveryColumnWithACompositeKeyFollowsItsTableAndGainsAColumnTheSourceAdds() throws Exception {
+    String lines = new LakePaths(config.lake().root()).validated("shop", "order_lines");
+    PipelineConfig shop = shopConfig(String.join("\n",
+        "    lines: {kind: fact, from: shop.order_lines, key: [order_id, line_no]}",
+        "    line_totals: {kind: aggregate, from: lines, groupBy: [order_id], measures: {qty: sum(qty), line_count: count(*)}}"));
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    WarehouseLoader loader = new WarehouseLoader(shop, spark, new PrintStream(output, true, StandardCharsets.UTF_8));
+    assertThat(loader.loadOnce()).isZero();
+    assertThat(output.toString(StandardCharsets.UTF_8)).contains("warehouse: waiting for shop.order_lines to appear in the lake");
+
+    spark.sql("CREATE TABLE delta.`" + lines + "` (order_id BIGINT, line_no INT, sku STRING, qty INT, _op STRING, "
+        + "_source_ts_ms BIGINT, _source_pos STRING, _ingested_at TIMESTAMP) USING delta "
+        + "TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+    spark.sql("INSERT INTO delta.`" + lines + "` VALUES (1, 1, 'apple', 2, 'r', 0, '" + pos(1) + "', now()), "
+        + "(1, 2, 'pear', 1, 'r', 0, '" + pos(2) + "', now()), (2, 1, 'apple', 5, 'r', 0, '" + pos(3) + "', now())");
+    loader.loadOnce();
+    assertThat(rows("SELECT order_id, line_no, sku, qty FROM dw2.lines ORDER BY 1, 2"))
+        .containsExactly("1|1|apple|2", "1|2|pear|1", "2|1|apple|5");
+    assertThat(rows("SELECT order_id, qty, line_count FROM dw2.line_totals ORDER BY 1")).containsExactly("1|3|2", "2|5|1");
+
+    // The source adds a column; a line changes, one is deleted (a tombstone), one is new with the new column set.
+    spark.sql("ALTER TABLE delta.`" + lines + "` ADD COLUMNS (note STRING)");
+    spark.sql("UPDATE delta.`" + lines + "` SET qty = 4, _op = 'u', _source_pos = '" + pos(4) + "' "
+        + "WHERE order_id = 1 AND line_no = 1");
+    spark.sql("UPDATE delta.`" + lines + "` SET _op = 'd', _source_pos = '" + pos(5) + "' WHERE order_id = 2");
+    spark.sql("INSERT INTO delta.`" + lines + "` VALUES (1, 3, 'fig', 7, 'c', 0, '" + pos(6) + "', now(), 'gift')");
+    loader.loadOnce();
+    assertThat(rows("SELECT order_id, line_no, sku, qty, note FROM dw2.lines ORDER BY 1, 2"))
+        .containsExactly("1|1|apple|4|null", "1|2|pear|1|null", "1|3|fig|7|gift");
+    assertThat(rows("SELECT order_id, qty, line_count FROM dw2.line_totals ORDER BY 1")).containsExactly("1|12|3");
+    assertThat(loader.loadOnce()).as("nothing new").isZero();
+  }
+
+  @Test
+  @Order(4)
+  void modelsThatDoNotMatchTheLakeStopTheLoadNamingEveryProblem() throws Exception {
+    PipelineConfig shop = shopConfig(String.join("\n",
+        "    lines: {kind: dimension, from: shop.order_lines, key: [order_id, line_no], columns: {sku: sku, cost: 'qty * prize'}}",
+        "    totals: {kind: fact, from: shop.order_lines, key: {id: order_id}, columns: {tags: 'array(sku)'}}"));
+    assertThatThrownBy(() -> new WarehouseLoader(shop, spark, System.out).loadOnce())
+        .isInstanceOf(StageMain.ConfigProblem.class)
+        .hasMessageContaining("warehouse.models.lines.columns.cost: 'qty * prize' does not work on shop.order_lines")
+        .hasMessageContaining("warehouse.models.totals.columns.tags: 'array(sku)' is of type array<string>, which a "
+            + "warehouse column cannot hold");
+  }
+
+  private static PipelineConfig shopConfig(String models) throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, String.join("\n",
+        "source: {type: postgresql, host: 127.0.0.1, database: shop, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:9'}",
+        "lake: {root: " + dir.resolve("lake") + "}",
+        "tables: [{name: shop.order_lines, key: [order_id, line_no]}]",
+        "warehouse:",
+        "  type: postgresql",
+        "  jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres'",
+        "  user: postgres",
+        "  schema: dw2",
+        "  models:",
+        models, ""));
+    return new PipelineConfigLoader(name -> null).load(file);
+  }
+
+  private static String pos(long n) {
+    return String.format("%020d/%020d", n, n);
   }
 
   private static String load() throws Exception {
@@ -237,7 +320,7 @@ class WarehouseLoaderIT {
     all.addAll(rows("SELECT * FROM dw.dim_account ORDER BY account_id"));
     all.addAll(rows("SELECT * FROM dw.fact_payment ORDER BY payment_id"));
     all.addAll(daily());
-    all.addAll(rows("SELECT source_table, last_version FROM dw._lakesync_load_state ORDER BY 1"));
+    all.addAll(rows("SELECT model, last_version FROM dw._lakesync_model_state ORDER BY 1"));
     return all;
   }
 

@@ -39,7 +39,7 @@ public final class ConfigNode {
   }
 
   public String keyPath(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    return path.isEmpty() ? key : key.isEmpty() ? path : path + "." + key;
   }
 
   /** Records a problem at {@code key} (relative to this node). */
@@ -254,6 +254,62 @@ public final class ConfigNode {
       result.add(new ConfigNode(itemPath, asMap(item), problems, env));
     }
     return result;
+  }
+
+  /** A mapping of named mappings ({@code models: {dim_customer: {...}}}), in file order; empty when absent. */
+  public Map<String, ConfigNode> namedChildren(String key) {
+    known.add(key);
+    Object raw = values.get(key);
+    if (raw == null) {
+      return Map.of();
+    }
+    if (!(raw instanceof Map)) {
+      problem(key, "expected a mapping of names to mappings");
+      return Map.of();
+    }
+    Map<String, ConfigNode> result = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : asMap(raw).entrySet()) {
+      String itemPath = keyPath(key) + "." + entry.getKey();
+      if (!(entry.getValue() instanceof Map)) {
+        problems.add(itemPath + ": expected a mapping of keys to values");
+        continue;
+      }
+      result.put(entry.getKey(), new ConfigNode(itemPath, asMap(entry.getValue()), problems, env));
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /**
+   * Named values in file order, written either as a mapping ({@code {customer_id: id}}, name to value) or as a list
+   * of names ({@code [name, email]}, each its own value); null when absent.
+   */
+  public Map<String, String> namedValues(String key) {
+    known.add(key);
+    Object raw = values.get(key);
+    if (raw == null) {
+      return null;
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    if (raw instanceof Map) {
+      for (Map.Entry<String, Object> entry : asMap(raw).entrySet()) {
+        Object value = entry.getValue();
+        if (value == null || value instanceof Map || value instanceof List) {
+          problems.add(keyPath(key) + "." + entry.getKey() + ": expected a single value");
+          continue;
+        }
+        String resolved = resolve(key + "." + entry.getKey(), String.valueOf(value));
+        if (resolved != null) {
+          result.put(entry.getKey(), resolved);
+        }
+      }
+    } else {
+      for (String name : stringList(key)) {
+        if (result.put(name, name) != null) {
+          problem(key, "'" + name + "' is listed twice");
+        }
+      }
+    }
+    return Collections.unmodifiableMap(result);
   }
 
   /**

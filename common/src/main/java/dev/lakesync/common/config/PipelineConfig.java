@@ -29,7 +29,7 @@ public final class PipelineConfig {
     this.broker = root.requiredChild("broker").map(BrokerConfig::from).orElse(null);
     this.lake = root.requiredChild("lake").map(LakeConfig::from).orElse(null);
     this.tables = parseTables(root);
-    this.warehouse = root.child("warehouse").map(WarehouseConfig::from).orElse(null);
+    this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables)).orElse(null);
     this.serving = root.child("serving").map(ServingConfig::from).orElse(null);
     int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
     this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);

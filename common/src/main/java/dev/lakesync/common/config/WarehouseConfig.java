@@ -1,6 +1,10 @@
 package dev.lakesync.common.config;
 
 import java.net.URI;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The SQL warehouse that warehouse-loader fills: local PostgreSQL, Synapse dedicated SQL pool, or SQL Server. */
@@ -15,7 +19,9 @@ public final class WarehouseConfig {
   private final String schema;
   private final URI stagingUri;
 
-  private WarehouseConfig(ConfigNode node) {
+  private final List<WarehouseModel> models;
+
+  private WarehouseConfig(ConfigNode node, List<TableConfig> tables) {
     this.type = node.requiredChoice("type", Type.class);
     this.jdbcUrl = node.requiredString("jdbcUrl");
     this.user = node.string("user", null);
@@ -32,16 +38,101 @@ public final class WarehouseConfig {
     if (schema != null && !dev.lakesync.common.Identifiers.isValid(schema)) {
       node.problem("schema", "expected letters, digits and underscores, got '" + schema + "'");
     }
+    this.models = parseModels(node, tables);
     node.rejectUnknownKeys();
   }
 
-  static WarehouseConfig from(ConfigNode node) {
-    return new WarehouseConfig(node);
+  static WarehouseConfig from(ConfigNode node, List<TableConfig> tables) {
+    return new WarehouseConfig(node, tables);
+  }
+
+  /** The models, each checked against the tables and the models it names. */
+  private static List<WarehouseModel> parseModels(ConfigNode node, List<TableConfig> tables) {
+    Map<String, ConfigNode> nodes = node.namedChildren("models");
+    Set<String> tableNames = new HashSet<>();
+    for (TableConfig table : tables) {
+      tableNames.add(table.qualifiedName());
+    }
+    Map<String, WarehouseModel> byName = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> entry : nodes.entrySet()) {
+      WarehouseModel model = WarehouseModel.from(entry.getKey(), entry.getValue());
+      ConfigNode at = entry.getValue();
+      if (model.kind() == WarehouseModel.Kind.AGGREGATE) {
+        checkAggregate(model, byName, at);
+      } else if (model.from() != null && !tableNames.contains(model.from())) {
+        at.problem("from", "table '" + model.from() + "' is not in tables: (" + String.join(", ", tableNames) + ")");
+      }
+      if (model.kind() == WarehouseModel.Kind.FACT) {
+        checkLookups(model, byName, at);
+      }
+      byName.put(model.name(), model);
+    }
+    return List.copyOf(byName.values());
+  }
+
+  /** Lookups name dimensions declared before the fact, with as many fact columns as the dimension's key. */
+  private static void checkLookups(WarehouseModel fact, Map<String, WarehouseModel> before, ConfigNode at) {
+    for (int i = 0; i < fact.lookups().size(); i++) {
+      WarehouseModel.Lookup lookup = fact.lookups().get(i);
+      String where = "lookups[" + i + "]";
+      WarehouseModel dimension = before.get(lookup.dimension());
+      if (dimension == null || dimension.kind() != WarehouseModel.Kind.DIMENSION) {
+        at.problem(where + ".dimension", "'" + lookup.dimension() + "' is not a dimension declared before this fact");
+        continue;
+      }
+      if (lookup.on().size() != dimension.key().size()) {
+        at.problem(where + ".match", "names " + lookup.on().size() + " column(s), but " + dimension.name()
+            + "'s key has " + dimension.key().size() + " (" + String.join(", ", dimension.key().keySet()) + ")");
+      }
+      if (dimension.history() == WarehouseModel.History.TYPE2 && fact.time() == null) {
+        at.problem("time", "is required: lookup of " + dimension.name() + " (history: type2) takes the version "
+            + "valid at the fact's time");
+      }
+      if (dimension.columns() != null) {
+        for (String column : lookup.take()) {
+          if (!dimension.columns().containsKey(column) && !dimension.key().containsKey(column)) {
+            at.problem(where + ".take", "'" + column + "' is not a column of " + dimension.name());
+          }
+        }
+      }
+    }
+  }
+
+  /** An aggregate reads a fact declared before it; dimension columns come through one of the fact's lookups. */
+  private static void checkAggregate(WarehouseModel aggregate, Map<String, WarehouseModel> before, ConfigNode at) {
+    WarehouseModel fact = before.get(aggregate.from());
+    if (fact == null || fact.kind() != WarehouseModel.Kind.FACT) {
+      at.problem("from", "'" + aggregate.from() + "' is not a fact declared before this aggregate");
+      return;
+    }
+    Set<String> dimensions = new HashSet<>();
+    for (WarehouseModel.Lookup lookup : fact.lookups()) {
+      dimensions.add(lookup.dimension());
+    }
+    aggregate.groupBy().forEach((column, source) -> {
+      int dot = source.indexOf('.');
+      if (dot > 0 && !dimensions.contains(source.substring(0, dot))) {
+        at.problem("groupBy." + column, "'" + source.substring(0, dot) + "' is not a dimension that "
+            + fact.name() + " looks up (" + String.join(", ", dimensions) + ")");
+      }
+    });
+    String by = aggregate.incrementalBy();
+    if (by != null && (!aggregate.groupBy().containsKey(by) || aggregate.groupBy().get(by).contains("."))) {
+      at.problem("incrementalBy", "'" + by + "' must be a groupBy column taken from the fact itself");
+    }
   }
 
   /** Hides password=... parameters, which SQL Server URLs may carry. */
   static String redactJdbcUrl(String url) {
     return url.replaceAll("(?i)(password|pwd)=[^;&]*", "$1=****");
+  }
+
+  /**
+   * The declared models, in file order (a model only names models declared before it); the warehouse stage refuses
+   * to start without any.
+   */
+  public List<WarehouseModel> models() {
+    return models;
   }
 
   public Type type() {

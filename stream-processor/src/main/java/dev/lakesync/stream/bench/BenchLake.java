@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,6 +36,32 @@ public final class BenchLake {
         "localStack: {kafkaControllerPort: " + BenchMain.freePort() + ", customers: 10, accountsPerCustomer: 1, payments: 10}", ""),
         StandardCharsets.UTF_8);
     return file;
+  }
+
+  /**
+   * The demo bank's declared warehouse models, the {@code models:} block of the warehouse section of
+   * {@code deploy/local/pipeline.yaml} under {@code home}, as YAML lines to put under a {@code warehouse:} key.
+   */
+  public static String bankWarehouseModels(Path home) throws IOException {
+    List<String> lines = Files.readAllLines(home.resolve("deploy/local/pipeline.yaml"), StandardCharsets.UTF_8);
+    StringBuilder block = new StringBuilder();
+    boolean inWarehouse = false;
+    boolean inModels = false;
+    for (String line : lines) {
+      if (!line.startsWith(" ") && !line.isBlank()) {
+        inWarehouse = line.startsWith("warehouse:");
+        inModels = false;
+      } else if (inWarehouse && line.startsWith("  ") && !line.startsWith("   ")) {
+        inModels = line.startsWith("  models:");
+      }
+      if (inModels) {
+        block.append(line).append('\n');
+      }
+    }
+    if (block.length() == 0) {
+      throw new IOException("no warehouse models in " + home.resolve("deploy/local/pipeline.yaml"));
+    }
+    return block.toString();
   }
 
   public static void writeBank(SparkSession spark, LakePaths paths, long customers, long accounts, long payments) {

@@ -53,7 +53,8 @@ public final class WarehouseBenchmark {
     Path work = Files.createTempDirectory("lakesync-bench-warehouse-");
     int pgPort = BenchMain.freePort();
     Path configFile = BenchLake.writeBankConfig(work, pgPort,
-        "warehouse: {type: postgresql, jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse', user: postgres, schema: dw}");
+        "warehouse:\n  type: postgresql\n  jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse'\n  user: postgres\n"
+            + "  schema: dw\n" + BenchLake.bankWarehouseModels(home));
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench warehouse: %s run, %d customers, %d accounts, %d payments, then %d changes (work in %s)%n",
         quick ? "quick" : "full", customers, accounts, payments, incremental, work);
