@@ -10,13 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Compares every source table with the validated Delta table key by key, then the warehouse and the serving store
- * with what the lake holds (they are fed from it). A source row that differs from the lake because its newest change
+ * Compares every source table with the validated Delta table key by key, then each warehouse model and the serving
+ * store with what the lake holds (they are fed from it). A source row that differs from the lake because its newest change
  * was quarantined (a quarantined event newer than the lake's row) is reported apart, not as a mismatch: that is the
  * pipeline doing its job. Everything else that differs, is missing or is extra counts once per key.
  */
@@ -25,11 +24,15 @@ public final class Reconciliation {
 
   private final PipelineConfig config;
   private final LakeReader lake;
+  private final SparkSession spark;
+  private final LakePaths paths;
   private final PrintStream out;
 
   public Reconciliation(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.config = config;
-    this.lake = new LakeReader(spark, new LakePaths(config.lake().root()));
+    this.spark = spark;
+    this.paths = new LakePaths(config.lake().root());
+    this.lake = new LakeReader(spark, paths);
     this.out = out;
   }
 
@@ -41,7 +44,6 @@ public final class Reconciliation {
     long lakeRows = 0;
     long warehouseRows = 0;
     long servingDocs = 0;
-    WarehouseReader warehouse = config.warehouse().isPresent() ? new WarehouseReader(config.warehouse().get()) : null;
     try (SourceReader source = new SourceReader(config.source())) {
       for (TableConfig table : config.tables()) {
         String name = table.qualifiedName();
@@ -63,22 +65,8 @@ public final class Reconciliation {
             mismatches.computeIfAbsent(name + " " + key, k -> new ArrayList<>()).add("lake: " + difference);
           }
         }
-        String warehouseNote = "";
-        if (warehouse != null) {
-          Optional<Rows> stored = warehouse.read(name, table.key());
-          if (stored.isPresent()) {
-            warehouseRows += stored.get().size();
-            for (String key : union(lakeTable.live.byKey, stored.get().byKey)) {
-              String difference = Rows.difference(lakeTable.live.byKey.get(key), stored.get().byKey.get(key));
-              if (!difference.isEmpty()) {
-                mismatches.computeIfAbsent(name + " " + key, k -> new ArrayList<>()).add("warehouse: " + difference);
-              }
-            }
-            warehouseNote = " warehouse=" + stored.get().size();
-          }
-        }
-        out.printf("verify: %s source=%d lake=%d%s (quarantined changes explaining a difference: %d)%n", name,
-            sourceTable.size(), lakeTable.live.size(), warehouseNote, explained);
+        out.printf("verify: %s source=%d lake=%d (quarantined changes explaining a difference: %d)%n", name,
+            sourceTable.size(), lakeTable.live.size(), explained);
         if (!lakeTable.quarantineReasons.isEmpty()) {
           StringBuilder reasons = new StringBuilder();
           lakeTable.quarantineReasons.forEach((reason, count) -> reasons.append(reasons.length() == 0 ? "" : ", ")
@@ -86,12 +74,13 @@ public final class Reconciliation {
           out.printf("verify: %s quarantined events: %s%n", name, reasons);
         }
       }
+      if (config.warehouse().isPresent()) {
+        try (WarehouseCheck warehouse = new WarehouseCheck(config.warehouse().get(), spark, paths)) {
+          warehouseRows = warehouse.run(mismatches, out);
+        }
+      }
       if (config.serving().isPresent()) {
         servingDocs = checkServing(lakeTables, mismatches);
-      }
-    } finally {
-      if (warehouse != null) {
-        warehouse.close();
       }
     }
     int shown = 0;

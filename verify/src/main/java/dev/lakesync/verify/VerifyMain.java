@@ -11,9 +11,9 @@ public final class VerifyMain {
   static final String HELP = String.join("\n",
       "usage: lakesync verify --config FILE",
       "",
-      "Compares every source table with the validated Delta tables key by key, then the warehouse (current",
-      "dim_customer versions, dim_account, fact_payment) and the serving documents (profile, accounts and",
-      "balances) with the lake. Rows that differ only because their newest change was quarantined are counted",
+      "Compares every source table with the validated Delta tables key by key, then each declared warehouse",
+      "dimension and fact (computed from the lake with the same model) and the serving documents with the lake.",
+      "Rows that differ only because their newest change was quarantined are counted",
       "apart. Lists the first differing keys, then prints last:",
       "  reconciliation: tables=N source_rows=X lake_rows=Y warehouse_rows=Z serving_docs=W mismatches=M",
       "Run it when the pipeline has caught up (the demo drains first). Exit status 0 only if mismatches=0.");

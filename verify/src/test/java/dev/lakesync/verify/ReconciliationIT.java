@@ -12,6 +12,7 @@ import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.serving.sinks.CustomerDocument;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.stream.bench.BenchLake;
 import dev.lakesync.stream.ValidatedTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +60,8 @@ class ReconciliationIT {
         "broker: {bootstrapServers: '127.0.0.1:9'}",
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
-        "warehouse: {type: postgresql, jdbcUrl: '" + jdbc + "', user: postgres, schema: dw}",
+        "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbc + "'\n  user: postgres\n  schema: dw\n"
+            + BenchLake.bankWarehouseModels(Path.of("..")),
         "serving: {sinks: [local], local: {jdbcUrl: '" + jdbc + "', user: postgres}}", ""));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-verify-it");
@@ -75,11 +77,11 @@ class ReconciliationIT {
         "INSERT INTO bank.payments VALUES (100, 10, 10.00, 'EUR', 'Shop', 'booked', '2026-11-02T10:00:00Z'), (101, 20, -5.00, 'EUR', 'Shop', 'booked', '2026-11-02T11:00:00Z')",
         "CREATE SCHEMA dw",
         "CREATE TABLE dw.dim_customer (customer_sk bigserial, customer_id bigint, name text, email text, segment text, is_current boolean)",
-        "CREATE TABLE dw.dim_account (account_id bigint, customer_id bigint, type text, balance numeric(14,2), currency text, status text)",
-        "CREATE TABLE dw.fact_payment (payment_id bigint, account_id bigint, amount numeric(14,2), currency text, merchant text, status text, created_at timestamptz)",
+        "CREATE TABLE dw.dim_account (account_id bigint, customer_id bigint, type text, balance numeric(14,2), currency text, status text, updated_at timestamptz)",
+        "CREATE TABLE dw.fact_payment (payment_id bigint, account_id bigint, amount numeric(14,2), currency text, merchant text, status text, created_at timestamptz, payment_date date)",
         "INSERT INTO dw.dim_customer (customer_id, name, email, segment, is_current) VALUES (1, 'Ada', 'old@x.org', 'retail', false), (1, 'Ada', 'ada@x.org', 'retail', true), (2, 'Bo', 'bo@x.org', 'premium', true)",
-        "INSERT INTO dw.dim_account VALUES (10, 1, 'checking', 100.00, 'EUR', 'open'), (20, 2, 'checking', 250.50, 'EUR', 'open')",
-        "INSERT INTO dw.fact_payment VALUES (100, 10, 10.00, 'EUR', 'Shop', 'booked', '2026-11-02T10:00:00Z'), (101, 20, 5.00, 'EUR', 'Shop', 'booked', '2026-11-02T11:00:00Z')");
+        "INSERT INTO dw.dim_account VALUES (10, 1, 'checking', 100.00, 'EUR', 'open', '" + T0 + "'), (20, 2, 'checking', 250.50, 'EUR', 'open', '" + T0 + "')",
+        "INSERT INTO dw.fact_payment VALUES (100, 10, 10.00, 'EUR', 'Shop', 'booked', '2026-11-02T10:00:00Z', '2026-11-02'), (101, 20, 5.00, 'EUR', 'Shop', 'booked', '2026-11-02T11:00:00Z', '2026-11-02')");
 
     lake.customers("r", T0, customer(1, "Ada", "ada@x.org", "retail"), customer(2, "Bo", "bo@x.org", "premium"));
     lake.accounts("r", T0, RowFactory.create(10L, 1L, "checking", new java.math.BigDecimal("100.00"), "EUR", "open", ValidatedTables.ts(T0)),
@@ -108,7 +110,8 @@ class ReconciliationIT {
   @Order(1)
   void agreeingTargetsReconcileAndAQuarantinedChangeIsNotAMismatch() throws Exception {
     String out = verify();
-    assertThat(out).contains("verify: bank.payments source=2 lake=2 warehouse=2 (quarantined changes explaining a difference: 1)",
+    assertThat(out).contains("verify: bank.payments source=2 lake=2 (quarantined changes explaining a difference: 1)",
+        "verify: warehouse fact_payment (from bank.payments) lake=2 warehouse=2",
         "verify: bank.payments quarantined events: not JSON=1, rule amount_positive=1");
     assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=6 serving_docs=2 mismatches=0\n");
   }
@@ -124,8 +127,8 @@ class ReconciliationIT {
     }
     String out = verify();
     assertThat(out).contains("verify: differs: bank.customers id=2 lake: {segment=private vs premium}",
-        "verify: differs: bank.accounts id=10 warehouse: {balance=100 vs 1}",
-        "verify: differs: bank.payments id=100 warehouse: missing",
+        "verify: differs: dim_account account_id=10 warehouse: {balance=100 vs 1}",
+        "verify: differs: fact_payment payment_id=100 warehouse: missing",
         "verify: differs: bank.customers id=1 serving: no document");
     assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=5 serving_docs=1 mismatches=4\n");
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,9 @@ public final class WarehouseModel {
   /** Metadata and history columns the loader adds to model tables: never a declared column's name. */
   public static final Set<String> RESERVED = Set.of("_source_pos", "_op", "_changed_at", "_first_from",
       "valid_from", "valid_to", "is_current");
+
+  /** Metadata columns of every validated table, never a model's column unless named in an expression. */
+  public static final Set<String> LAKE_METADATA = Set.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at");
 
   private static final Pattern MEASURE = Pattern.compile("\\s*([A-Za-z]+)\\s*\\(\\s*(\\*|[A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*");
 
@@ -230,6 +234,29 @@ public final class WarehouseModel {
   /** Natural key: warehouse column to Spark SQL expression over the validated table. */
   public Map<String, String> key() {
     return key;
+  }
+
+  /**
+   * The model's value columns over a validated table with {@code lakeColumns}: those declared, or else every lake
+   * column under its own name, less the metadata columns and those the key reads by name. A lake column whose name
+   * a warehouse cannot take as it is goes to {@code unusable} instead.
+   */
+  public Map<String, String> columnsOver(List<String> lakeColumns, Consumer<String> unusable) {
+    if (columns != null) {
+      return columns;
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    for (String column : lakeColumns) {
+      if (LAKE_METADATA.contains(column) || key.containsValue(column)) {
+        continue;
+      }
+      if (!Identifiers.isValid(column) || RESERVED.contains(column.toLowerCase(Locale.ROOT))) {
+        unusable.accept(column);
+      } else {
+        all.put(column, "`" + column + "`");
+      }
+    }
+    return all;
   }
 
   /** Warehouse column to Spark SQL expression, in order; null means every column of the validated table. */

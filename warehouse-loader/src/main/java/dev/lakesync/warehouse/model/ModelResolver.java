@@ -1,6 +1,5 @@
 package dev.lakesync.warehouse.model;
 
-import dev.lakesync.common.Identifiers;
 import dev.lakesync.common.config.WarehouseModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +13,6 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -23,9 +21,6 @@ import org.apache.spark.sql.types.StructType;
  * or the tables the lake does not hold yet.
  */
 public final class ModelResolver {
-  /** Metadata columns of every validated table, never loaded as model columns. */
-  static final Set<String> LAKE_METADATA = Set.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at");
-
   /** What resolving found: the models, or the problems, or the tables still missing from the lake. */
   public static final class Result {
     public final List<ResolvedModel> models;
@@ -91,22 +86,9 @@ public final class ModelResolver {
   private ResolvedModel table(WarehouseModel model, StructType schema, Map<String, ResolvedModel> before, Problems at) {
     int problemsBefore = at.count();
     Map<String, String> expressions = new LinkedHashMap<>(model.key());
-    Map<String, String> columns = model.columns();
-    if (columns == null) {
-      columns = new LinkedHashMap<>();
-      for (StructField field : schema.fields()) {
-        if (LAKE_METADATA.contains(field.name()) || model.key().containsValue(field.name())) {
-          continue;
-        }
-        if (!Identifiers.isValid(field.name()) || WarehouseModel.RESERVED.contains(field.name())) {
-          at.problem("columns", "the lake column '" + field.name() + "' of " + model.from() + " cannot be a warehouse "
-              + "column name as it is; list the columns with a new name for it (columns: {new_name: '`" + field.name()
-              + "`'})");
-          continue;
-        }
-        columns.put(field.name(), "`" + field.name() + "`");
-      }
-    }
+    Map<String, String> columns = model.columnsOver(List.of(schema.fieldNames()), column -> at.problem("columns",
+        "the lake column '" + column + "' of " + model.from() + " cannot be a warehouse column name as it is; list "
+            + "the columns with a new name for it (columns: {new_name: '`" + column + "`'})"));
     expressions.putAll(columns);
     List<ResolvedModel.Column> key = typed(model.key(), schema, model.from(), "key", at);
     List<ResolvedModel.Column> values = typed(columns, schema, model.from(), "columns", at);

@@ -1,0 +1,136 @@
+package dev.lakesync.verify;
+
+import dev.lakesync.common.Identifiers;
+import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.WarehouseConfig;
+import dev.lakesync.common.config.WarehouseModel;
+import dev.lakesync.stream.DeltaTables;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Each declared dimension and fact in the warehouse against the same model computed from the lake (its expressions
+ * evaluated by Spark over the validated table's live rows), key by key: a type 2 dimension's current versions on
+ * its tracked columns, the other models on every column they declare. Aggregates are recomputed from their fact by
+ * every load and are not compared here.
+ */
+final class WarehouseCheck implements AutoCloseable {
+  private final WarehouseConfig config;
+  private final SparkSession spark;
+  private final LakePaths paths;
+  private final Connection connection;
+
+  WarehouseCheck(WarehouseConfig config, SparkSession spark, LakePaths paths) throws SQLException {
+    this.config = config;
+    this.spark = spark;
+    this.paths = paths;
+    this.connection = DriverManager.getConnection(config.jdbcUrl(), config.jdbcProperties());
+  }
+
+  /** Compares every model, prints a line for each, adds the differing keys; returns the warehouse rows compared. */
+  long run(Map<String, List<String>> mismatches, PrintStream out) throws SQLException {
+    if (config.models().isEmpty()) {
+      out.println("verify: warehouse not compared (no warehouse.models declared)");
+      return 0;
+    }
+    long rows = 0;
+    for (WarehouseModel model : config.models()) {
+      if (model.kind() == WarehouseModel.Kind.AGGREGATE) {
+        out.printf("verify: warehouse %s: an aggregate of %s, recomputed by each load (not compared)%n", model.name(),
+            model.from());
+        continue;
+      }
+      List<String> key = new ArrayList<>(model.key().keySet());
+      Map<String, String> compared = new LinkedHashMap<>(model.key());
+      Rows lake = new Rows();
+      String validated = paths.validated(model.from().substring(0, model.from().indexOf('.')),
+          model.from().substring(model.from().indexOf('.') + 1));
+      if (DeltaTables.exists(spark, validated)) {
+        Dataset<Row> table = spark.read().format("delta").load(validated);
+        Map<String, String> columns = model.columnsOver(List.of(table.columns()), column -> { });
+        columns.forEach((name, expression) -> {
+          if (model.history() != WarehouseModel.History.TYPE2 || model.tracked().isEmpty()
+              || model.tracked().contains(name)) {
+            compared.put(name, expression);
+          }
+        });
+        List<String> select = new ArrayList<>();
+        compared.forEach((name, expression) -> select.add("(" + expression + ") AS `" + name + "`"));
+        for (Row row : table.where("_op <> 'd'").selectExpr(select.toArray(new String[0])).collectAsList()) {
+          Map<String, String> values = new HashMap<>();
+          int i = 0;
+          for (String name : compared.keySet()) {
+            values.put(name, Values.of(row.get(i++)));
+          }
+          lake.put(key, values);
+        }
+      }
+      Rows warehouse = read(model, new ArrayList<>(compared.keySet()), key);
+      rows += warehouse.size();
+      for (String row : union(lake.byKey, warehouse.byKey)) {
+        String difference = Rows.difference(lake.byKey.get(row), warehouse.byKey.get(row));
+        if (!difference.isEmpty()) {
+          mismatches.computeIfAbsent(model.name() + " " + row, k -> new ArrayList<>()).add("warehouse: " + difference);
+        }
+      }
+      out.printf("verify: warehouse %s (from %s) lake=%d warehouse=%d%n", model.name(), model.from(), lake.size(),
+          warehouse.size());
+    }
+    return rows;
+  }
+
+  /** The model's rows in the warehouse (a type 2 dimension's current versions), on the given columns. */
+  private Rows read(WarehouseModel model, List<String> columns, List<String> key) throws SQLException {
+    boolean tsql = config.type() != WarehouseConfig.Type.POSTGRESQL;
+    List<String> quoted = new ArrayList<>();
+    for (String column : columns) {
+      quoted.add(quote(column, tsql));
+    }
+    String table = quote(config.schema(), tsql) + "." + quote(model.name(), tsql);
+    String query = "SELECT " + String.join(", ", quoted) + " FROM " + table
+        + (model.history() == WarehouseModel.History.TYPE2 ? " WHERE is_current = " + (tsql ? "1" : "true") : "");
+    Rows rows = new Rows();
+    try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
+      ResultSetMetaData meta = result.getMetaData();
+      while (result.next()) {
+        Map<String, String> row = new HashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.put(columns.get(i - 1), Values.of(result.getObject(i)));
+        }
+        rows.put(key, row);
+      }
+    } catch (SQLException e) {
+      throw new SQLException("cannot read " + table + " in the warehouse (has warehouse-loader run?): " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private static String quote(String name, boolean tsql) {
+    return tsql ? Identifiers.quoteTsql(name) : Identifiers.quoteAnsi(name);
+  }
+
+  private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
+    TreeSet<String> keys = new TreeSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    return keys;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}
