@@ -1,7 +1,7 @@
 package dev.lakesync.common.config;
 
 import java.net.URI;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class WarehouseConfig {
   /** The models, each checked against the tables and the models it names. */
   private static List<WarehouseModel> parseModels(ConfigNode node, List<TableConfig> tables) {
     Map<String, ConfigNode> nodes = node.namedChildren("models");
-    Set<String> tableNames = new HashSet<>();
+    Set<String> tableNames = new LinkedHashSet<>();
     for (TableConfig table : tables) {
       tableNames.add(table.qualifiedName());
     }
@@ -105,7 +105,7 @@ public final class WarehouseConfig {
       at.problem("from", "'" + aggregate.from() + "' is not a fact declared before this aggregate");
       return;
     }
-    Set<String> dimensions = new HashSet<>();
+    Set<String> dimensions = new LinkedHashSet<>();
     for (WarehouseModel.Lookup lookup : fact.lookups()) {
       dimensions.add(lookup.dimension());
     }

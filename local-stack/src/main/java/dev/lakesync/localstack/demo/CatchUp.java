@@ -75,7 +75,7 @@ final class CatchUp {
     return !read.isEmpty();
   }
 
-  /** The warehouse's load state holds every validated table's newest version. */
+  /** The warehouse's model state holds, for every dimension and fact, its validated table's newest version. */
   boolean warehouseCaughtUp() throws Exception {
     if (config.warehouse().isEmpty()) {
       return true;
@@ -84,13 +84,22 @@ final class CatchUp {
     Map<String, Long> loaded = new HashMap<>();
     try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.jdbcProperties());
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT source_table, last_version FROM "
-            + Identifiers.quoteAnsi(warehouse.schema()) + "._lakesync_load_state")) {
+        ResultSet rows = statement.executeQuery("SELECT source, min(last_version) FROM "
+            + Identifiers.quoteAnsi(warehouse.schema()) + "._lakesync_model_state GROUP BY source")) {
       while (rows.next()) {
         loaded.put(rows.getString(1), rows.getLong(2));
       }
     } catch (java.sql.SQLException e) {
       return false; // not loaded yet
+    }
+    for (TableConfig table : config.tables()) {
+      boolean read = false;
+      for (dev.lakesync.common.config.WarehouseModel model : warehouse.models()) {
+        read |= table.qualifiedName().equals(model.from());
+      }
+      if (!read) {
+        loaded.put(table.qualifiedName(), Long.MAX_VALUE); // no model reads it: nothing to wait for
+      }
     }
     return holdsNewest(loaded);
   }
