@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
@@ -179,8 +178,7 @@ public final class ModelResolver {
     try {
       return Optional.of(typer.type(schema, expression));
     } catch (Exception e) {
-      String message = e instanceof AnalysisException ? ((AnalysisException) e).getSimpleMessage() : e.getMessage();
-      at.problem(keyPath, "'" + expression + "' does not work on " + table + ": " + firstLine(message));
+      at.problem(keyPath, "'" + expression + "' does not work on " + table + ": " + firstLine(e.getMessage()));
       return Optional.empty();
     }
   }
