@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -53,7 +52,7 @@ public final class Reconciliation {
         sourceRows += sourceTable.size();
         lakeRows += lakeTable.live.size();
         long explained = 0;
-        for (String key : union(sourceTable.byKey, lakeTable.live.byKey)) {
+        for (String key : Rows.union(sourceTable.byKey, lakeTable.live.byKey)) {
           String difference = Rows.difference(sourceTable.byKey.get(key), lakeTable.live.byKey.get(key));
           if (difference.isEmpty()) {
             continue;
@@ -130,9 +129,4 @@ public final class Reconciliation {
     return documents;
   }
 
-  private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
-    TreeSet<String> keys = new TreeSet<>(a.keySet());
-    keys.addAll(b.keySet());
-    return keys;
-  }
 }

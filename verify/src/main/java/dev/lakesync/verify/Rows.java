@@ -21,6 +21,13 @@ final class Rows {
     byKey.put(key(keyColumns, row), row);
   }
 
+  /** Both tables' keys, in order. */
+  static java.util.TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    return keys;
+  }
+
   int size() {
     return byKey.size();
   }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -81,7 +80,7 @@ final class WarehouseCheck implements AutoCloseable {
       }
       Rows warehouse = read(model, new ArrayList<>(compared.keySet()), key);
       rows += warehouse.size();
-      for (String row : union(lake.byKey, warehouse.byKey)) {
+      for (String row : Rows.union(lake.byKey, warehouse.byKey)) {
         String difference = Rows.difference(lake.byKey.get(row), warehouse.byKey.get(row));
         if (!difference.isEmpty()) {
           mismatches.computeIfAbsent(model.name() + " " + row, k -> new ArrayList<>()).add("warehouse: " + difference);
@@ -121,12 +120,6 @@ final class WarehouseCheck implements AutoCloseable {
 
   private static String quote(String name, boolean tsql) {
     return tsql ? Identifiers.quoteTsql(name) : Identifiers.quoteAnsi(name);
-  }
-
-  private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
-    TreeSet<String> keys = new TreeSet<>(a.keySet());
-    keys.addAll(b.keySet());
-    return keys;
   }
 
   @Override
