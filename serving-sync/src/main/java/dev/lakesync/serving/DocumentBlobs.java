@@ -20,27 +20,31 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * The built documents ({@code customer_id} bigint, {@code json} string or null) as one LZ4-compressed byte array per
- * partition: per document its id, the JSON's length (-1 for a delete) and its UTF-8 bytes. A task's result of Rows
- * goes through Java serialization both ways (seen: an eighth of a warm rebuild's CPU samples); one array costs a
- * copy. Uncompressed, a partition's array was tens of MB, and each of its copies (growing, serializing, fetching)
- * a humongous allocation that set off G1 marking cycles; JSON compresses several times over.
+ * The built documents (columns type, id, partition key, JSON, search JSON: strings, the last two null for a delete)
+ * as one LZ4-compressed byte array per partition. A task's result of Rows goes through Java serialization both ways;
+ * one array costs a copy. Compressed, because a partition's JSON is large and each copy of a large array is a
+ * humongous allocation for G1, and JSON compresses several times over.
  */
 final class DocumentBlobs {
-  /** One document as read back: {@code json} is null for a delete. */
+  /** One document as read back: {@code json} and {@code search} are null for a delete. */
   static final class Entry {
-    final long customerId;
+    final String type;
+    final String id;
+    final String partitionKey;
     final String json;
+    final String search;
 
-    Entry(long customerId, String json) {
-      this.customerId = customerId;
+    Entry(String type, String id, String partitionKey, String json, String search) {
+      this.type = type;
+      this.id = id;
+      this.partitionKey = partitionKey;
       this.json = json;
+      this.search = search;
     }
   }
 
-  // The end mark: no document has a length below -1.
-  private static final long END = Long.MIN_VALUE;
-  private static final int END_LENGTH = -2;
+  private static final int COLUMNS = 5;
+  private static final int NULL = -1;
   private static final CompressionCodec CODEC = new LZ4CompressionCodec(new SparkConf(false));
 
   private DocumentBlobs() {
@@ -55,17 +59,18 @@ final class DocumentBlobs {
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(CODEC.compressedOutputStream(bytes), 1 << 16));
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      out.writeLong(row.getLong(0));
-      if (row.isNullAt(1)) {
-        out.writeInt(-1);
-      } else {
-        byte[] json = row.getUTF8String(1).getBytes();
-        out.writeInt(json.length);
-        out.write(json);
+      out.writeBoolean(true);
+      for (int column = 0; column < COLUMNS; column++) {
+        if (row.isNullAt(column)) {
+          out.writeInt(NULL);
+        } else {
+          byte[] utf8 = row.getUTF8String(column).getBytes();
+          out.writeInt(utf8.length);
+          out.write(utf8);
+        }
       }
     }
-    out.writeLong(END);
-    out.writeInt(END_LENGTH);
+    out.writeBoolean(false);
     out.close();
     return List.of(bytes.toByteArray()).iterator();
   }
@@ -74,19 +79,20 @@ final class DocumentBlobs {
     List<Entry> entries = new ArrayList<>();
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(
         CODEC.compressedInputStream(new ByteArrayInputStream(blob)), 1 << 16))) {
-      for (long id = in.readLong(); ; id = in.readLong()) {
-        int length = in.readInt();
-        if (length == END_LENGTH && id == END) {
-          return entries;
+      String[] values = new String[COLUMNS];
+      while (in.readBoolean()) {
+        for (int column = 0; column < COLUMNS; column++) {
+          int length = in.readInt();
+          values[column] = null;
+          if (length != NULL) {
+            byte[] utf8 = new byte[length];
+            in.readFully(utf8);
+            values[column] = new String(utf8, StandardCharsets.UTF_8);
+          }
         }
-        String json = null;
-        if (length >= 0) {
-          byte[] utf8 = new byte[length];
-          in.readFully(utf8);
-          json = new String(utf8, StandardCharsets.UTF_8);
-        }
-        entries.add(new Entry(id, json));
+        entries.add(new Entry(values[0], values[1], values[2], values[3], values[4]));
       }
+      return entries;
     }
   }
 }

@@ -2,87 +2,401 @@ package dev.lakesync.serving;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
+import dev.lakesync.common.config.DocumentDeclaration;
+import dev.lakesync.common.config.WarehouseModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Builds customer documents from the validated tables: profile, accounts with balances, the latest payments and
- * small aggregates, as one JSON object per customer. At most ten top-level fields besides the id, so that Cosmos DB
- * can update a document with one conditional patch. A customer with no live row (deleted, or never valid) yields a
- * delete. The caller adds {@code sourcePos} (see ServingSync).
+ * Builds the documents of one declared type from the validated tables, as Spark plans: one JSON object per live root
+ * row (its fields, the arrays of its children, their aggregates, columns looked up in parents) and its search fields
+ * as a flat JSON object. Every step is named by its config key: built over empty tables it type-checks a declaration
+ * and reports each problem at that key (see {@link DocumentResolver}).
  */
 final class DocumentBuilder {
-  static final int LATEST_PAYMENTS = 20;
+  /** Internal column names: no declared name starts with an underscore. */
+  static final String ID = "_ls_id";
+  static final String PARTITION_KEY = "_ls_pk";
+  static final String JSON = "_ls_json";
+  static final String SEARCH = "_ls_search";
+  private static final String RANK = "_ls_rank";
+  private static final String CHANGED = "_ls_changed";
   private static final Map<String, String> JSON_OPTIONS =
       Map.of("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", "ignoreNullFields", "false");
 
-  private DocumentBuilder() {
+  /** Where a step's analysis errors go; a step that fails yields null and the steps after it are skipped. */
+  interface Problems {
+    void add(String key, String message);
+  }
+
+  /** A step of a plan that may not analyze. */
+  interface Step<T> {
+    T run();
+  }
+
+  private final DocumentDeclaration declaration;
+  private final List<String> rootKey;
+  /** schema.table to every row at the version read (tombstones included). */
+  private final Function<String, Dataset<Row>> rows;
+  private final Problems problems;
+  /** Set by {@link #build}: the top-level fields, and the search fields' types. */
+  private List<String> fieldNames = List.of();
+  private StructType searchSchema = new StructType();
+  private StructType documentSchema = new StructType();
+  /** schema.table to its changed rows in the range being synced, null when unchanged (AffectedDocuments). */
+  private Function<String, Dataset<Row>> changes = table -> null;
+
+  DocumentBuilder(DocumentDeclaration declaration, List<String> rootKey, Function<String, Dataset<Row>> rows,
+      Problems problems) {
+    this.declaration = declaration;
+    this.rootKey = rootKey;
+    this.rows = rows;
+    this.problems = problems;
+  }
+
+  private <T> T step(String key, Step<T> step) {
+    try {
+      return step.run();
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown undeclared
+      problems.add(key, analysisMessage(e));
+      return null;
+    }
+  }
+
+  /** The first line of Spark's message: the analyzer appends the whole plan. */
+  static String analysisMessage(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  Dataset<Row> live(String table) {
+    return rows.apply(table).where("_op <> 'd'");
+  }
+
+  /** The document id expression: declared, or the key itself (joined with ':' when it has several columns). */
+  String idExpression() {
+    if (declaration.id() != null) {
+      return declaration.id();
+    }
+    if (rootKey.size() == 1) {
+      return "`" + rootKey.get(0) + "`";
+    }
+    List<String> parts = new ArrayList<>();
+    rootKey.forEach(column -> parts.add("`" + column + "`"));
+    return "concat_ws(':', " + String.join(", ", parts) + ")";
+  }
+
+  /** The partition key expression over the root row: the id, or the declared partitionKey field's expression. */
+  String partitionKeyExpression() {
+    if (declaration.partitionKey().equals("id")) {
+      return idExpression();
+    }
+    Object field = declaration.fields() == null ? null : declaration.fields().get(declaration.partitionKey());
+    return field instanceof String ? (String) field : "`" + declaration.partitionKey() + "`";
   }
 
   /**
-   * @param affected one column {@code customer_id} (distinct), or null to build every customer
-   * @return columns {@code customer_id} (bigint), {@code json} (null for a delete)
+   * Columns {@link #ID} and {@link #PARTITION_KEY} (strings) of root rows, live or not: what a document is known by
+   * even when its row is gone (a tombstone keeps only the key, which is all the two may read).
    */
-  static Dataset<Row> build(Dataset<Row> customersAll, Dataset<Row> accountsAll, Dataset<Row> paymentsAll,
-      Dataset<Row> affected) {
-    Dataset<Row> customers = customersAll.where("_op <> 'd'");
-    Dataset<Row> accounts = accountsAll.where("_op <> 'd'");
-    Dataset<Row> payments = paymentsAll.where("_op <> 'd'");
-    if (affected != null) {
-      customers = customers.join(affected, customers.col("id").equalTo(affected.col("customer_id")), "left_semi");
-      accounts = accounts.join(affected, accounts.col("customer_id").equalTo(affected.col("customer_id")), "left_semi");
-    }
-
-    Dataset<Row> accountDocs = accounts.groupBy("customer_id").agg(
-        expr("array_sort(collect_list(named_struct('id', id, 'type', type, 'balance', balance, "
-            + "'currency', currency, 'status', status, 'updatedAt', updated_at)))").alias("accounts"),
-        expr("array_sort(collect_set(currency))").alias("currencies"));
-
-    Dataset<Row> customerPayments = payments.join(accounts.select(col("id").alias("account_id"), col("customer_id")),
-        "account_id");
-    // One pass over the customers' payments: the newest 20 (collect_list skips the nulls of the others) and the
-    // aggregates over all of them.
-    Dataset<Row> paymentDocs = customerPayments
-        .withColumn("_rank", functions.row_number().over(Window.partitionBy("customer_id")
-            .orderBy(col("created_at").desc(), col("id").desc())))
-        .groupBy("customer_id").agg(
-            expr("transform(sort_array(collect_list(CASE WHEN _rank <= " + LATEST_PAYMENTS + " THEN "
-                + "named_struct('createdAt', created_at, 'id', id, 'accountId', account_id, 'amount', amount, "
-                + "'currency', currency, 'merchant', merchant, 'status', status) END), false), "
-                + "p -> named_struct('id', p.id, 'accountId', p.accountId, 'amount', p.amount, 'currency', p.currency, "
-                + "'merchant', p.merchant, 'status', p.status, 'createdAt', p.createdAt))").alias("latestPayments"),
-            expr("count_if(created_at >= date_trunc('MONTH', current_timestamp()))").alias("paymentsThisMonth"),
-            expr("max(created_at)").alias("lastPaymentAt"),
-            expr("array_sort(collect_set(merchant))").alias("merchants"));
-
-    Dataset<Row> documents = customers
-        .join(accountDocs, customers.col("id").equalTo(accountDocs.col("customer_id")), "left")
-        .join(paymentDocs, customers.col("id").equalTo(paymentDocs.col("customer_id")), "left")
-        .select(customers.col("id").alias("customer_id"), functions.to_json(functions.struct(
-            expr("cast(id AS string)").alias("id"),
-            expr("cast(id AS string)").alias("customerId"),
-            functions.struct(col("name"), col("email"), col("segment"), col("created_at").alias("createdAt"),
-                col("updated_at").alias("updatedAt")).alias("profile"),
-            emptyIfNull("accounts"), emptyIfNull("currencies"), emptyIfNull("latestPayments"),
-            functions.struct(expr("coalesce(paymentsThisMonth, 0)").alias("paymentsThisMonth"),
-                col("lastPaymentAt")).alias("aggregates"),
-            emptyIfNull("merchants")), JSON_OPTIONS).alias("json"));
-
-    if (affected == null) {
-      // Everyone: the live customers' documents, and a delete for each tombstone.
-      return documents.select(col("customer_id"), col("json")).unionByName(
-          customersAll.where("_op = 'd'").select(col("id").alias("customer_id"), expr("CAST(NULL AS STRING)").alias("json")));
-    }
-    // Every asked-for customer without a live row becomes a delete.
-    return affected.join(documents, "customer_id", "left").select(col("customer_id"), col("json"));
+  Dataset<Row> keysOf(Dataset<Row> rootRows) {
+    return step("id", () -> rootRows.select(expr("CAST(" + idExpression() + " AS STRING)").alias(ID),
+        expr("CAST(" + partitionKeyExpression() + " AS STRING)").alias(PARTITION_KEY)));
   }
 
-  private static Column emptyIfNull(String name) {
-    return expr("coalesce(" + name + ", array())").alias(name);
+  /**
+   * Columns {@link #ID}, {@link #PARTITION_KEY}, {@link #JSON} and {@link #SEARCH}: the document of every live root
+   * row, or only of those in {@code affected} (columns ID, PARTITION_KEY), where a key without a live row gives a
+   * delete (null JSON). Null when the declaration does not analyze (the problems say why).
+   */
+  Dataset<Row> build(Dataset<Row> affected) {
+    Dataset<Row> root = step("id", () -> live(declaration.table()).withColumn(ID, expr("CAST(" + idExpression() + " AS STRING)")));
+    if (root == null) {
+      return null;
+    }
+    if (affected != null) {
+      Dataset<Row> wanted = affected.select(col(ID).alias("_ls_wanted"));
+      root = root.join(wanted, root.col(ID).equalTo(wanted.col("_ls_wanted")), "left_semi");
+    }
+    root = lookups(root, declaration.lookups(), "lookups");
+    if (root == null) {
+      return null;
+    }
+    List<String> added = new ArrayList<>();
+    for (DocumentDeclaration.Child child : declaration.children().values()) {
+      root = child(root, child, added);
+      if (root == null) {
+        return null;
+      }
+    }
+    Dataset<Row> joined = root;
+    Map<String, Object> fields = declaration.fields() != null ? declaration.fields() : defaultFields(joined, added);
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(ID));
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      Column value = step("fields." + field.getKey(), () -> {
+        Column column = value(field.getValue()).alias(field.getKey());
+        joined.select(column).schema(); // analyzes now, so that a problem names its key
+        return column;
+      });
+      if (value == null) {
+        return null;
+      }
+      columns.add(value);
+    }
+    Dataset<Row> documents = joined.select(columns.toArray(new Column[0]));
+    Column partitionKey = declaration.partitionKey().equals("id") ? col(ID)
+        : step("partitionKey", () -> {
+          Column column = col("`" + declaration.partitionKey() + "`").cast("string");
+          documents.select(column).schema();
+          return column;
+        });
+    if (partitionKey == null) {
+      return null;
+    }
+    List<Column> jsonFields = new ArrayList<>();
+    jsonFields.add(col(ID).alias("id"));
+    fields.keySet().forEach(name -> jsonFields.add(col("`" + name + "`")));
+    List<Column> searchFields = new ArrayList<>();
+    for (DocumentDeclaration.SearchField field : declaration.search().values()) {
+      Column value = step("search." + field.name(), () -> {
+        Column column = expr(field.value());
+        DataType type = documents.select(column).schema().fields()[0].dataType();
+        // AI Search keeps dates as DateTimeOffset: a date goes as its midnight UTC
+        if (type instanceof DateType) {
+          column = column.cast("timestamp");
+        } else if (type instanceof ArrayType && ((ArrayType) type).elementType() instanceof DateType) {
+          column = column.cast("array<timestamp>");
+        }
+        return column.alias(field.name());
+      });
+      if (value == null) {
+        return null;
+      }
+      searchFields.add(value);
+    }
+    fieldNames = new ArrayList<>(fields.keySet());
+    documentSchema = documents.schema();
+    searchSchema = documents.select(searchFields.toArray(new Column[0])).schema();
+    Column search = searchFields.isEmpty() ? lit("{}")
+        : functions.to_json(functions.struct(searchFields.toArray(new Column[0])), JSON_OPTIONS);
+    Dataset<Row> built = documents.select(col(ID), partitionKey.alias(PARTITION_KEY),
+        functions.to_json(functions.struct(jsonFields.toArray(new Column[0])), JSON_OPTIONS).alias(JSON),
+        search.alias(SEARCH));
+    if (affected == null) {
+      // Every document: the live rows' documents, and a delete for each tombstone.
+      Dataset<Row> tombstones = keysOf(rows.apply(declaration.table()).where("_op = 'd'"));
+      return built.unionByName(tombstones.select(col(ID), col(PARTITION_KEY),
+          lit(null).cast("string").alias(JSON), lit(null).cast("string").alias(SEARCH)));
+    }
+    // Every asked-for document without a live row becomes a delete.
+    return affected.join(built.drop(PARTITION_KEY), ID, "left").select(col(ID), col(PARTITION_KEY), col(JSON),
+        col(SEARCH));
+  }
+
+  /**
+   * The fields a declaration without {@code fields} gets: every column of the root table but its metadata (and the
+   * column the id already carries), then what lookups took, then each child's array and aggregates.
+   */
+  private Map<String, Object> defaultFields(Dataset<Row> root, List<String> added) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    String idColumn = declaration.id() == null && rootKey.size() == 1 ? rootKey.get(0) : null;
+    for (String column : rows.apply(declaration.table()).columns()) {
+      if (WarehouseModel.LAKE_METADATA.contains(column) || column.equals(idColumn)) {
+        continue;
+      }
+      if (DocumentDeclaration.RESERVED_FIELDS.contains(column)) {
+        problems.add("fields", "column '" + column + "' of " + declaration.table() + " has the name of a field "
+            + "lakesync writes itself; declare fields to rename it");
+        continue;
+      }
+      fields.put(column, "`" + column + "`");
+    }
+    for (DocumentDeclaration.Lookup lookup : declaration.lookups()) {
+      lookup.take().keySet().forEach(name -> fields.put(name, "`" + name + "`"));
+    }
+    added.forEach(name -> fields.put(name, "`" + name + "`"));
+    return fields;
+  }
+
+  /** A field's value: an expression, or for a nested mapping an object of its fields. */
+  @SuppressWarnings("unchecked")
+  static Column value(Object field) {
+    if (field instanceof Map) {
+      List<Column> nested = new ArrayList<>();
+      ((Map<String, Object>) field).forEach((name, value) -> nested.add(value(value).alias(name)));
+      return functions.struct(nested.toArray(new Column[0]));
+    }
+    return expr((String) field);
+  }
+
+  /** Left joins each parent's taken columns by its key (a missing parent leaves them null). */
+  Dataset<Row> lookups(Dataset<Row> rows, List<DocumentDeclaration.Lookup> lookups, String key) {
+    return lookups(rows, lookups, key, false);
+  }
+
+  /**
+   * As {@link #lookups(Dataset, List, String)}; with {@code widened}, each parent's changed rows (pre- and
+   * post-images) join too, and {@link #CHANGED} tells which rows met one (see AffectedDocuments).
+   */
+  Dataset<Row> lookups(Dataset<Row> start, List<DocumentDeclaration.Lookup> lookups, String key, boolean widened) {
+    Dataset<Row> current = start;
+    for (int i = 0; i < lookups.size(); i++) {
+      DocumentDeclaration.Lookup lookup = lookups.get(i);
+      Dataset<Row> joined = current;
+      int index = i;
+      current = step(key + "[" + i + "]", () -> {
+        Dataset<Row> parent = widened ? AffectedDocuments.widened(this, lookup.table()) : live(lookup.table())
+            .withColumn(CHANGED, lit(false));
+        List<Column> selected = new ArrayList<>();
+        List<String> matchColumns = new ArrayList<>(lookup.match().keySet());
+        for (int m = 0; m < matchColumns.size(); m++) {
+          selected.add(parent.col("`" + matchColumns.get(m) + "`").alias("_ls_l" + index + "_m" + m));
+        }
+        lookup.take().forEach((name, value) -> selected.add(expr(value).alias(name)));
+        selected.add(col(CHANGED).alias("_ls_l" + index + "_changed"));
+        Dataset<Row> taken = parent.select(selected.toArray(new Column[0]));
+        Column condition = null;
+        for (int m = 0; m < matchColumns.size(); m++) {
+          Column equal = joined.col("`" + lookup.match().get(matchColumns.get(m)) + "`")
+              .equalTo(taken.col("_ls_l" + index + "_m" + m));
+          condition = condition == null ? equal : condition.and(equal);
+        }
+        Dataset<Row> result = joined.join(taken, condition, "left");
+        for (int m = 0; m < matchColumns.size(); m++) {
+          result = result.drop("_ls_l" + index + "_m" + m);
+        }
+        if (widened) {
+          result = result.withColumn(CHANGED, col(CHANGED).or(functions.coalesce(col("_ls_l" + index + "_changed"),
+              lit(false))));
+        }
+        return result.drop("_ls_l" + index + "_changed");
+      });
+      if (current == null) {
+        return null;
+      }
+    }
+    return current;
+  }
+
+  /** Joins the child's array (and aggregates) to the root rows by the child's foreign key. */
+  private Dataset<Row> child(Dataset<Row> root, DocumentDeclaration.Child child, List<String> added) {
+    String key = "children." + child.name();
+    Dataset<Row> children = lookups(live(child.table()), child.lookups(), key + ".lookups");
+    if (children == null) {
+      return null;
+    }
+    List<String> foreignKey = new ArrayList<>(child.match().keySet());
+    Dataset<Row> linked = children;
+    Dataset<Row> grouped = step(key, () -> {
+      Dataset<Row> rowsOfChild = linked;
+      if (child.orderBy() != null) {
+        List<String> partition = new ArrayList<>();
+        foreignKey.forEach(column -> partition.add("`" + column + "`"));
+        rowsOfChild = rowsOfChild.withColumn(RANK, expr("row_number() OVER (PARTITION BY " + String.join(", ",
+            partition) + " ORDER BY " + child.orderBy() + ")"));
+      }
+      Column element = element(rowsOfChild, child);
+      List<Column> groupBy = new ArrayList<>();
+      for (int i = 0; i < foreignKey.size(); i++) {
+        groupBy.add(rowsOfChild.col("`" + foreignKey.get(i) + "`").alias("_ls_" + child.name() + "_k" + i));
+      }
+      List<Column> aggregates = new ArrayList<>();
+      Column array;
+      if (child.orderBy() != null) {
+        Column kept = child.limit() == null ? functions.struct(col(RANK), element.alias("e"))
+            : functions.when(col(RANK).leq(child.limit()), functions.struct(col(RANK), element.alias("e")));
+        array = functions.transform(functions.array_sort(functions.collect_list(kept)), ranked -> ranked.getField("e"));
+      } else {
+        array = functions.array_sort(functions.collect_list(element));
+      }
+      aggregates.add(array.alias(child.name()));
+      child.aggregates().forEach((name, value) -> aggregates.add(expr(value).alias(name)));
+      return rowsOfChild.groupBy(groupBy.toArray(new Column[0]))
+          .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
+    });
+    if (grouped == null) {
+      return null;
+    }
+    return step(key + ".match", () -> {
+      Column condition = null;
+      for (int i = 0; i < foreignKey.size(); i++) {
+        Column equal = root.col("`" + child.match().get(foreignKey.get(i)) + "`")
+            .equalTo(grouped.col("_ls_" + child.name() + "_k" + i));
+        condition = condition == null ? equal : condition.and(equal);
+      }
+      Dataset<Row> joined = root.join(grouped, condition, "left");
+      for (int i = 0; i < foreignKey.size(); i++) {
+        joined = joined.drop("_ls_" + child.name() + "_k" + i);
+      }
+      // A root row without children has an empty array, not a missing one.
+      joined = joined.withColumn(child.name(), functions.coalesce(col("`" + child.name() + "`"),
+          functions.array().cast(grouped.schema().apply(child.name()).dataType())));
+      added.add(child.name());
+      added.addAll(child.aggregates().keySet());
+      return joined;
+    });
+  }
+
+  /** One array element: the declared fields, or every column of the child table but its metadata. */
+  private static Column element(Dataset<Row> rowsOfChild, DocumentDeclaration.Child child) {
+    if (child.fields() != null) {
+      return value(child.fields());
+    }
+    List<Column> columns = new ArrayList<>();
+    for (String column : rowsOfChild.columns()) {
+      if (!WarehouseModel.LAKE_METADATA.contains(column) && !column.startsWith("_ls_")) {
+        columns.add(col("`" + column + "`"));
+      }
+    }
+    return functions.struct(columns.toArray(new Column[0]));
+  }
+
+  /** The top-level fields of the last {@link #build} (besides id and sourcePos). */
+  List<String> fieldNames() {
+    return fieldNames;
+  }
+
+  /** The documents' columns (id, then the top-level fields) and Spark types as of the last {@link #build}. */
+  StructType documentSchema() {
+    return documentSchema;
+  }
+
+  /** The search fields' names and Spark types as of the last {@link #build}. */
+  StructType searchSchema() {
+    return searchSchema;
+  }
+
+  /** Sets what changed in the range being synced, for {@link AffectedDocuments}. */
+  DocumentBuilder changes(Function<String, Dataset<Row>> changed) {
+    this.changes = changed;
+    return this;
+  }
+
+  /** The table's changed rows in the range (pre- and post-images), or null when it did not change. */
+  Dataset<Row> changesOf(String table) {
+    return changes.apply(table);
+  }
+
+  DocumentDeclaration declaration() {
+    return declaration;
+  }
+
+  Function<String, Dataset<Row>> rows() {
+    return rows;
   }
 }

@@ -1,11 +1,17 @@
 package dev.lakesync.serving;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.ServingConfig;
 import dev.lakesync.common.SideBySide;
-import dev.lakesync.serving.sinks.CustomerDocument;
+import dev.lakesync.common.cli.StageMain;
+import dev.lakesync.common.config.DocumentDeclaration;
+import dev.lakesync.serving.sinks.Document;
 import dev.lakesync.serving.sinks.DocumentSink;
+import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.SinkResult;
 import dev.lakesync.serving.sinks.Sinks;
 import java.io.PrintStream;
@@ -16,18 +22,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One sync: the customers that changed in the validated tables since the versions every sink confirmed, their
- * documents rebuilt from the tables as of now, written to every sink, then each sink's new versions saved. A sink
- * that has never been synced gets every customer.
+ * One sync of every declared document type: the documents that the changes in the validated tables since the
+ * versions every sink confirmed touch, rebuilt from the tables as of now, written to every sink, then each sink's
+ * new versions saved. A sink that has never been synced, or holds a type built from another declaration (or another
+ * shape of its tables), gets every document of that type.
  */
 public final class ServingSync implements AutoCloseable {
   /** Called after the sinks confirmed, before the progress is saved: the tests' place to inject a crash. */
@@ -36,23 +45,39 @@ public final class ServingSync implements AutoCloseable {
   }
 
   static final int CHUNK = 1000;
+  private static final String TYPE = "_ls_type";
 
   private final SparkSession spark;
   private final ServingConfig serving;
-  private final ServingTables tables;
+  private final Map<String, List<String>> keys = new HashMap<>();
+  private final LakeTables tables;
   private final SyncProgress progress;
   private final PrintStream out;
   private BeforeSave beforeSave = () -> { };
   private List<DocumentSink> openSinks;
+  /** The types (and fingerprints) the open sinks were opened for. */
+  private Map<String, String> openFor = Map.of();
+  private List<String> waitingFor = List.of();
 
   public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.spark = spark;
-    this.serving = config.serving().orElseThrow(() -> new IllegalArgumentException(
-        "serving: section is required to run the serving stage"));
+    this.serving = servingOf(config);
+    config.tables().forEach(table -> keys.put(table.qualifiedName(), table.key()));
     LakePaths paths = new LakePaths(config.lake().root());
-    this.tables = new ServingTables(spark, paths);
+    this.tables = new LakeTables(spark, paths);
     this.progress = new SyncProgress(paths.state("serving-sync"), spark.sparkContext().hadoopConfiguration());
     this.out = out;
+  }
+
+  /** The serving section, when it declares something to sync; checked before Spark starts. */
+  static ServingConfig servingOf(PipelineConfig config) {
+    ServingConfig serving = config.serving().orElseThrow(() -> new StageMain.ConfigProblem(
+        "serving: section is required to run the serving stage"));
+    if (serving.documents().isEmpty()) {
+      throw new StageMain.ConfigProblem("serving.documents: declare at least one document type to sync (its root "
+          + "table, fields, children; see docs/serving-documents.md)");
+    }
+    return serving;
   }
 
   ServingSync beforeSave(BeforeSave hook) {
@@ -60,56 +85,87 @@ public final class ServingSync implements AutoCloseable {
     return this;
   }
 
-  /** Runs one sync; returns the number of documents sent (0 when nothing changed). */
+  /** Runs one sync; returns the number of documents sent (0 when nothing changed, or still waiting for the lake). */
   public long syncOnce() throws Exception {
     long started = System.nanoTime();
     Map<String, Long> now = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (String table : ServingTables.ALL) {
-      long version = tables.currentVersion(table);
-      now.put(table, version);
-      if (version < 0) {
-        missing.add(table);
+    for (DocumentDeclaration declaration : serving.documents()) {
+      for (String table : declaration.tables()) {
+        long version = now.computeIfAbsent(table, tables::currentVersion);
+        if (version < 0 && !missing.contains(table)) {
+          missing.add(table);
+        }
       }
     }
+    if (!missing.equals(waitingFor) && !missing.isEmpty()) {
+      out.println("serving: waiting for " + String.join(", ", missing) + " to appear in the lake (the stream "
+          + "processor creates a validated table with its first change)");
+    }
+    waitingFor = missing;
     if (!missing.isEmpty()) {
-      out.println("serving: waiting for the validated tables " + String.join(", ", missing));
       return 0;
     }
-    List<DocumentSink> sinks = sinks();
+    Map<String, Dataset<Row>> rows = new HashMap<>();
+    Function<String, Dataset<Row>> at = table -> rows.computeIfAbsent(table, name -> tables.at(name, now.get(name)));
+    List<ResolvedDocument> types = resolve(at);
+    List<DocumentSink> sinks = sinks(types);
     ExecutorService writer = SideBySide.pool("lakesync-serving-writer", 1);
     int ahead = Math.max(1, spark.sparkContext().defaultParallelism());
     ExecutorService readers = SideBySide.pool("lakesync-serving-reader", ahead);
     try {
       SyncProgress.Confirmed confirmed = oldestConfirmed(sinks);
-      Map<String, Long> from = confirmed == null ? null : confirmed.versions;
-      if (from != null && from.equals(now)) {
+      Map<String, String> modes = new LinkedHashMap<>();
+      Dataset<Row> documents = null;
+      for (ResolvedDocument type : types) {
+        Map<String, Long> from = rangeStart(type, confirmed);
+        if (from != null && type.declaration().tables().stream().allMatch(t -> from.get(t).equals(now.get(t)))) {
+          continue;
+        }
+        DocumentBuilder builder = new DocumentBuilder(type.declaration(), type.rootKey(), at,
+            (key, message) -> {
+              throw new IllegalStateException("serving.documents." + type.name() + "." + key + ": " + message);
+            });
+        Dataset<Row> affected = from == null ? null : AffectedDocuments.between(builder,
+            table -> from.get(table) < now.get(table) ? tables.changes(table, from.get(table), now.get(table)) : null);
+        Dataset<Row> built = builder.build(affected).select(lit(type.name()).alias(TYPE), col(DocumentBuilder.ID),
+            col(DocumentBuilder.PARTITION_KEY), col(DocumentBuilder.JSON), col(DocumentBuilder.SEARCH));
+        documents = documents == null ? built : documents.union(built);
+        modes.put(type.name(), from == null ? "rebuilt" : "synced");
+      }
+      if (documents == null) {
         return 0;
       }
-      Dataset<Row> customers = tables.at(ServingTables.CUSTOMERS, now.get(ServingTables.CUSTOMERS));
-      Dataset<Row> accounts = tables.at(ServingTables.ACCOUNTS, now.get(ServingTables.ACCOUNTS));
-      Dataset<Row> payments = tables.at(ServingTables.PAYMENTS, now.get(ServingTables.PAYMENTS));
       // Every document of one sync carries the same sourcePos: the newest position in the table versions read,
       // which is exactly the state the documents reflect. Found side by side with the build: after a sync that
       // saved its sourcePos, from that and the changes since (rows keep their positions, tombstones included, so
       // the newest position only grows with the versions); else by a scan of the tables.
-      String since = confirmed == null ? null : confirmed.sourcePos;
+      String since = confirmed == null || !confirmed.versions.keySet().containsAll(now.keySet()) ? null
+          : confirmed.sourcePos;
+      Map<String, Long> sinceVersions = confirmed == null ? null : confirmed.versions;
       CompletableFuture<String> sourcePos = CompletableFuture.supplyAsync(() -> since == null
-          ? newestPosition(customers, accounts, payments) : newestPositionSince(since, from, now), writer);
-      Dataset<Row> affected = from == null ? null : ChangedCustomers.between(tables, from, now, accounts);
-      Dataset<Row> documents = DocumentBuilder.build(customers, accounts, payments, affected);
+          ? newestPosition(now.keySet(), at) : newestPositionSince(since, sinceVersions, now), writer);
       Map<String, SinkResult> results = new LinkedHashMap<>();
+      Map<String, long[]> counts = new LinkedHashMap<>();
+      modes.keySet().forEach(type -> counts.put(type, new long[2]));
       long[] timings = new long[2];
       long sent = writeAll(new PartitionsInOrder<>(DocumentBlobs.of(documents), ahead, readers), sourcePos, sinks,
-          writer, results, started, timings);
+          writer, results, counts, started, timings);
       beforeSave.run();
+      Map<String, String> fingerprints = new LinkedHashMap<>();
+      types.forEach(type -> fingerprints.put(type.name(), type.fingerprint()));
       for (DocumentSink sink : sinks) {
-        progress.save(sink.name(), now, sourcePos.get());
+        progress.save(sink.name(), now, sourcePos.get(), fingerprints);
       }
       long totalMs = (System.nanoTime() - started) / 1_000_000;
       out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (first document after %d ms, write %d ms) "
-          + "versions %s%n", from == null ? "rebuilt" : "synced", sent, totalMs, timings[0], timings[1],
-          versions(now));
+          + "versions %s%n", modes.containsValue("synced") ? "synced" : "rebuilt", sent, totalMs, timings[0],
+          timings[1], versions(now));
+      modes.forEach((type, mode) -> {
+        long[] count = counts.get(type);
+        out.println("serving:   " + type + ": " + mode + " " + count[0] + (count[1] == 0 ? "" : ", skipped " + count[1]
+            + " with a null id or partition key (check serving.documents." + type + ".id and partitionKey)"));
+      });
       results.forEach((name, result) -> out.println("serving:   " + name + ": " + result));
       return sent;
     } catch (Exception e) {
@@ -121,10 +177,48 @@ public final class ServingSync implements AutoCloseable {
     }
   }
 
-  /** The sinks, connected at the first sync and kept: a sync loop does not reconnect (or re-create an index) each pass. */
-  private List<DocumentSink> sinks() throws Exception {
+  /**
+   * The declared types checked against the tables as read.
+   *
+   * @throws StageMain.ConfigProblem naming every declaration key that does not work on the lake's tables
+   */
+  private List<ResolvedDocument> resolve(Function<String, Dataset<Row>> at) {
+    DocumentResolver.Result result = new DocumentResolver(spark, table -> Optional.of(at.apply(table).schema()),
+        keys::get).resolve(serving.documents());
+    if (!result.problems.isEmpty()) {
+      throw new StageMain.ConfigProblem("the serving documents do not match the lake:\n  "
+          + String.join("\n  ", result.problems));
+    }
+    return result.documents;
+  }
+
+  /**
+   * Per table the type reads, the versions all sinks confirmed for it; null (every document) when some sink holds
+   * none, or holds the type built from another fingerprint.
+   */
+  private static Map<String, Long> rangeStart(ResolvedDocument type, SyncProgress.Confirmed confirmed) {
+    if (confirmed == null || !type.fingerprint().equals(confirmed.documents.get(type.name()))
+        || !confirmed.versions.keySet().containsAll(type.declaration().tables())) {
+      return null;
+    }
+    return confirmed.versions;
+  }
+
+  /**
+   * The sinks, connected at the first sync and kept: a sync loop does not reconnect (or re-create an index) each
+   * pass; reopened when a type's shape changed (its index or fields).
+   */
+  private List<DocumentSink> sinks(List<ResolvedDocument> types) throws Exception {
+    Map<String, String> fingerprints = new LinkedHashMap<>();
+    types.forEach(type -> fingerprints.put(type.name(), type.fingerprint()));
+    if (openSinks != null && !fingerprints.equals(openFor)) {
+      close();
+    }
     if (openSinks == null) {
-      openSinks = Sinks.open(serving);
+      List<DocumentType> documentTypes = new ArrayList<>();
+      types.forEach(type -> documentTypes.add(type.type()));
+      openSinks = Sinks.open(serving, documentTypes);
+      openFor = fingerprints;
     }
     return openSinks;
   }
@@ -143,11 +237,12 @@ public final class ServingSync implements AutoCloseable {
    * partition's documents and ms spent writing.
    */
   private static long writeAll(Iterator<byte[]> blobs, CompletableFuture<String> sourcePos, List<DocumentSink> sinks,
-      ExecutorService writer, Map<String, SinkResult> results, long started, long[] timings) throws Exception {
+      ExecutorService writer, Map<String, SinkResult> results, Map<String, long[]> counts, long started,
+      long[] timings) throws Exception {
     long sent = 0;
     long[] writeNanos = {0};
     Future<?> previous = null;
-    List<CustomerDocument> chunk = new ArrayList<>(CHUNK);
+    List<Document> chunk = new ArrayList<>(CHUNK);
     boolean first = true;
     while (blobs.hasNext()) {
       byte[] blob = blobs.next();
@@ -156,6 +251,12 @@ public final class ServingSync implements AutoCloseable {
         first = false;
       }
       for (DocumentBlobs.Entry entry : DocumentBlobs.decode(blob)) {
+        long[] count = counts.get(entry.type);
+        if (entry.id == null || entry.partitionKey == null) {
+          count[1]++;
+          continue;
+        }
+        count[0]++;
         chunk.add(document(entry, sourcePos));
         if (chunk.size() == CHUNK) {
           previous = send(chunk, previous, sinks, writer, results, writeNanos);
@@ -174,7 +275,7 @@ public final class ServingSync implements AutoCloseable {
   }
 
   /** Waits for the previous chunk's write, then hands {@code chunk} to the writer thread. */
-  private static Future<?> send(List<CustomerDocument> chunk, Future<?> previous, List<DocumentSink> sinks,
+  private static Future<?> send(List<Document> chunk, Future<?> previous, List<DocumentSink> sinks,
       ExecutorService writer, Map<String, SinkResult> results, long[] writeNanos) throws Exception {
     waitFor(previous);
     return writer.submit(() -> {
@@ -200,18 +301,24 @@ public final class ServingSync implements AutoCloseable {
 
   /**
    * Per table, the oldest version all sinks confirmed, with the newest sourcePos they saved (null when one saved
-   * none); null when some sink has never been synced.
+   * none) and the fingerprints all of them hold alike; null when some sink has never been synced.
    */
   private SyncProgress.Confirmed oldestConfirmed(List<DocumentSink> sinks) throws Exception {
-    Map<String, Long> oldest = new HashMap<>();
+    Map<String, Long> oldest = null;
+    Map<String, String> documents = null;
     String newest = "";
     for (DocumentSink sink : sinks) {
       SyncProgress.Confirmed confirmed = progress.load(sink.name());
-      if (!confirmed.versions.keySet().containsAll(ServingTables.ALL)) {
+      if (confirmed.versions.isEmpty()) {
         return null;
       }
-      for (String table : ServingTables.ALL) {
-        oldest.merge(table, confirmed.versions.get(table), Math::min);
+      if (oldest == null) {
+        oldest = new HashMap<>(confirmed.versions);
+        documents = new HashMap<>(confirmed.documents);
+      } else {
+        oldest.keySet().retainAll(confirmed.versions.keySet());
+        oldest.replaceAll((table, version) -> Math.min(version, confirmed.versions.get(table)));
+        documents.entrySet().removeIf(entry -> !entry.getValue().equals(confirmed.documents.get(entry.getKey())));
       }
       if (confirmed.sourcePos == null) {
         newest = null; // one sink saved none: the sync scans
@@ -219,7 +326,7 @@ public final class ServingSync implements AutoCloseable {
         newest = confirmed.sourcePos;
       }
     }
-    return new SyncProgress.Confirmed(oldest, newest);
+    return oldest == null ? null : new SyncProgress.Confirmed(oldest, newest, documents);
   }
 
   /**
@@ -228,7 +335,7 @@ public final class ServingSync implements AutoCloseable {
    */
   private String newestPositionSince(String saved, Map<String, Long> from, Map<String, Long> now) {
     Dataset<Row> positions = null;
-    for (String table : ServingTables.ALL) {
+    for (String table : now.keySet()) {
       if (now.get(table) > from.get(table)) {
         Dataset<Row> changed = tables.changes(table, from.get(table), now.get(table)).select("_source_pos");
         positions = positions == null ? changed : positions.union(changed);
@@ -241,23 +348,25 @@ public final class ServingSync implements AutoCloseable {
     return newest.isNullAt(0) || newest.getString(0).compareTo(saved) < 0 ? saved : newest.getString(0);
   }
 
-  private static String newestPosition(Dataset<Row> customers, Dataset<Row> accounts, Dataset<Row> payments) {
-    Row newest = customers.select("_source_pos").union(accounts.select("_source_pos"))
-        .union(payments.select("_source_pos")).agg(org.apache.spark.sql.functions.max("_source_pos")).first();
+  private static String newestPosition(Iterable<String> tables, Function<String, Dataset<Row>> at) {
+    Dataset<Row> positions = null;
+    for (String table : tables) {
+      Dataset<Row> some = at.apply(table).select("_source_pos");
+      positions = positions == null ? some : positions.union(some);
+    }
+    Row newest = positions.agg(org.apache.spark.sql.functions.max("_source_pos")).first();
     return newest.isNullAt(0) ? "" : newest.getString(0);
   }
 
-  private static CustomerDocument document(DocumentBlobs.Entry entry, CompletableFuture<String> newest)
-      throws Exception {
-    String id = Long.toString(entry.customerId);
+  private static Document document(DocumentBlobs.Entry entry, CompletableFuture<String> newest) throws Exception {
     String sourcePos = newest.get();
     String json = entry.json;
     if (json == null) {
-      return CustomerDocument.delete(id, id, sourcePos);
+      return Document.delete(entry.type, entry.id, entry.partitionKey, sourcePos);
     }
     String escaped = sourcePos.replace("\\", "\\\\").replace("\"", "\\\"");
-    return CustomerDocument.upsert(id, id, sourcePos,
-        json.substring(0, json.length() - 1) + ",\"sourcePos\":\"" + escaped + "\"}");
+    return Document.upsert(entry.type, entry.id, entry.partitionKey, sourcePos,
+        json.substring(0, json.length() - 1) + ",\"sourcePos\":\"" + escaped + "\"}", entry.search);
   }
 
   private static String versions(Map<String, Long> versions) {

@@ -16,13 +16,14 @@ public final class ServingSyncMain {
   static final String HELP = String.join("\n",
       "usage: lakesync run serving --config FILE [--once] [--interval D]",
       "",
-      "Rebuilds the document of every customer whose rows changed in the validated Delta tables since the last",
-      "sync (profile, accounts with balances, the latest 20 payments, payments this month, last payment time) and",
-      "writes it to the serving sinks of the config: Cosmos DB, AI Search and/or the local PostgreSQL stand-in.",
-      "A deleted customer's document is deleted. A sink never replaces a document reflecting a newer source",
+      "Rebuilds every document of the types declared under serving.documents that a change in the validated",
+      "Delta tables touched since the last sync (its root row, a child row, a looked-up parent row) and writes",
+      "it to the serving sinks of the config: Cosmos DB, AI Search and/or the local PostgreSQL stand-in. A",
+      "deleted root row's document is deleted. A sink never replaces a document reflecting a newer source",
       "position; each sink's progress is saved under <lake>/_state/serving-sync once it confirmed the writes.",
+      "A type whose declaration (or the shape of the columns it takes) changed is rebuilt whole.",
       "",
-      "  --config FILE   pipeline config (required; needs a serving section)",
+      "  --config FILE   pipeline config (required; needs a serving section declaring documents)",
       "  --once          sync what is there now, then exit",
       "  --interval D    time between syncs when not --once (default 5s)");
 
@@ -36,9 +37,7 @@ public final class ServingSyncMain {
   static int run(String[] args, PrintStream out, PrintStream err) {
     return StageMain.run("run serving", HELP, args, Set.of("--interval"), Set.of("--once"), out, err,
         (options, config) -> {
-          if (config.serving().isEmpty()) {
-            throw new StageMain.ConfigProblem("serving: section is required to run the serving stage");
-          }
+          ServingSync.servingOf(config);
           Duration interval = options.duration("--interval");
           SparkSession spark = SparkSessions.create(config, "lakesync-serving-" + config.name());
           try {

@@ -19,9 +19,11 @@ class DocumentBlobsTest {
       large.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"merchant\":\"Café ").append(i).append("\"}");
     }
     String[] jsons = {"{\"id\":\"1\",\"name\":\"Zoë \\\"Q\\\"\"}", null, "", large.append("]}").toString()};
-    long[] ids = {1, Long.MIN_VALUE, -2, Long.MAX_VALUE};
+    String[] ids = {"1", "a:b", "", "日本"};
+    String[] keys = {"1", null, "x", "日本"};
     for (int i = 0; i < ids.length; i++) {
-      rows.add(new GenericInternalRow(new Object[] {ids[i], jsons[i] == null ? null : UTF8String.fromString(jsons[i])}));
+      rows.add(new GenericInternalRow(new Object[] {utf8("order"), utf8(ids[i]), utf8(keys[i]), utf8(jsons[i]),
+          utf8(jsons[i] == null ? null : "{\"n\":" + i + "}")}));
     }
     Iterator<byte[]> blobs = DocumentBlobs.encode(rows.iterator());
     byte[] blob = blobs.next();
@@ -31,9 +33,17 @@ class DocumentBlobsTest {
     List<DocumentBlobs.Entry> entries = DocumentBlobs.decode(blob);
     assertThat(entries).hasSize(ids.length);
     for (int i = 0; i < ids.length; i++) {
-      assertThat(entries.get(i).customerId).isEqualTo(ids[i]);
-      assertThat(entries.get(i).json).isEqualTo(jsons[i]);
+      DocumentBlobs.Entry entry = entries.get(i);
+      assertThat(entry.type).isEqualTo("order");
+      assertThat(entry.id).isEqualTo(ids[i]);
+      assertThat(entry.partitionKey).isEqualTo(keys[i]);
+      assertThat(entry.json).isEqualTo(jsons[i]);
+      assertThat(entry.search).isEqualTo(jsons[i] == null ? null : "{\"n\":" + i + "}");
     }
+  }
+
+  private static UTF8String utf8(String value) {
+    return value == null ? null : UTF8String.fromString(value);
   }
 
   @Test

@@ -10,14 +10,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.serving.sinks.Document;
+import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.FakeCosmosGateway;
 import dev.lakesync.serving.sinks.FakeSearchService;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import dev.lakesync.serving.sinks.SearchQuery;
 import dev.lakesync.stream.SparkSessions;
 import dev.lakesync.stream.ValidatedTables;
+import dev.lakesync.stream.bench.BenchLake;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServingSyncIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CUSTOMER = "customer";
+  private static final String ACCOUNT = "account";
 
   @TempDir
   static Path dir;
@@ -64,7 +71,8 @@ class ServingSyncIT {
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
         "serving:",
         "  sinks: [local]",
-        "  local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres', user: postgres}", ""));
+        "  local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres', user: postgres}",
+        BenchLake.bankBlock(Path.of(".."), "serving", "documents")));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-serving-it");
     lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));
@@ -87,7 +95,8 @@ class ServingSyncIT {
   @Test
   @Order(1)
   void firstSyncBuildsEveryCustomersDocument() throws Exception {
-    assertThat(sync()).contains("serving: waiting for the validated tables bank.customers, bank.accounts, bank.payments");
+    assertThat(sync()).contains("serving: waiting for bank.customers, bank.accounts, bank.payments to appear in the "
+        + "lake");
 
     lake.customers("r", T0, customer(1, "Ada Lovelace", "ada@analytical.org", "premium"),
         customer(2, "Bo Diddley", "bo@beat.com", "retail"));
@@ -131,13 +140,13 @@ class ServingSyncIT {
   @Test
   @Order(2)
   void changesToEachTableRebuildOnlyTheirCustomersDocument() throws Exception {
-    String boBefore = store.get("2", "2").orElseThrow();
+    String boBefore = store.get(CUSTOMER, "2", "2").orElseThrow();
 
     lake.customers("u", "2026-11-03T08:00:00Z", customer(1, "Ada King", "ada@analytical.org", "private"));
     assertThat(sync()).contains("serving: synced 1 documents");
     assertThat(document(1).get("profile").get("name").asText()).isEqualTo("Ada King");
     assertThat(document(1).get("profile").get("segment").asText()).isEqualTo("private");
-    assertThat(store.get("2", "2")).contains(boBefore);
+    assertThat(store.get(CUSTOMER, "2", "2")).contains(boBefore);
 
     lake.accounts("u", "2026-11-03T09:00:00Z", account(20, 2, "250.75"));
     assertThat(sync()).contains("serving: synced 1 documents");
@@ -149,12 +158,14 @@ class ServingSyncIT {
         ValidatedTables.ts("2026-11-04T12:00:00Z")));
     assertThat(sync()).contains("serving: synced 1 documents");
     assertThat(document(2).get("latestPayments").get(0).get("merchant").asText()).isEqualTo("Zanzibar Coffee Roasters");
-    assertThat(ids(store.search(SearchQuery.text("zanzibar")))).containsExactly("2");
-    assertThat(ids(store.search(SearchQuery.text("roast")))).containsExactly("2");
-    assertThat(ids(store.search(SearchQuery.text("ada king")))).containsExactly("1");
-    assertThat(ids(store.search(SearchQuery.text("analytical")))).containsExactly("1");
-    assertThat(ids(store.search(new SearchQuery("", "retail", "EUR", 250.0, 10)))).containsExactly("2");
-    assertThat(ids(store.search(new SearchQuery("", "retail", "EUR", 251.0, 10)))).isEmpty();
+    assertThat(ids(store.search(SearchQuery.text(CUSTOMER, "zanzibar")))).containsExactly("2");
+    assertThat(ids(store.search(SearchQuery.text(CUSTOMER, "roast")))).containsExactly("2");
+    assertThat(ids(store.search(SearchQuery.text(CUSTOMER, "ada king")))).containsExactly("1");
+    assertThat(ids(store.search(SearchQuery.text(CUSTOMER, "analytical")))).containsExactly("1");
+    assertThat(ids(store.search(new SearchQuery(CUSTOMER, "", Map.of("segment", "retail", "currencies", "EUR",
+        "balances", "250.75"), 10)))).containsExactly("2");
+    assertThat(ids(store.search(new SearchQuery(CUSTOMER, "", Map.of("segment", "retail", "balances", "251"), 10))))
+        .isEmpty();
 
     // A deleted payment leaves the list; a deleted account leaves the accounts.
     lake.payments("d", "2026-11-04T13:00:00Z", org.apache.spark.sql.RowFactory.create(300L, 20L,
@@ -163,7 +174,7 @@ class ServingSyncIT {
     lake.accounts("d", "2026-11-04T13:00:00Z", account(11, 1, "5.50"));
     assertThat(sync()).contains("serving: synced 2 documents");
     assertThat(document(2).get("latestPayments")).isEmpty();
-    assertThat(store.search(SearchQuery.text("zanzibar"))).isEmpty();
+    assertThat(store.search(SearchQuery.text(CUSTOMER, "zanzibar"))).isEmpty();
     assertThat(document(1).get("accounts")).hasSize(1);
 
     // An account moving to another customer changes both documents.
@@ -194,17 +205,20 @@ class ServingSyncIT {
   @Test
   @Order(3)
   void aDeletedCustomerDeletesTheDocumentAndOlderWritesCannotBringItBack() throws Exception {
-    String adaBefore = store.get("1", "1").orElseThrow();
+    String adaBefore = store.get(CUSTOMER, "1", "1").orElseThrow();
     lake.customers("d", "2026-11-05T08:00:00Z", customer(1, "Ada King", "ada@analytical.org", "private"));
     assertThat(sync()).contains("serving: synced 1 documents", "local: upserted=0 deleted=1");
-    assertThat(store.get("1", "1")).isEmpty();
-    assertThat(store.search(SearchQuery.text("ada"))).isEmpty();
+    assertThat(store.get(CUSTOMER, "1", "1")).isEmpty();
+    assertThat(store.search(SearchQuery.text(CUSTOMER, "ada"))).isEmpty();
 
     // A replay of the old document (an overlapping run that read older versions) is declined.
     String oldPos = JSON.readTree(adaBefore).get("sourcePos").asText();
-    assertThat(store.write(List.of(dev.lakesync.serving.sinks.CustomerDocument.upsert("1", "1", oldPos, adaBefore))))
-        .hasToString("upserted=0 deleted=0 skipped_older=1 retries=0 ru=0.0");
-    assertThat(store.get("1", "1")).isEmpty();
+    try (LocalDocumentStore writer = LocalDocumentStore.open(config.serving().orElseThrow().local().orElseThrow(),
+        List.of(new DocumentType(CUSTOMER, List.of(), "customerId", List.of())))) {
+      assertThat(writer.write(List.of(Document.upsert(CUSTOMER, "1", "1", oldPos, adaBefore, "{}"))))
+          .hasToString("upserted=0 deleted=0 skipped_older=1 retries=0 ru=0.0");
+    }
+    assertThat(store.get(CUSTOMER, "1", "1")).isEmpty();
   }
 
   @Test
@@ -222,13 +236,13 @@ class ServingSyncIT {
     assertThat(sync()).contains("serving: synced 2 documents", "local: upserted=2");
     assertThat(document(2).get("profile").get("segment").asText()).isEqualTo("premium");
     assertThat(sync()).contains("serving: nothing new");
-    assertThat(store.count()).isEqualTo(2);
+    assertThat(store.count(CUSTOMER)).isEqualTo(2);
 
     // Losing the progress altogether rebuilds every customer to the same documents.
-    String bo = store.get("2", "2").orElseThrow();
+    String bo = store.get(CUSTOMER, "2", "2").orElseThrow();
     Files.delete(dir.resolve("lake/_state/serving-sync/progress-local.properties"));
     assertThat(sync()).contains("serving: rebuilt 3 documents", "local: upserted=2 deleted=1");
-    assertThat(store.get("2", "2")).contains(bo);
+    assertThat(store.get(CUSTOMER, "2", "2")).contains(bo);
   }
 
   @Test
@@ -239,9 +253,11 @@ class ServingSyncIT {
       Path file = dir.resolve("pipeline-azure.yaml");
       Files.writeString(file, Files.readString(dir.resolve("pipeline.yaml")).replace("  sinks: [local]\n", String.join("\n",
           "  sinks: [local, cosmos, search]",
-          "  cosmos: {endpoint: '" + cosmos.endpoint() + "', database: bank, container: customers, key: '${COSMOS_KEY}',",
+          "  cosmos: {endpoint: '" + cosmos.endpoint() + "', database: bank, containers: {customer: customers},",
+          "           key: '${COSMOS_KEY}',",
           "           connectionMode: gateway}",
-          "  search: {endpoint: '" + search.endpoint() + "', index: customers, apiKey: '${SEARCH_KEY}'}", "")));
+          "  search: {endpoint: '" + search.endpoint() + "', indexes: {customer: customers}, apiKey: '${SEARCH_KEY}'}",
+          "")));
       PipelineConfig azure = new PipelineConfigLoader(name -> name.equals("COSMOS_KEY") ? FakeCosmosGateway.KEY
           : name.equals("SEARCH_KEY") ? FakeSearchService.API_KEY : null).load(file);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -254,7 +270,7 @@ class ServingSyncIT {
       assertThat(cosmos.documents.keySet()).containsExactly("2", "3");
       assertThat(search.documents.keySet()).containsExactly("2", "3");
       for (String id : List.of("2", "3")) {
-        JsonNode local = JSON.readTree(store.get(id, id).orElseThrow());
+        JsonNode local = JSON.readTree(store.get(CUSTOMER, id, id).orElseThrow());
         JsonNode inCosmos = cosmos.documents.get(id).deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) inCosmos).remove("_etag");
         assertThat(inCosmos).isEqualTo(local);
@@ -264,18 +280,104 @@ class ServingSyncIT {
     }
   }
 
-  /** One sync through the same object the entry point uses (the entry point would stop the shared session). */
-  private static String sync() throws Exception {
+  /** The bank's config with a second type: every column of an account, its owner's name looked up. */
+  private static PipelineConfig withAccounts(String accountDeclaration) throws Exception {
+    Path file = dir.resolve("pipeline-accounts.yaml");
+    Files.writeString(file, Files.readString(dir.resolve("pipeline.yaml")) + accountDeclaration);
+    return new PipelineConfigLoader(name -> null).load(file);
+  }
+
+  private static final String ACCOUNT_DOCUMENTS = String.join("\n",
+      "    account:",
+      "      table: bank.accounts",
+      "      lookups: [{table: bank.customers, match: {id: customer_id}, take: {owner: name}}]",
+      "      search: {owner: {searchable: true}, balance: {filterable: true, sortable: true}}", "");
+
+  @Test
+  @Order(6)
+  void aTypeTakingEveryColumnFollowsItsParentsAndAnAddedColumn() throws Exception {
+    PipelineConfig two = withAccounts(ACCOUNT_DOCUMENTS);
+    // A new type is built whole; the customer documents are up to date and are not sent again.
+    assertThat(sync(two)).contains("serving: rebuilt 3 documents", "serving:   account: rebuilt 3")
+        .doesNotContain("customer:");
+    JsonNode account = document(ACCOUNT, 20);
+    assertThat(fieldNames(account)).containsExactly("id", "customer_id", "type", "balance", "currency", "status",
+        "updated_at", "owner", "sourcePos");
+    assertThat(account.get("owner").asText()).isEqualTo("Bo Diddley");
+    assertThat(store.get(ACCOUNT, "11", "11")).isEmpty(); // deleted before this type existed: its tombstone counts
+
+    // A renamed customer changes their document and, through the lookup, every account document they own.
+    lake.customers("u", "2026-11-07T08:00:00Z", customer(2, "Bo D. Diddley", "bo@beat.com", "premium"));
+    assertThat(sync(two)).contains("serving: synced 3 documents", "account: synced 2", "customer: synced 1");
+    assertThat(document(ACCOUNT, 10).get("owner").asText()).isEqualTo("Bo D. Diddley");
+    assertThat(document(ACCOUNT, 20).get("owner").asText()).isEqualTo("Bo D. Diddley");
+    assertThat(ids(store.search(SearchQuery.text(ACCOUNT, "diddley")))).containsExactlyInAnyOrder("10", "20");
+
+    // A column added at the source: the type taking every column is rebuilt with it; the customer documents name
+    // their account fields, so only the changed customer is synced, without the new column.
+    lake.addColumn("accounts", "nickname", "STRING");
+    lake.set("accounts", 20, "nickname", "'Savings'", "2026-11-07T09:00:00Z");
+    assertThat(sync(two)).contains("account: rebuilt 3", "customer: synced 1");
+    assertThat(document(ACCOUNT, 20).get("nickname").asText()).isEqualTo("Savings");
+    assertThat(document(ACCOUNT, 10).has("nickname")).isTrue();
+    assertThat(document(ACCOUNT, 10).get("nickname").isNull()).isTrue();
+    assertThat(document(CUSTOMER, 2).get("accounts").get(0).has("nickname")).isFalse();
+    assertThat(sync(two)).contains("serving: nothing new");
+  }
+
+  @Test
+  @Order(7)
+  void aDeclarationThatDoesNotWorkOnTheLakeIsAConfigErrorNamingEachKey() throws Exception {
+    PipelineConfig broken = withAccounts(String.join("\n",
+        "    account:",
+        "      table: bank.accounts",
+        "      id: concat('a-', customer_id)",
+        "      fields: {balance: balance, shadow: no_such_column}",
+        "      search: {balance: {searchable: true}}", ""));
+    assertThatThrownBy(() -> sync(broken)).isInstanceOf(StageMain.ConfigProblem.class)
+        .hasMessageContaining("serving.documents.account.fields.shadow")
+        .hasMessageContaining("no_such_column");
+    PipelineConfig badIdAndSearch = withAccounts(String.join("\n",
+        "    account:",
+        "      table: bank.accounts",
+        "      id: concat('a-', customer_id)",
+        "      fields: {balance: balance, currency: currency}",
+        "      search: {balance: {searchable: true}, currency: {value: 'struct(currency)', filterable: true}}", ""));
+    assertThatThrownBy(() -> sync(badIdAndSearch)).isInstanceOf(StageMain.ConfigProblem.class)
+        .hasMessageContaining("serving.documents.account.id: the id must be computed from the key of bank.accounts "
+            + "(id) alone")
+        .hasMessageContaining("serving.documents.account.search.balance: search field balance: only text is "
+            + "searchable")
+        .hasMessageContaining("serving.documents.account.search.currency: 'struct(currency)' is of type "
+            + "struct<currency:string>");
+  }
+
+  private static String sync(PipelineConfig pipeline) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     long sent;
-    try (ServingSync sync = new ServingSync(config, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+    try (ServingSync sync = new ServingSync(pipeline, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
       sent = sync.syncOnce();
     }
     return bytes.toString(StandardCharsets.UTF_8) + (sent == 0 ? "serving: nothing new" : "");
   }
 
+  private static List<String> fieldNames(JsonNode document) {
+    List<String> names = new ArrayList<>();
+    document.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** One sync through the same object the entry point uses (the entry point would stop the shared session). */
+  private static String sync() throws Exception {
+    return sync(config);
+  }
+
   private static JsonNode document(long id) throws Exception {
-    Optional<String> json = store.get(Long.toString(id), Long.toString(id));
+    return document(CUSTOMER, id);
+  }
+
+  private static JsonNode document(String type, long id) throws Exception {
+    Optional<String> json = store.get(type, Long.toString(id), Long.toString(id));
     assertThat(json).as("document " + id).isPresent();
     return JSON.readTree(json.get());
   }

@@ -35,6 +35,20 @@ class ServingSyncMainTest {
   }
 
   @Test
+  void aServingSectionWithoutDocumentsIsAConfigError() throws Exception {
+    Path file = dir.resolve("pipeline.yaml");
+    Files.writeString(file, String.join("\n",
+        "source: {type: postgresql, host: 127.0.0.1, database: bank, user: postgres, password: x}",
+        "broker: {bootstrapServers: '127.0.0.1:9'}",
+        "lake: {root: " + dir.resolve("lake") + "}",
+        "tables: [{name: bank.customers, key: [id]}]",
+        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:9/serving', user: postgres}}", ""));
+    Result result = run("--config", file.toString(), "--once");
+    assertThat(result.status).isEqualTo(2);
+    assertThat(result.out).contains("serving.documents: declare at least one document type to sync");
+  }
+
+  @Test
   void missingConfigIsAUsageError() {
     Result result = run("--once");
     assertThat(result.status).isEqualTo(2);

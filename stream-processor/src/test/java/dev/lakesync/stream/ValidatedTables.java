@@ -78,6 +78,19 @@ public final class ValidatedTables {
         .whenMatched("s._source_pos > t._source_pos").updateAll().whenNotMatched().insertAll().execute();
   }
 
+  /** Adds a column to a validated table, as the stream-processor does when its source table gained one. */
+  public void addColumn(String table, String column, String sqlType) {
+    spark.sql("ALTER TABLE delta.`" + paths.validated("bank", table) + "` ADD COLUMNS (`" + column + "` " + sqlType
+        + ")");
+  }
+
+  /** Sets one column of one row as an update from the source would: the next position, {@code _op} 'u'. */
+  public void set(String table, long id, String column, String sqlValue, String at) {
+    spark.sql("UPDATE delta.`" + paths.validated("bank", table) + "` SET `" + column + "` = " + sqlValue
+        + ", _op = 'u', _source_ts_ms = " + Instant.parse(at).toEpochMilli() + ", _source_pos = '"
+        + String.format("%020d/%020d", position, position++) + "' WHERE id = " + id);
+  }
+
   public static Row customer(long id, String name, String email, String segment) {
     return RowFactory.create(id, name, email, segment, ts(T0), ts(T0));
   }

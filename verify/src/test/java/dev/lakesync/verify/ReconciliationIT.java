@@ -61,7 +61,7 @@ class ReconciliationIT {
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
         "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbc + "'\n  user: postgres\n  schema: dw\n"
-            + BenchLake.bankWarehouseModels(Path.of("..")),
+            + BenchLake.bankBlock(Path.of(".."), "warehouse", "models"),
         "serving: {sinks: [local], local: {jdbcUrl: '" + jdbc + "', user: postgres}}", ""));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-verify-it");

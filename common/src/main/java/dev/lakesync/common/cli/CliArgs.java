@@ -12,6 +12,7 @@ import java.util.Set;
 public final class CliArgs {
   private final String command;
   private final Map<String, String> options = new LinkedHashMap<>();
+  private final Map<String, List<String>> repeated = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
 
   /**
@@ -43,6 +44,7 @@ public final class CliArgs {
           value = args.get(++i);
         }
         options.put(name, value);
+        repeated.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
       } else {
         throw usage("unknown option " + name);
       }
@@ -51,6 +53,11 @@ public final class CliArgs {
 
   public UsageException usage(String message) {
     return new UsageException("lakesync " + command + ": " + message + " (see lakesync " + command + " --help)");
+  }
+
+  /** Every value of an option that may be given more than once, in order (a single-valued getter sees the last). */
+  public List<String> strings(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   public boolean flag(String name) {

@@ -313,6 +313,42 @@ public final class ConfigNode {
   }
 
   /**
+   * Named values that may nest ({@code {profile: {name: name}, id: id}}): each value is a String or, for a nested
+   * mapping, another such map; in file order; null when absent.
+   */
+  public Map<String, Object> namedTree(String key) {
+    known.add(key);
+    Object raw = values.get(key);
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof Map)) {
+      problem(key, "expected a mapping of names to values (or to nested mappings)");
+      return null;
+    }
+    return tree(key, asMap(raw));
+  }
+
+  private Map<String, Object> tree(String key, Map<String, Object> raw) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : raw.entrySet()) {
+      String at = key + "." + entry.getKey();
+      Object value = entry.getValue();
+      if (value instanceof Map) {
+        result.put(entry.getKey(), tree(at, asMap(value)));
+      } else if (value == null || value instanceof List) {
+        problems.add(keyPath(at) + ": expected a single value or a mapping");
+      } else {
+        String resolved = resolve(at, String.valueOf(value));
+        if (resolved != null) {
+          result.put(entry.getKey(), resolved);
+        }
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /**
    * A mapping handed untouched to a library underneath (Debezium, Kafka clients, Spark). Nested keys are
    * flattened with dots, values resolved for {@code ${ENV}}; keys are not checked here, the library checks them.
    */

@@ -30,7 +30,7 @@ public final class PipelineConfig {
     this.lake = root.requiredChild("lake").map(LakeConfig::from).orElse(null);
     this.tables = parseTables(root);
     this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables)).orElse(null);
-    this.serving = root.child("serving").map(ServingConfig::from).orElse(null);
+    this.serving = root.child("serving").map(node -> ServingConfig.from(node, tables)).orElse(null);
     int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
     this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);
     root.rejectUnknownKeys();

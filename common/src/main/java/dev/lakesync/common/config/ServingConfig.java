@@ -2,11 +2,17 @@ package dev.lakesync.common.config;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Where serving-sync writes customer documents: Cosmos DB, AI Search and/or the local stand-in stores. */
+/**
+ * The documents serving-sync builds ({@code documents}) and where it writes them: Cosmos DB, AI Search and/or the
+ * local stand-in store.
+ */
 public final class ServingConfig {
   /** Document sinks; several may be active at once. */
   public enum Sink { LOCAL, COSMOS, SEARCH }
@@ -15,8 +21,9 @@ public final class ServingConfig {
   private final Local local;
   private final Cosmos cosmos;
   private final Search search;
+  private final List<DocumentDeclaration> documents;
 
-  private ServingConfig(ConfigNode node) {
+  private ServingConfig(ConfigNode node, List<TableConfig> tables) {
     List<Sink> parsed = new ArrayList<>();
     List<String> names = node.stringList("sinks");
     for (int i = 0; i < names.size(); i++) {
@@ -32,11 +39,31 @@ public final class ServingConfig {
     this.local = section(node, "local", Sink.LOCAL).map(Local::new).orElse(null);
     this.cosmos = section(node, "cosmos", Sink.COSMOS).map(Cosmos::new).orElse(null);
     this.search = section(node, "search", Sink.SEARCH).map(Search::new).orElse(null);
+    this.documents = parseDocuments(node, tables);
     node.rejectUnknownKeys();
   }
 
-  static ServingConfig from(ConfigNode node) {
-    return new ServingConfig(node);
+  static ServingConfig from(ConfigNode node, List<TableConfig> tables) {
+    return new ServingConfig(node, tables);
+  }
+
+  /** The document types, each naming only configured tables. */
+  private static List<DocumentDeclaration> parseDocuments(ConfigNode node, List<TableConfig> tables) {
+    Set<String> tableNames = new LinkedHashSet<>();
+    for (TableConfig table : tables) {
+      tableNames.add(table.qualifiedName());
+    }
+    List<DocumentDeclaration> parsed = new ArrayList<>();
+    node.namedChildren("documents").forEach((type, at) -> {
+      DocumentDeclaration document = DocumentDeclaration.from(type, at);
+      for (String table : document.tables()) {
+        if (!tableNames.contains(table)) {
+          at.problem("", "table '" + table + "' is not in tables: (" + String.join(", ", tableNames) + ")");
+        }
+      }
+      parsed.add(document);
+    });
+    return List.copyOf(parsed);
   }
 
   private static Sink parseSink(ConfigNode node, int index, String name) {
@@ -67,6 +94,16 @@ public final class ServingConfig {
 
   public Optional<Search> search() {
     return Optional.ofNullable(search);
+  }
+
+  /** The declared document types, in file order (none when the section declares none). */
+  public List<DocumentDeclaration> documents() {
+    return documents;
+  }
+
+  /** The declared document type of that name, if any. */
+  public Optional<DocumentDeclaration> document(String type) {
+    return documents.stream().filter(document -> document.type().equals(type)).findFirst();
   }
 
   @Override
@@ -118,24 +155,20 @@ public final class ServingConfig {
   public static final class Cosmos {
     private final URI endpoint;
     private final String database;
-    private final String container;
-    private final String partitionKeyPath;
+    private final Map<String, String> containers;
     private final Secret key;
     private final boolean gatewayMode;
 
     Cosmos(ConfigNode node) {
       this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
       this.database = node.requiredString("database");
-      this.container = node.requiredString("container");
-      this.partitionKeyPath = node.string("partitionKeyPath", "/customerId");
+      Map<String, String> named = node.namedValues("containers");
+      this.containers = named == null ? Map.of() : named;
       this.key = node.secret("key");
       String mode = node.string("connectionMode", "direct");
       this.gatewayMode = "gateway".equals(mode);
       if (mode != null && !mode.equals("direct") && !mode.equals("gateway")) {
         node.problem("connectionMode", "expected direct or gateway, got '" + mode + "'");
-      }
-      if (partitionKeyPath != null && !partitionKeyPath.matches("(/[A-Za-z_][A-Za-z0-9_]*)+")) {
-        node.problem("partitionKeyPath", "expected a JSON path such as /customerId, got '" + partitionKeyPath + "'");
       }
       node.rejectUnknownKeys();
     }
@@ -148,12 +181,9 @@ public final class ServingConfig {
       return database;
     }
 
-    public String container() {
-      return container;
-    }
-
-    public String partitionKeyPath() {
-      return partitionKeyPath;
+    /** The container of a document type: as mapped under {@code containers}, else named after the type. */
+    public String container(String documentType) {
+      return containers.getOrDefault(documentType, documentType);
     }
 
     /** Null when Azure identity is used. */
@@ -168,24 +198,28 @@ public final class ServingConfig {
 
     @Override
     public String toString() {
-      return "Cosmos{endpoint=" + endpoint + ", database=" + database + ", container=" + container
-          + ", partitionKeyPath=" + partitionKeyPath + ", mode=" + (gatewayMode ? "gateway" : "direct") + ", key=" + (key == null ? "azure-identity" : key) + "}";
+      return "Cosmos{endpoint=" + endpoint + ", database=" + database + ", containers=" + containers
+          + ", mode=" + (gatewayMode ? "gateway" : "direct") + ", key=" + (key == null ? "azure-identity" : key) + "}";
     }
   }
 
   /** Azure AI Search; API key when {@code apiKey} is set, Azure identity otherwise. */
   public static final class Search {
     private final URI endpoint;
-    private final String index;
+    private final Map<String, String> indexes;
     private final Secret apiKey;
 
     Search(ConfigNode node) {
       this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
-      this.index = node.string("index", "customers");
+      Map<String, String> named = node.namedValues("indexes");
+      this.indexes = named == null ? Map.of() : new LinkedHashMap<>(named);
       this.apiKey = node.secret("apiKey");
-      if (index != null && !index.matches("[a-z0-9][a-z0-9-]{1,127}")) {
-        node.problem("index", "expected lower-case letters, digits and dashes (an AI Search index name), got '" + index + "'");
-      }
+      indexes.forEach((type, index) -> {
+        if (!index.matches("[a-z0-9][a-z0-9-]{1,127}")) {
+          node.problem("indexes." + type, "expected lower-case letters, digits and dashes (an AI Search index name), "
+              + "got '" + index + "'");
+        }
+      });
       node.rejectUnknownKeys();
     }
 
@@ -193,8 +227,9 @@ public final class ServingConfig {
       return endpoint;
     }
 
-    public String index() {
-      return index;
+    /** The index of a document type: as mapped under {@code indexes}, else the type's name with dashes. */
+    public String index(String documentType) {
+      return indexes.getOrDefault(documentType, documentType.replace('_', '-'));
     }
 
     /** Null when Azure identity is used. */
@@ -204,7 +239,7 @@ public final class ServingConfig {
 
     @Override
     public String toString() {
-      return "Search{endpoint=" + endpoint + ", index=" + index + ", apiKey=" + (apiKey == null ? "azure-identity" : apiKey) + "}";
+      return "Search{endpoint=" + endpoint + ", indexes=" + indexes + ", apiKey=" + (apiKey == null ? "azure-identity" : apiKey) + "}";
     }
   }
 }

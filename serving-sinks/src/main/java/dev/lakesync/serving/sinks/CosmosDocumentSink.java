@@ -11,10 +11,14 @@ import com.azure.cosmos.models.CosmosBulkItemResponse;
 import com.azure.cosmos.models.CosmosBulkOperationResponse;
 import com.azure.cosmos.models.CosmosBulkOperations;
 import com.azure.cosmos.models.CosmosBulkPatchItemRequestOptions;
+import com.azure.cosmos.models.CosmosContainerResponse;
 import com.azure.cosmos.models.CosmosItemOperation;
 import com.azure.cosmos.models.CosmosItemResponse;
 import com.azure.cosmos.models.CosmosPatchOperations;
+import com.azure.cosmos.models.CosmosQueryRequestOptions;
 import com.azure.cosmos.models.PartitionKey;
+import com.azure.cosmos.models.SqlParameter;
+import com.azure.cosmos.models.SqlQuerySpec;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,37 +27,48 @@ import dev.lakesync.common.config.ServingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Azure Cosmos DB for NoSQL through the bulk API. A document is never replaced by one reflecting an older source
- * position: an upsert is a patch of every field under the filter predicate {@code c.sourcePos <= new}, which the
- * service evaluates atomically (412 when the stored document is newer); a missing document is created (409 when
- * another writer was first: patched again). A delete reads the document first and deletes it under its ETag.
- * Throttling (429) is retried by the SDK honouring {@code x-ms-retry-after-ms}; request units are summed.
+ * Azure Cosmos DB for NoSQL through the bulk API, one container per document type. A document is never replaced by
+ * one reflecting an older source position: an upsert is a patch of every top-level field under the filter predicate
+ * {@code c.sourcePos <= new}, which the service evaluates atomically (412 when the stored document is newer); a
+ * missing document is created (409 when another writer was first: patched again). A delete reads the document first
+ * and deletes it under its ETag. Throttling (429) is retried by the SDK honouring {@code x-ms-retry-after-ms};
+ * request units are summed.
  */
 public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   static final int ATTEMPTS = 4;
+  /** Cosmos DB applies at most this many operations in one patch: every field besides id, and sourcePos. */
+  static final int MAX_PATCH_OPERATIONS = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
-  // Patched as a whole; at most ten operations per patch, which the document's shape keeps (DocumentBuilder).
-  private static final List<String> REPLACED_FIELDS = List.of("customerId", "profile", "accounts", "currencies",
-      "latestPayments", "aggregates", "merchants", "sourcePos");
 
   private final CosmosClient client;
-  private final CosmosContainer container;
-  private final String[] partitionKeyPath;
+  private final ServingConfig.Cosmos config;
+  private final Map<String, CosmosContainer> containers = new HashMap<>();
+  private final Map<String, List<String>> fieldsByType = new HashMap<>();
 
-  CosmosDocumentSink(CosmosClient client, CosmosContainer container, String partitionKeyPath) {
+  CosmosDocumentSink(CosmosClient client, ServingConfig.Cosmos config) {
     this.client = client;
-    this.container = container;
-    this.partitionKeyPath = partitionKeyPath.substring(1).split("/");
+    this.config = config;
   }
 
-  /** Connects with the account key when configured, Azure identity otherwise. The container must exist. */
+  /** For reads of any type. */
   public static CosmosDocumentSink open(ServingConfig.Cosmos config) {
+    return open(config, List.of());
+  }
+
+  /**
+   * Connects with the account key when configured, Azure identity otherwise; checks that each type's container
+   * exists with the type's partition key and that its documents fit one patch.
+   */
+  public static CosmosDocumentSink open(ServingConfig.Cosmos config, List<DocumentType> types) {
     CosmosClientBuilder builder = new CosmosClientBuilder().endpoint(config.endpoint().toString())
         .contentResponseOnWriteEnabled(false)
         .throttlingRetryOptions(new ThrottlingRetryOptions().setMaxRetryAttemptsOnThrottledRequests(9)
@@ -69,15 +84,56 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
       builder.directMode();
     }
     CosmosClient client = builder.buildClient();
+    CosmosDocumentSink sink = new CosmosDocumentSink(client, config);
     try {
-      CosmosContainer container = client.getDatabase(config.database()).getContainer(config.container());
-      container.read(); // fails now, with the service's reason, when the container is missing or access is denied
-      return new CosmosDocumentSink(client, container, config.partitionKeyPath());
+      for (DocumentType type : types) {
+        sink.register(type);
+      }
+      return sink;
     } catch (RuntimeException e) {
       client.close();
-      throw new IllegalStateException("Cosmos DB container " + config.database() + "/" + config.container() + " at "
+      throw e;
+    }
+  }
+
+  private void register(DocumentType type) {
+    List<String> fields = new ArrayList<>(type.fields());
+    fields.add("sourcePos");
+    if (fields.size() > MAX_PATCH_OPERATIONS) {
+      throw new IllegalArgumentException("serving.documents." + type.name() + ": Cosmos DB patches at most "
+          + MAX_PATCH_OPERATIONS + " fields at once and a " + type.name() + " document has " + type.fields().size()
+          + " top-level fields besides id (" + String.join(", ", type.fields()) + "); keep at most "
+          + (MAX_PATCH_OPERATIONS - 1) + " by grouping some under an object (fields: {group: {a: a, b: b}})");
+    }
+    CosmosContainerResponse response = container(type.name(), true);
+    List<String> paths = response.getProperties().getPartitionKeyDefinition().getPaths();
+    if (!paths.equals(List.of("/" + type.partitionKey()))) {
+      throw new IllegalStateException("Cosmos DB container " + config.database() + "/" + config.container(type.name())
+          + " is partitioned by " + paths + " but " + type.name() + " documents declare partitionKey: "
+          + type.partitionKey() + " (create the container with partition key path /" + type.partitionKey() + ")");
+    }
+    fieldsByType.put(type.name(), fields);
+  }
+
+  /** The type's container, read once (fails now, with the service's reason, when missing or access is denied). */
+  private CosmosContainerResponse container(String type, boolean check) {
+    String name = config.container(type);
+    try {
+      CosmosContainer container = client.getDatabase(config.database()).getContainer(name);
+      CosmosContainerResponse response = check ? container.read() : null;
+      containers.put(type, container);
+      return response;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Cosmos DB container " + config.database() + "/" + name + " at "
           + config.endpoint() + " is not usable: " + firstLine(e), e);
     }
+  }
+
+  private synchronized CosmosContainer containerOf(String type) {
+    if (!containers.containsKey(type)) {
+      container(type, false);
+    }
+    return containers.get(type);
   }
 
   @Override
@@ -86,25 +142,36 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   }
 
   @Override
-  public SinkResult write(List<CustomerDocument> documents) throws Exception {
-    List<CustomerDocument> unique = LocalDocumentStore.newestPerId(documents);
-    Map<String, ObjectNode> upserts = new HashMap<>();
-    List<CustomerDocument> deletes = new ArrayList<>();
-    for (CustomerDocument document : unique) {
-      if (document.isDelete()) {
-        deletes.add(document);
-      } else {
-        upserts.put(document.id(), (ObjectNode) JSON.readTree(document.json()));
-      }
+  public SinkResult write(List<Document> documents) throws Exception {
+    Map<String, List<Document>> byType = new LinkedHashMap<>();
+    for (Document document : LocalDocumentStore.newestPerId(documents)) {
+      byType.computeIfAbsent(document.type(), type -> new ArrayList<>()).add(document);
     }
     Tally tally = new Tally();
-    writeUpserts(upserts, tally);
-    writeDeletes(deletes, tally);
+    for (Map.Entry<String, List<Document>> entry : byType.entrySet()) {
+      List<String> fields = fieldsByType.get(entry.getKey());
+      if (fields == null) {
+        throw new IllegalArgumentException("document type '" + entry.getKey() + "' was not declared to this sink");
+      }
+      CosmosContainer container = containerOf(entry.getKey());
+      Map<String, Document> upserts = new LinkedHashMap<>();
+      List<Document> deletes = new ArrayList<>();
+      for (Document document : entry.getValue()) {
+        if (document.isDelete()) {
+          deletes.add(document);
+        } else {
+          upserts.put(document.id(), document);
+        }
+      }
+      writeUpserts(container, fields, upserts, tally);
+      writeDeletes(container, deletes, tally);
+    }
     return new SinkResult(tally.upserted, tally.deleted, tally.skippedOlder, tally.retries, tally.requestUnits);
   }
 
   /** Patch under the position predicate; create what is missing; patch again what another writer created. */
-  private void writeUpserts(Map<String, ObjectNode> documents, Tally tally) {
+  private void writeUpserts(CosmosContainer container, List<String> fields, Map<String, Document> documents,
+      Tally tally) throws Exception {
     List<String> toPatch = new ArrayList<>(documents.keySet());
     for (int attempt = 1; !toPatch.isEmpty(); attempt++) {
       if (attempt > ATTEMPTS) {
@@ -113,10 +180,10 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
       }
       List<CosmosItemOperation> patches = new ArrayList<>();
       for (String id : toPatch) {
-        patches.add(patch(documents.get(id)));
+        patches.add(patch(documents.get(id), fields));
       }
       List<String> toCreate = new ArrayList<>();
-      for (CosmosBulkOperationResponse<Object> result : execute(patches, tally)) {
+      for (CosmosBulkOperationResponse<Object> result : execute(container, patches, tally)) {
         String id = result.getOperation().getId();
         int status = status(result);
         if (status == 200) {
@@ -135,10 +202,11 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
       }
       List<CosmosItemOperation> creates = new ArrayList<>();
       for (String id : toCreate) {
-        ObjectNode document = documents.get(id);
-        creates.add(CosmosBulkOperations.getCreateItemOperation(document, partitionKey(document)));
+        Document document = documents.get(id);
+        creates.add(CosmosBulkOperations.getCreateItemOperation(JSON.readTree(document.json()),
+            new PartitionKey(document.partitionKey())));
       }
-      for (CosmosBulkOperationResponse<Object> result : execute(creates, tally)) {
+      for (CosmosBulkOperationResponse<Object> result : execute(container, creates, tally)) {
         int status = status(result);
         if (status == 201) {
           tally.upserted++;
@@ -152,33 +220,33 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     }
   }
 
-  private CosmosItemOperation patch(ObjectNode document) {
+  /** Sets every declared field (absent ones to null, so that nothing of an older version stays behind). */
+  private static CosmosItemOperation patch(Document document, List<String> fields) throws Exception {
+    JsonNode json = JSON.readTree(document.json());
     CosmosPatchOperations operations = CosmosPatchOperations.create();
-    for (String field : REPLACED_FIELDS) {
-      JsonNode value = document.get(field);
-      if (value != null) {
-        operations.set("/" + field, value);
-      }
+    for (String field : fields) {
+      JsonNode value = json.get(field);
+      operations.set("/" + field, value == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : value);
     }
-    String position = document.path("sourcePos").asText();
+    String position = document.sourcePos();
     CosmosBulkPatchItemRequestOptions options = new CosmosBulkPatchItemRequestOptions()
         .setFilterPredicate("FROM c WHERE NOT IS_DEFINED(c.sourcePos) OR c.sourcePos <= '" + position.replace("'", "\\'") + "'");
-    return CosmosBulkOperations.getPatchItemOperation(document.path("id").asText(), partitionKey(document),
+    return CosmosBulkOperations.getPatchItemOperation(document.id(), new PartitionKey(document.partitionKey()),
         operations, options);
   }
 
   /** Read each document's position and ETag, then delete under that ETag (412: changed meanwhile, read again). */
-  private void writeDeletes(List<CustomerDocument> deletes, Tally tally) {
-    List<CustomerDocument> pending = deletes;
+  private void writeDeletes(CosmosContainer container, List<Document> deletes, Tally tally) {
+    List<Document> pending = deletes;
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > ATTEMPTS) {
         throw new IllegalStateException("Cosmos DB: " + pending.size() + " deletes still conflicting after "
             + ATTEMPTS + " attempts, e.g. " + pending.get(0).id());
       }
-      Map<String, CustomerDocument> byId = new HashMap<>();
+      Map<String, Document> byId = new HashMap<>();
       List<CosmosItemOperation> operations = new ArrayList<>();
-      for (CustomerDocument delete : pending) {
-        Optional<CosmosItemResponse<JsonNode>> stored = read(delete.id(), delete.partitionKey(), tally);
+      for (Document delete : pending) {
+        Optional<CosmosItemResponse<JsonNode>> stored = read(container, delete.id(), delete.partitionKey(), tally);
         if (stored.isEmpty()) {
           continue; // nothing to delete
         }
@@ -191,8 +259,8 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
         operations.add(CosmosBulkOperations.getDeleteItemOperation(delete.id(), new PartitionKey(delete.partitionKey()),
             new CosmosBulkItemRequestOptions().setIfMatchETag(stored.get().getETag())));
       }
-      List<CustomerDocument> again = new ArrayList<>();
-      for (CosmosBulkOperationResponse<Object> result : execute(operations, tally)) {
+      List<Document> again = new ArrayList<>();
+      for (CosmosBulkOperationResponse<Object> result : execute(container, operations, tally)) {
         int status = status(result);
         if (status == 204) {
           tally.deleted++;
@@ -209,7 +277,8 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     }
   }
 
-  private List<CosmosBulkOperationResponse<Object>> execute(List<CosmosItemOperation> operations, Tally tally) {
+  private static List<CosmosBulkOperationResponse<Object>> execute(CosmosContainer container,
+      List<CosmosItemOperation> operations, Tally tally) {
     List<CosmosBulkOperationResponse<Object>> results = new ArrayList<>();
     if (operations.isEmpty()) {
       return results;
@@ -226,7 +295,8 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     return results;
   }
 
-  private Optional<CosmosItemResponse<JsonNode>> read(String id, String partitionKey, Tally tally) {
+  private static Optional<CosmosItemResponse<JsonNode>> read(CosmosContainer container, String id,
+      String partitionKey, Tally tally) {
     try {
       CosmosItemResponse<JsonNode> response = container.readItem(id, new PartitionKey(partitionKey), JsonNode.class);
       tally.requestUnits += response.getRequestCharge();
@@ -240,26 +310,36 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   }
 
   @Override
-  public Optional<String> get(String id, String partitionKey) throws Exception {
-    Optional<CosmosItemResponse<JsonNode>> response = read(id, partitionKey, new Tally());
-    if (response.isEmpty()) {
-      return Optional.empty();
+  public Optional<String> get(String type, String id, String partitionKey) throws Exception {
+    CosmosContainer container = containerOf(type);
+    JsonNode item;
+    if (partitionKey != null) {
+      Optional<CosmosItemResponse<JsonNode>> response = read(container, id, partitionKey, new Tally());
+      if (response.isEmpty()) {
+        return Optional.empty();
+      }
+      item = response.get().getItem();
+    } else {
+      // Without the partition key a point read is impossible: one query across partitions.
+      SqlQuerySpec query = new SqlQuerySpec("SELECT * FROM c WHERE c.id = @id", new SqlParameter("@id", id));
+      Iterator<JsonNode> found = container.queryItems(query, new CosmosQueryRequestOptions(), JsonNode.class)
+          .iterator();
+      if (!found.hasNext()) {
+        return Optional.empty();
+      }
+      item = found.next();
     }
-    ObjectNode document = (ObjectNode) response.get().getItem();
+    ObjectNode document = (ObjectNode) item;
     document.remove(List.of("_rid", "_self", "_etag", "_attachments", "_ts"));
     return Optional.of(JSON.writeValueAsString(document));
   }
 
-  private PartitionKey partitionKey(JsonNode document) {
-    JsonNode value = document;
-    for (String segment : partitionKeyPath) {
-      value = value.path(segment);
-    }
-    if (value.isMissingNode() || value.isNull()) {
-      throw new IllegalArgumentException("document " + document.path("id").asText() + " has no value at the partition key path /"
-          + String.join("/", partitionKeyPath));
-    }
-    return new PartitionKey(value.asText());
+  @Override
+  public Set<String> ids(String type) {
+    Set<String> ids = new HashSet<>();
+    containerOf(type).queryItems("SELECT VALUE c.id FROM c", new CosmosQueryRequestOptions(), String.class)
+        .forEach(ids::add);
+    return ids;
   }
 
   private static int status(CosmosBulkOperationResponse<Object> result) {

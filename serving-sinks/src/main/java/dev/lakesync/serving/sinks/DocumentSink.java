@@ -8,10 +8,10 @@ public interface DocumentSink extends AutoCloseable {
   String name();
 
   /**
-   * Writes upserts and deletes; returns once the store confirmed every one of them (or declined it as older than
-   * what it holds). Throws when a document could not be written after the sink's retries.
+   * Writes upserts and deletes of the types the sink was opened with; returns once the store confirmed every one
+   * (or declined it as older than what it holds). Throws when a document could not be written after the retries.
    */
-  SinkResult write(List<CustomerDocument> documents) throws Exception;
+  SinkResult write(List<Document> documents) throws Exception;
 
   @Override
   void close();

@@ -2,6 +2,7 @@ package dev.lakesync.serving.sinks;
 
 import dev.lakesync.common.cli.CliArgs;
 import dev.lakesync.common.cli.StageMain;
+import dev.lakesync.common.config.DocumentDeclaration;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.ServingConfig;
 import java.io.PrintStream;
@@ -9,32 +10,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * {@code ./lakesync get customer <id>} and {@code ./lakesync search "<text>"}: the API's two read paths, served by
- * the first sink of the config that can answer (point reads: local or Cosmos DB; search: AI Search or local).
- * Without {@code --config} they read the embedded default, deploy/local/pipeline.yaml.
+ * {@code ./lakesync get <type> <id>} and {@code ./lakesync search <type> "<text>"}: the API's two read paths for any
+ * declared document type, served by the first sink of the config that can answer (point reads: local or Cosmos DB;
+ * search: AI Search or local). Without {@code --config} they read the embedded default, deploy/local/pipeline.yaml.
  */
 public final class LookupMain {
   static final String GET_HELP = String.join("\n",
-      "usage: lakesync get customer ID [--config FILE]",
+      "usage: lakesync get TYPE ID [--partition-key K] [--config FILE]",
       "",
-      "Prints customer ID's serving document (one JSON object) from the first sink of the config that serves point",
-      "reads (local, cosmos). Exit status 1 when there is no such document.");
+      "Prints the serving document of declared type TYPE with id ID (one JSON object) from the first sink of the",
+      "config that serves point reads (local, cosmos). Exit status 1 when there is no such document.",
+      "",
+      "  --partition-key K   the document's partition key when it is not its id (Cosmos DB reads by both;",
+      "                      without it Cosmos DB is queried across partitions)");
   static final String SEARCH_HELP = String.join("\n",
-      "usage: lakesync search TEXT [--segment S] [--currency C] [--min-balance N] [--top N] [--config FILE]",
+      "usage: lakesync search TYPE TEXT [--filter FIELD=VALUE ...] [--top N] [--config FILE]",
       "",
-      "Full-text search over customer documents (name, email, merchants; words match as prefixes) from the first",
-      "sink of the config that serves search (search, local); prints one JSON document per line, best first.",
-      "TEXT may be empty (\"\") to list by filters only.",
+      "Full-text search over the searchable fields of declared document type TYPE (words match as prefixes) from",
+      "the first sink of the config that serves search (search, local); prints one JSON document per line, best",
+      "first. TEXT may be empty (\"\") to list by filters only.",
       "",
-      "  --segment S       only customers of this segment",
-      "  --currency C      only customers with an account in this currency",
-      "  --min-balance N   only customers with an account balance of at least N",
-      "  --top N           at most N results (default 10)");
+      "  --filter FIELD=VALUE   only documents whose filterable search field FIELD equals VALUE (a list field:",
+      "                         any element); repeat for several",
+      "  --top N                at most N results (default 10)");
 
   private LookupMain() {
   }
@@ -45,26 +51,28 @@ public final class LookupMain {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || !(args[0].equals("get") || args[0].equals("search"))) {
-      err.println("usage: lakesync get customer ID | lakesync search TEXT (see --help of each)");
+      err.println("usage: lakesync get TYPE ID | lakesync search TYPE TEXT (see --help of each)");
       return 2;
     }
     boolean get = args[0].equals("get");
     String[] rest = withDefaultConfig(Arrays.copyOfRange(args, 1, args.length));
     return StageMain.run(args[0], get ? GET_HELP : SEARCH_HELP, rest,
-        get ? Set.of() : Set.of("--segment", "--currency", "--min-balance", "--top"), Set.of(), out, err,
+        get ? Set.of("--partition-key") : Set.of("--filter", "--top"), Set.of(), out, err,
         (options, config) -> get ? get(options, config, out, err) : search(options, config, out));
   }
 
   private static int get(CliArgs options, PipelineConfig config, PrintStream out, PrintStream err) throws Exception {
     List<String> positional = options.positional();
-    if (positional.size() != 2 || !positional.get(0).equals("customer")) {
-      throw options.usage("expected: get customer ID");
+    if (positional.size() != 2) {
+      throw options.usage("expected: get TYPE ID");
     }
+    DocumentDeclaration type = declared(config, positional.get(0));
     String id = positional.get(1);
+    String partitionKey = options.string("--partition-key", type.partitionKey().equals("id") ? id : null);
     try (DocumentLookup lookup = Sinks.lookup(serving(config))) {
-      Optional<String> document = lookup.get(id, id);
+      Optional<String> document = lookup.get(type.type(), id, partitionKey);
       if (document.isEmpty()) {
-        err.println("lakesync get: no document for customer " + id);
+        err.println("lakesync get: no " + type.type() + " document with id " + id);
         return 1;
       }
       out.println(document.get());
@@ -73,13 +81,25 @@ public final class LookupMain {
   }
 
   private static int search(CliArgs options, PipelineConfig config, PrintStream out) throws Exception {
-    if (options.positional().size() != 1) {
-      throw options.usage("expected one TEXT argument (quote it; \"\" for filters only)");
+    if (options.positional().size() != 2) {
+      throw options.usage("expected TYPE and one TEXT argument (quote it; \"\" for filters only)");
     }
-    String minBalance = options.string("--min-balance", null);
-    SearchQuery query = new SearchQuery(options.positional().get(0), options.string("--segment", null),
-        options.string("--currency", null),
-        minBalance == null ? null : options.number("--min-balance", 0, -1e15, 1e15),
+    DocumentDeclaration type = declared(config, options.positional().get(0));
+    Map<String, String> filters = new LinkedHashMap<>();
+    List<String> filterable = new ArrayList<>();
+    type.search().values().stream().filter(DocumentDeclaration.SearchField::filterable)
+        .forEach(field -> filterable.add(field.name()));
+    for (String filter : options.strings("--filter")) {
+      int equals = filter.indexOf('=');
+      String field = equals < 0 ? filter : filter.substring(0, equals);
+      if (equals < 0 || !filterable.contains(field)) {
+        throw options.usage("--filter " + filter + ": expected FIELD=VALUE with FIELD one of the filterable search "
+            + "fields of " + type.type() + " (" + (filterable.isEmpty() ? "none declared" : String.join(", ", filterable))
+            + ")");
+      }
+      filters.put(field, filter.substring(equals + 1));
+    }
+    SearchQuery query = new SearchQuery(type.type(), options.positional().get(1), filters,
         (int) options.longValue("--top", 10));
     try (DocumentSearch search = Sinks.search(serving(config))) {
       for (String document : search.search(query)) {
@@ -87,6 +107,13 @@ public final class LookupMain {
       }
       return 0;
     }
+  }
+
+  private static DocumentDeclaration declared(PipelineConfig config, String type) {
+    ServingConfig serving = serving(config);
+    return serving.document(type).orElseThrow(() -> new StageMain.ConfigProblem("serving.documents: no document "
+        + "type '" + type + "' (declared: " + (serving.documents().isEmpty() ? "none"
+        : serving.documents().stream().map(DocumentDeclaration::type).collect(Collectors.joining(", "))) + ")"));
   }
 
   private static ServingConfig serving(PipelineConfig config) {

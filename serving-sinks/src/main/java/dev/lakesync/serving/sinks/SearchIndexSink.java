@@ -23,6 +23,7 @@ import com.azure.search.documents.models.IndexingResult;
 import com.azure.search.documents.models.SearchMode;
 import com.azure.search.documents.models.SearchOptions;
 import com.azure.search.documents.models.SearchResult;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.config.ServingConfig;
 import java.time.Duration;
@@ -30,15 +31,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Azure AI Search: keeps the index definition (searchable name, email, merchants; filterable segment and balances;
- * facetable currencies), then sends {@code mergeOrUpload} and {@code delete} actions in batches within the
+ * Azure AI Search, one index per document type: keeps each index's definition (the type's declared search fields,
+ * typed from the lake's schema), then sends {@code mergeOrUpload} and {@code delete} actions in batches within the
  * service's limits. The SDK retries whole requests (503, 429) with back-off; the failed items of a partial (207)
  * response are retried here. AI Search has no conditional document write, so the stored {@code sourcePos} is read
  * first and an older document is not sent (two syncs racing between that read and the write are not covered).
@@ -50,27 +50,39 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   private static final Set<Integer> RETRYABLE_ITEM = Set.of(409, 422, 429, 500, 503);
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> FIELDS = new TypeReference<>() { };
 
-  private final SearchClient client;
+  private final ServingConfig.Search config;
+  private final SearchClientBuilder clients;
+  private final SearchIndexClient indexes;
   private final Duration itemBackoff;
+  private final Map<String, SearchClient> clientByType = new HashMap<>();
 
-  SearchIndexSink(SearchClient client, Duration itemBackoff) {
-    this.client = client;
+  private SearchIndexSink(ServingConfig.Search config, SearchClientBuilder clients, SearchIndexClient indexes,
+      Duration itemBackoff) {
+    this.config = config;
+    this.clients = clients;
+    this.indexes = indexes;
     this.itemBackoff = itemBackoff;
   }
 
-  /** Connects with the API key when configured, Azure identity otherwise, and creates or updates the index. */
+  /** For searches of any type whose index exists. */
   public static SearchIndexSink open(ServingConfig.Search config) {
-    return open(config, Duration.ofMillis(800), Duration.ofMillis(500));
+    return open(config, List.of());
   }
 
-  static SearchIndexSink open(ServingConfig.Search config, Duration requestBackoff, Duration itemBackoff) {
+  /** Connects with the API key when configured, Azure identity otherwise, and creates or updates each type's index. */
+  public static SearchIndexSink open(ServingConfig.Search config, List<DocumentType> types) {
+    return open(config, types, Duration.ofMillis(800), Duration.ofMillis(500));
+  }
+
+  static SearchIndexSink open(ServingConfig.Search config, List<DocumentType> types, Duration requestBackoff,
+      Duration itemBackoff) {
     RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(6)
         .setBaseDelay(requestBackoff).setMaxDelay(Duration.ofSeconds(60)));
     String endpoint = config.endpoint().toString();
     SearchIndexClientBuilder indexBuilder = new SearchIndexClientBuilder().endpoint(endpoint).retryOptions(retries);
-    SearchClientBuilder builder = new SearchClientBuilder().endpoint(endpoint).indexName(config.index())
-        .retryOptions(retries);
+    SearchClientBuilder builder = new SearchClientBuilder().endpoint(endpoint).retryOptions(retries);
     if (config.apiKey() != null) {
       AzureKeyCredential key = new AzureKeyCredential(config.apiKey().reveal());
       indexBuilder.credential(key);
@@ -81,26 +93,47 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
       builder.credential(identity);
     }
     SearchIndexClient indexes = indexBuilder.buildClient();
-    indexes.createOrUpdateIndex(index(config.index()));
-    return new SearchIndexSink(builder.buildClient(), itemBackoff);
+    for (DocumentType type : types) {
+      indexes.createOrUpdateIndex(index(config.index(type.name()), type));
+    }
+    return new SearchIndexSink(config, builder, indexes, itemBackoff);
   }
 
-  /** The index definition: one flat search document per customer, projected from the serving document. */
-  static SearchIndex index(String name) {
-    List<SearchField> fields = List.of(
-        new SearchField("id", SearchFieldDataType.STRING).setKey(true).setFilterable(true),
-        new SearchField("customerId", SearchFieldDataType.STRING).setFilterable(true),
-        new SearchField("name", SearchFieldDataType.STRING).setSearchable(true).setSortable(true),
-        new SearchField("email", SearchFieldDataType.STRING).setSearchable(true),
-        new SearchField("segment", SearchFieldDataType.STRING).setFilterable(true).setFacetable(true),
-        new SearchField("merchants", SearchFieldDataType.collection(SearchFieldDataType.STRING)).setSearchable(true)
-            .setFilterable(true),
-        new SearchField("currencies", SearchFieldDataType.collection(SearchFieldDataType.STRING)).setFilterable(true)
-            .setFacetable(true),
-        new SearchField("balances", SearchFieldDataType.collection(SearchFieldDataType.DOUBLE)).setFilterable(true),
-        new SearchField("lastPaymentAt", SearchFieldDataType.DATE_TIME_OFFSET).setFilterable(true).setSortable(true),
-        new SearchField("sourcePos", SearchFieldDataType.STRING).setFilterable(true));
+  /** The index definition: id (the key), the declared search fields, and sourcePos. */
+  static SearchIndex index(String name, DocumentType type) {
+    List<SearchField> fields = new ArrayList<>();
+    fields.add(new SearchField("id", SearchFieldDataType.STRING).setKey(true).setFilterable(true));
+    for (IndexField field : type.searchFields()) {
+      SearchFieldDataType dataType = dataType(field.kind());
+      fields.add(new SearchField(field.name(), field.collection() ? SearchFieldDataType.collection(dataType) : dataType)
+          .setSearchable(field.searchable()).setFilterable(field.filterable()).setFacetable(field.facetable())
+          .setSortable(field.sortable()));
+    }
+    fields.add(new SearchField("sourcePos", SearchFieldDataType.STRING).setFilterable(true));
     return new SearchIndex(name, fields);
+  }
+
+  private static SearchFieldDataType dataType(IndexField.Kind kind) {
+    switch (kind) {
+      case STRING:
+        return SearchFieldDataType.STRING;
+      case INT32:
+        return SearchFieldDataType.INT32;
+      case INT64:
+        return SearchFieldDataType.INT64;
+      case DOUBLE:
+        return SearchFieldDataType.DOUBLE;
+      case BOOLEAN:
+        return SearchFieldDataType.BOOLEAN;
+      case DATE_TIME:
+        return SearchFieldDataType.DATE_TIME_OFFSET;
+      default:
+        throw new IllegalArgumentException("no search type for " + kind);
+    }
+  }
+
+  private synchronized SearchClient client(String type) {
+    return clientByType.computeIfAbsent(type, name -> clients.indexName(config.index(name)).buildClient());
   }
 
   @Override
@@ -109,30 +142,37 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   }
 
   @Override
-  public SinkResult write(List<CustomerDocument> documents) throws Exception {
+  public SinkResult write(List<Document> documents) throws Exception {
     SinkResult result = SinkResult.empty();
-    List<CustomerDocument> unique = LocalDocumentStore.newestPerId(documents);
-    for (int from = 0; from < unique.size(); from += MAX_BATCH_DOCUMENTS) {
-      List<CustomerDocument> chunk = unique.subList(from, Math.min(unique.size(), from + MAX_BATCH_DOCUMENTS));
-      Map<String, String> stored = storedPositions(chunk);
-      List<IndexAction<SearchDocument>> actions = new ArrayList<>();
-      long skipped = 0;
-      for (CustomerDocument document : chunk) {
-        String current = stored.get(document.id());
-        if (current != null && current.compareTo(document.sourcePos()) > 0) {
-          skipped++;
-        } else if (document.isDelete()) {
-          SearchDocument key = new SearchDocument();
-          key.put("id", document.id());
-          actions.add(new IndexAction<SearchDocument>().setActionType(IndexActionType.DELETE).setDocument(key));
-        } else {
-          actions.add(new IndexAction<SearchDocument>().setActionType(IndexActionType.MERGE_OR_UPLOAD)
-              .setDocument(project(document.json())));
+    Map<String, List<Document>> byType = new LinkedHashMap<>();
+    for (Document document : LocalDocumentStore.newestPerId(documents)) {
+      byType.computeIfAbsent(document.type(), type -> new ArrayList<>()).add(document);
+    }
+    for (Map.Entry<String, List<Document>> entry : byType.entrySet()) {
+      SearchClient client = client(entry.getKey());
+      List<Document> unique = entry.getValue();
+      for (int from = 0; from < unique.size(); from += MAX_BATCH_DOCUMENTS) {
+        List<Document> chunk = unique.subList(from, Math.min(unique.size(), from + MAX_BATCH_DOCUMENTS));
+        Map<String, String> stored = storedPositions(client, chunk);
+        List<IndexAction<SearchDocument>> actions = new ArrayList<>();
+        long skipped = 0;
+        for (Document document : chunk) {
+          String current = stored.get(document.id());
+          if (current != null && current.compareTo(document.sourcePos()) > 0) {
+            skipped++;
+          } else if (document.isDelete()) {
+            SearchDocument key = new SearchDocument();
+            key.put("id", document.id());
+            actions.add(new IndexAction<SearchDocument>().setActionType(IndexActionType.DELETE).setDocument(key));
+          } else {
+            actions.add(new IndexAction<SearchDocument>().setActionType(IndexActionType.MERGE_OR_UPLOAD)
+                .setDocument(project(document)));
+          }
         }
-      }
-      result = result.plus(new SinkResult(0, 0, skipped, 0, 0));
-      for (List<IndexAction<SearchDocument>> batch : batches(actions)) {
-        result = result.plus(send(batch));
+        result = result.plus(new SinkResult(0, 0, skipped, 0, 0));
+        for (List<IndexAction<SearchDocument>> batch : batches(actions)) {
+          result = result.plus(send(client, batch));
+        }
       }
     }
     return result;
@@ -164,7 +204,7 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   }
 
   /** Sends one batch; retries the items a partial response failed with a retryable status, with back-off. */
-  private SinkResult send(List<IndexAction<SearchDocument>> batch) throws InterruptedException {
+  private SinkResult send(SearchClient client, List<IndexAction<SearchDocument>> batch) throws InterruptedException {
     Map<String, IndexAction<SearchDocument>> pending = new LinkedHashMap<>();
     for (IndexAction<SearchDocument> action : batch) {
       pending.put((String) action.getDocument().get("id"), action);
@@ -210,9 +250,9 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   }
 
   /** The sourcePos of those documents the index holds. */
-  private Map<String, String> storedPositions(List<CustomerDocument> chunk) {
+  private static Map<String, String> storedPositions(SearchClient client, List<Document> chunk) {
     StringBuilder ids = new StringBuilder();
-    for (CustomerDocument document : chunk) {
+    for (Document document : chunk) {
       ids.append(ids.length() == 0 ? "" : "|").append(document.id());
     }
     SearchOptions options = new SearchOptions().setFilter("search.in(id, '" + odataString(ids.toString()) + "', '|')")
@@ -225,48 +265,68 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
     return stored;
   }
 
-  /** The search document: the serving document's searchable and filterable fields, flat. */
-  static SearchDocument project(String json) throws Exception {
-    SearchFields fields = SearchFields.of(json);
+  /** The search document: id, the declared search fields (computed by serving-sync), sourcePos. */
+  static SearchDocument project(Document document) throws Exception {
     SearchDocument search = new SearchDocument();
-    search.put("id", fields.id);
-    search.put("customerId", fields.customerId);
-    search.put("name", fields.name);
-    search.put("email", fields.email);
-    search.put("segment", fields.segment);
-    search.put("merchants", new ArrayList<>(fields.merchants));
-    search.put("currencies", new ArrayList<>(fields.currencies));
-    List<Double> balances = new ArrayList<>();
-    fields.balances.forEach(balance -> balances.add(balance.doubleValue()));
-    search.put("balances", balances);
-    search.put("lastPaymentAt", fields.lastPaymentAt);
-    search.put("sourcePos", fields.sourcePos);
+    search.put("id", document.id());
+    search.putAll(JSON.readValue(document.searchJson(), FIELDS));
+    search.put("sourcePos", document.sourcePos());
     return search;
   }
 
+  /** Filters on the index's own field types (read from the service), so that a value compares as its field. */
   @Override
   public List<String> search(SearchQuery query) throws Exception {
+    String indexName = config.index(query.type());
+    Map<String, SearchField> fields = new HashMap<>();
+    for (SearchField field : indexes.getIndex(indexName).getFields()) {
+      fields.put(field.getName(), field);
+    }
     List<String> filters = new ArrayList<>();
-    if (query.segment() != null) {
-      filters.add("segment eq '" + odataString(query.segment()) + "'");
-    }
-    if (query.currency() != null) {
-      filters.add("currencies/any(c: c eq '" + odataString(query.currency()) + "')");
-    }
-    if (query.minBalance() != null) {
-      filters.add(String.format(Locale.ROOT, "balances/any(b: b ge %s)", query.minBalance()));
+    for (Map.Entry<String, String> filter : query.filters().entrySet()) {
+      SearchField field = fields.get(filter.getKey());
+      if (field == null || !Boolean.TRUE.equals(field.isFilterable())) {
+        throw new IllegalArgumentException("search index " + indexName + " has no filterable field '"
+            + filter.getKey() + "'");
+      }
+      filters.add(odataFilter(field, filter.getValue()));
     }
     SearchOptions options = new SearchOptions().setTop(query.top()).setSearchMode(SearchMode.ALL);
     if (!filters.isEmpty()) {
       options.setFilter(String.join(" and ", filters));
     }
     List<String> found = new ArrayList<>();
-    for (SearchResult result : client.search(searchText(query.text()), options, Context.NONE)) {
+    for (SearchResult result : client(query.type()).search(searchText(query.text()), options, Context.NONE)) {
       SearchDocument document = result.getDocument(SearchDocument.class);
       document.remove("@search.score");
       found.add(JSON.writeValueAsString(document));
     }
     return found;
+  }
+
+  /** {@code field eq value} (a list field: any element), the value written as the field's type asks. */
+  static String odataFilter(SearchField field, String value) {
+    String type = field.getType().toString();
+    boolean collection = type.startsWith("Collection(");
+    String element = collection ? type.substring("Collection(".length(), type.length() - 1) : type;
+    String literal;
+    switch (element) {
+      case "Edm.String":
+        literal = "'" + odataString(value) + "'";
+        break;
+      case "Edm.Boolean":
+        if (!value.equals("true") && !value.equals("false")) {
+          throw new IllegalArgumentException("filter " + field.getName() + ": expected true or false, got '" + value + "'");
+        }
+        literal = value;
+        break;
+      case "Edm.DateTimeOffset":
+        literal = java.time.OffsetDateTime.parse(value).toString();
+        break;
+      default:
+        literal = new java.math.BigDecimal(value.trim()).toPlainString(); // refuses anything but a number
+    }
+    return collection ? field.getName() + "/any(v: v eq " + literal + ")" : field.getName() + " eq " + literal;
   }
 
   /** Every word as a prefix ("ann smi" becomes "ann* smi*"), so that typing finds like the local store does. */

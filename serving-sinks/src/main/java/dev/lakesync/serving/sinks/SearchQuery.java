@@ -1,47 +1,44 @@
 package dev.lakesync.serving.sinks;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
-/** Free text plus the filters both search implementations support; a null filter is not applied. */
+/**
+ * Free text over a document type's searchable fields, plus equality filters on its filterable fields (on a list
+ * field: any element equal). Values are given as text and compared as the field's type.
+ */
 public final class SearchQuery {
+  private final String type;
   private final String text;
-  private final String segment;
-  private final String currency;
-  private final Double minBalance;
+  private final Map<String, String> filters;
   private final int top;
 
-  public SearchQuery(String text, String segment, String currency, Double minBalance, int top) {
+  public SearchQuery(String type, String text, Map<String, String> filters, int top) {
+    this.type = Objects.requireNonNull(type, "type");
     this.text = Objects.requireNonNull(text, "text");
-    this.segment = segment;
-    this.currency = currency;
-    this.minBalance = minBalance;
+    this.filters = new LinkedHashMap<>(filters);
     if (top < 1 || top > 1000) {
       throw new IllegalArgumentException("top must be between 1 and 1000, got " + top);
     }
     this.top = top;
   }
 
-  public static SearchQuery text(String text) {
-    return new SearchQuery(text, null, null, null, 10);
+  public static SearchQuery text(String type, String text) {
+    return new SearchQuery(type, text, Map.of(), 10);
+  }
+
+  public String type() {
+    return type;
   }
 
   public String text() {
     return text;
   }
 
-  /** Exact customer segment, or null. */
-  public String segment() {
-    return segment;
-  }
-
-  /** Customers holding an account in this currency, or null. */
-  public String currency() {
-    return currency;
-  }
-
-  /** Customers with at least one account balance of this much, or null. */
-  public Double minBalance() {
-    return minBalance;
+  /** Field name to the value it must equal, in the order given. */
+  public Map<String, String> filters() {
+    return filters;
   }
 
   public int top() {

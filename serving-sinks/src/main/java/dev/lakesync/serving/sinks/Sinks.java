@@ -9,19 +9,20 @@ public final class Sinks {
   private Sinks() {
   }
 
-  public static List<DocumentSink> open(ServingConfig config) throws Exception {
+  /** The sinks, ready to write documents of these types (indexes and containers checked or created). */
+  public static List<DocumentSink> open(ServingConfig config, List<DocumentType> types) throws Exception {
     List<DocumentSink> sinks = new ArrayList<>();
     try {
       for (ServingConfig.Sink sink : config.sinks()) {
         switch (sink) {
           case LOCAL:
-            sinks.add(LocalDocumentStore.open(config.local().orElseThrow()));
+            sinks.add(LocalDocumentStore.open(config.local().orElseThrow(), types));
             break;
           case SEARCH:
-            sinks.add(SearchIndexSink.open(config.search().orElseThrow()));
+            sinks.add(SearchIndexSink.open(config.search().orElseThrow(), types));
             break;
           case COSMOS:
-            sinks.add(CosmosDocumentSink.open(config.cosmos().orElseThrow()));
+            sinks.add(CosmosDocumentSink.open(config.cosmos().orElseThrow(), types));
             break;
           default:
             throw new IllegalArgumentException("serving.sinks: unknown sink " + sink);

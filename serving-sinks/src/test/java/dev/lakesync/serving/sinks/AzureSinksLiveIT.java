@@ -25,17 +25,18 @@ class AzureSinksLiveIT {
     ServingConfig.Cosmos cosmos = config("LAKESYNC_COSMOS_ENDPOINT", String.join("\n",
         "  sinks: [cosmos]",
         "  cosmos: {endpoint: '${LAKESYNC_COSMOS_ENDPOINT}', database: '${LAKESYNC_COSMOS_DATABASE:-lakesync_it}',",
-        "           container: '${LAKESYNC_COSMOS_CONTAINER:-customers}'"
+        "           containers: {customer: '${LAKESYNC_COSMOS_CONTAINER:-customers}'}"
             + (System.getenv("LAKESYNC_COSMOS_KEY") == null ? "}" : ", key: '${LAKESYNC_COSMOS_KEY}'}"))).cosmos().orElseThrow();
-    try (CosmosDocumentSink sink = CosmosDocumentSink.open(cosmos)) {
+    try (CosmosDocumentSink sink = CosmosDocumentSink.open(cosmos, List.of(TestDocuments.CUSTOMER))) {
       String position = String.format("%020d/%020d", System.currentTimeMillis(), 0);
       SinkResult written = sink.write(List.of(LocalDocumentStoreIT.document(Integer.parseInt(ID), "Live Test", "Live Shop",
           "retail", position)));
       assertThat(written.upserted()).isEqualTo(1);
       assertThat(written.requestUnits()).isPositive();
-      assertThat(sink.get(ID, ID).orElseThrow()).contains("Live Test");
-      assertThat(sink.write(List.of(CustomerDocument.delete(ID, ID, position))).deleted()).isEqualTo(1);
-      assertThat(sink.get(ID, ID)).isEmpty();
+      assertThat(sink.get("customer", ID, ID).orElseThrow()).contains("Live Test");
+      assertThat(sink.ids("customer")).contains(ID);
+      assertThat(sink.write(List.of(TestDocuments.delete(Integer.parseInt(ID), position))).deleted()).isEqualTo(1);
+      assertThat(sink.get("customer", ID, ID)).isEmpty();
     }
   }
 
@@ -43,17 +44,17 @@ class AzureSinksLiveIT {
   void searchIndexesFindsAndDeletesARealDocument() throws Exception {
     ServingConfig.Search search = config("LAKESYNC_SEARCH_ENDPOINT", String.join("\n",
         "  sinks: [search]",
-        "  search: {endpoint: '${LAKESYNC_SEARCH_ENDPOINT}', index: lakesync-it"
+        "  search: {endpoint: '${LAKESYNC_SEARCH_ENDPOINT}', indexes: {customer: lakesync-it}"
             + (System.getenv("LAKESYNC_SEARCH_API_KEY") == null ? "}" : ", apiKey: '${LAKESYNC_SEARCH_API_KEY}'}"))).search().orElseThrow();
-    try (SearchIndexSink sink = SearchIndexSink.open(search)) {
+    try (SearchIndexSink sink = SearchIndexSink.open(search, List.of(TestDocuments.CUSTOMER))) {
       String position = String.format("%020d/%020d", System.currentTimeMillis(), 0);
       assertThat(sink.write(List.of(LocalDocumentStoreIT.document(Integer.parseInt(ID), "Livetest Person", "Livetest Shop",
           "retail", position))).upserted()).isEqualTo(1);
       // Indexing is near real time, not immediate.
       List<String> found = await("the written document searchable").atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofSeconds(1)).until(() -> sink.search(SearchQuery.text("livetest")), hits -> !hits.isEmpty());
+          .pollInterval(Duration.ofSeconds(1)).until(() -> sink.search(SearchQuery.text("customer", "livetest")), hits -> !hits.isEmpty());
       assertThat(found).anyMatch(document -> document.contains(ID));
-      assertThat(sink.write(List.of(CustomerDocument.delete(ID, ID, position))).deleted()).isEqualTo(1);
+      assertThat(sink.write(List.of(TestDocuments.delete(Integer.parseInt(ID), position))).deleted()).isEqualTo(1);
     }
   }
 

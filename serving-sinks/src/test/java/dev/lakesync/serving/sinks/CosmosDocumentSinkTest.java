@@ -1,6 +1,7 @@
 package dev.lakesync.serving.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -16,6 +17,7 @@ class CosmosDocumentSinkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private FakeCosmosGateway gateway;
   private CosmosDocumentSink sink;
+  private ServingConfig.Cosmos cosmos;
 
   @BeforeEach
   void start() throws Exception {
@@ -28,10 +30,11 @@ class CosmosDocumentSinkTest {
             "tables: [{name: bank.customers, key: [id]}]",
             "serving:",
             "  sinks: [cosmos]",
-            "  cosmos: {endpoint: '" + gateway.endpoint() + "', database: bank, container: customers,",
+            "  cosmos: {endpoint: '" + gateway.endpoint() + "', database: bank, containers: {customer: customers},",
             "           key: '${COSMOS_KEY}', connectionMode: gateway}", ""),
             "test.yaml").serving().orElseThrow();
-    sink = CosmosDocumentSink.open(config.cosmos().orElseThrow());
+    cosmos = config.cosmos().orElseThrow();
+    sink = CosmosDocumentSink.open(cosmos, List.of(TestDocuments.CUSTOMER));
   }
 
   @AfterEach
@@ -56,19 +59,19 @@ class CosmosDocumentSinkTest {
     assertThat(second.skippedOlder()).isEqualTo(1);
     assertThat(gateway.documents.get("1").path("profile").path("name").asText()).isEqualTo("Ada King");
     assertThat(gateway.documents.get("2").path("profile").path("name").asText()).isEqualTo("Bo");
-    assertThat(sink.get("1", "1").map(this::name)).contains("Ada King");
-    assertThat(sink.get("3", "3")).isEmpty();
+    assertThat(sink.get("customer", "1", "1").map(this::name)).contains("Ada King");
+    assertThat(sink.get("customer", "3", "3")).isEmpty();
   }
 
   @Test
   void deletesOnlyWhenTheStoredDocumentIsNotNewer() throws Exception {
     sink.write(List.of(document(1, "Ada", "00000000000000000030")));
-    SinkResult stale = sink.write(List.of(CustomerDocument.delete("1", "1", "00000000000000000020")));
+    SinkResult stale = sink.write(List.of(TestDocuments.delete(1, "00000000000000000020")));
     assertThat(stale.skippedOlder()).isEqualTo(1);
     assertThat(gateway.documents).containsKey("1");
 
-    SinkResult deleted = sink.write(List.of(CustomerDocument.delete("1", "1", "00000000000000000040"),
-        CustomerDocument.delete("9", "9", "00000000000000000040")));
+    SinkResult deleted = sink.write(List.of(TestDocuments.delete(1, "00000000000000000040"),
+        TestDocuments.delete(9, "00000000000000000040")));
     assertThat(deleted.deleted()).isEqualTo(1);
     assertThat(gateway.documents).doesNotContainKey("1");
   }
@@ -77,7 +80,7 @@ class CosmosDocumentSinkTest {
   void throttledBatchesAndItemsAreRetriedAfterTheServiceSaysSo() throws Exception {
     gateway.throttleNextBatch(300);
     gateway.throttleItemsOfNextBatch(3);
-    List<CustomerDocument> documents = new ArrayList<>();
+    List<Document> documents = new ArrayList<>();
     for (int id = 1; id <= 50; id++) {
       documents.add(document(id, "Customer " + id, "00000000000000000010"));
     }
@@ -96,11 +99,26 @@ class CosmosDocumentSinkTest {
     }
   }
 
-  private static CustomerDocument document(int id, String name, String position) {
-    String json = String.format("{\"id\":\"%d\",\"customerId\":\"%d\",\"profile\":{\"name\":\"%s\",\"email\":\"c%d@example.org\","
-        + "\"segment\":\"retail\"},\"accounts\":[],\"currencies\":[],\"latestPayments\":[],"
-        + "\"aggregates\":{\"paymentsThisMonth\":0,\"lastPaymentAt\":null},\"merchants\":[],\"sourcePos\":\"%s\"}",
-        id, id, name, id, position);
-    return CustomerDocument.upsert(Integer.toString(id), Integer.toString(id), position, json);
+  private static Document document(int id, String name, String position) {
+    return TestDocuments.customer(id, name, "Shop", position);
   }
+
+  @Test
+  void refusesATypeWhoseContainerIsPartitionedByAnotherField() {
+    DocumentType byId = new DocumentType("customer", List.of("profile"), "id", List.of());
+    assertThatThrownBy(() -> CosmosDocumentSink.open(cosmos, List.of(byId)).close())
+        .hasMessageContaining("partitioned by [/customerId]").hasMessageContaining("partitionKey: id");
+  }
+
+  @Test
+  void refusesATypeWithMoreTopLevelFieldsThanOnePatchSets() {
+    List<String> fields = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      fields.add("f" + i);
+    }
+    DocumentType wide = new DocumentType("wide", fields, "id", List.of());
+    assertThatThrownBy(() -> CosmosDocumentSink.open(cosmos, List.of(wide)).close())
+        .hasMessageContaining("serving.documents.wide").hasMessageContaining("10 top-level fields");
+  }
+
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,8 @@ public final class FakeSearchService implements AutoCloseable {
   public static final String API_KEY = "search-test-key";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SEARCH_IN = Pattern.compile("search\\.in\\(id, '([^']*)', '\\|'\\)");
-  private static final Pattern SEGMENT = Pattern.compile("segment eq '([^']*)'");
+  private static final Pattern EQUALS =
+      Pattern.compile("(?<![/\\w])(\\w+) eq '([^']*)'|(\\w+)/any\\(v: v eq '([^']*)'\\)");
 
   final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   final List<Integer> indexBatchSizes = Collections.synchronizedList(new ArrayList<>());
@@ -75,8 +77,16 @@ public final class FakeSearchService implements AutoCloseable {
       if (!API_KEY.equals(exchange.getRequestHeaders().getFirst("api-key"))) {
         respond(exchange, 403, "{\"error\":{\"message\":\"bad api-key\"}}");
       } else if (method.equals("PUT") && path.startsWith("/indexes('")) {
-        indexDefinition = JSON.readTree(body);
-        respond(exchange, 201, new String(body, StandardCharsets.UTF_8));
+        JsonNode definition = JSON.readTree(body);
+        String refused = refused(definition);
+        if (refused != null) {
+          respond(exchange, 400, "{\"error\":{\"message\":\"" + refused + "\"}}");
+        } else {
+          indexDefinition = definition;
+          respond(exchange, 201, new String(body, StandardCharsets.UTF_8));
+        }
+      } else if (method.equals("GET") && path.startsWith("/indexes('") && indexDefinition != null) {
+        respond(exchange, 200, indexDefinition.toString());
       } else if (method.equals("POST") && path.endsWith("/docs/search.index")) {
         index(exchange, JSON.readTree(body));
       } else if (method.equals("POST") && path.endsWith("/docs/search.post.search")) {
@@ -125,7 +135,23 @@ public final class FakeSearchService implements AutoCloseable {
     respond(exchange, failing.isEmpty() ? 200 : 207, JSON.createObjectNode().set("value", results).toString());
   }
 
-  /** search.in(id, ...) lookups, segment filters, and prefix terms over name, email and merchants. */
+  /** What the service refuses in an index definition (as its docs say): the first problem, or null. */
+  private static String refused(JsonNode definition) {
+    int keys = 0;
+    for (JsonNode field : definition.path("fields")) {
+      String type = field.path("type").asText();
+      keys += field.path("key").asBoolean() ? 1 : 0;
+      if (field.path("searchable").asBoolean() && !type.equals("Edm.String") && !type.equals("Collection(Edm.String)")) {
+        return "field " + field.path("name").asText() + ": only strings can be searchable";
+      }
+      if (field.path("sortable").asBoolean() && type.startsWith("Collection(")) {
+        return "field " + field.path("name").asText() + ": collections cannot be sortable";
+      }
+    }
+    return keys == 1 ? null : "an index needs exactly one key field";
+  }
+
+  /** search.in(id, ...) lookups, eq filters (any() on lists), and prefix terms over the searchable fields. */
   private void search(HttpExchange exchange, JsonNode request) throws IOException {
     String filter = request.path("filter").asText("");
     List<String> terms = new ArrayList<>();
@@ -136,19 +162,38 @@ public final class FakeSearchService implements AutoCloseable {
     }
     Matcher ids = SEARCH_IN.matcher(filter);
     List<String> wanted = ids.find() ? Arrays.asList(ids.group(1).split("\\|")) : null;
-    Matcher segment = SEGMENT.matcher(filter);
-    String wantedSegment = segment.find() ? segment.group(1) : null;
+    Map<String, String> equal = new HashMap<>();
+    Matcher eq = EQUALS.matcher(filter);
+    while (eq.find()) {
+      equal.put(eq.group(1) != null ? eq.group(1) : eq.group(3), eq.group(2) != null ? eq.group(2) : eq.group(4));
+    }
+    List<String> searchable = new ArrayList<>();
+    for (JsonNode field : indexDefinition.path("fields")) {
+      if (field.path("searchable").asBoolean()) {
+        searchable.add(field.path("name").asText());
+      }
+    }
     ArrayNode value = JSON.createArrayNode();
     synchronized (documents) {
       for (ObjectNode document : documents.values()) {
         if (wanted != null && !wanted.contains(document.get("id").asText())) {
           continue;
         }
-        if (wantedSegment != null && !wantedSegment.equals(document.path("segment").asText())) {
+        boolean matches = true;
+        for (Map.Entry<String, String> condition : equal.entrySet()) {
+          JsonNode field = document.path(condition.getKey());
+          boolean any = false;
+          for (JsonNode element : field.isArray() ? field : JSON.createArrayNode().add(field)) {
+            any |= element.asText().equals(condition.getValue());
+          }
+          matches &= any;
+        }
+        if (!matches) {
           continue;
         }
-        String text = (document.path("name").asText() + " " + document.path("email").asText() + " "
-            + document.path("merchants").toString()).toLowerCase(Locale.ROOT);
+        StringBuilder words = new StringBuilder();
+        searchable.forEach(field -> words.append(' ').append(document.path(field).toString()));
+        String text = words.toString().toLowerCase(Locale.ROOT);
         if (terms.stream().allMatch(term -> Pattern.compile("\\b" + Pattern.quote(term)).matcher(text).find())) {
           ObjectNode hit = document.deepCopy();
           hit.put("@search.score", 1.0);

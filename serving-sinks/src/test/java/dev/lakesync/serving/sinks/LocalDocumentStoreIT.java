@@ -36,7 +36,7 @@ class LocalDocumentStoreIT {
     postgres = EmbeddedPostgres.builder().start();
     configFile = writeConfig("pipeline.yaml", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
     ServingConfig config = new PipelineConfigLoader(name -> null).load(configFile).serving().orElseThrow();
-    store = LocalDocumentStore.open(config.local().orElseThrow());
+    store = LocalDocumentStore.open(config.local().orElseThrow(), List.of(TestDocuments.CUSTOMER));
   }
 
   private static Path writeConfig(String name, String jdbcUrl) throws Exception {
@@ -46,7 +46,14 @@ class LocalDocumentStoreIT {
         "broker: {bootstrapServers: '127.0.0.1:9'}",
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}]",
-        "serving: {sinks: [local], local: {jdbcUrl: '" + jdbcUrl + "', user: postgres}}", ""));
+        "serving:",
+        "  sinks: [local]",
+        "  local: {jdbcUrl: '" + jdbcUrl + "', user: postgres}",
+        "  documents:",
+        "    customer:",
+        "      table: bank.customers",
+        "      search: {name: {searchable: true}, segment: {filterable: true}, currencies: {filterable: true},",
+        "               balances: {filterable: true}}", ""));
     return file;
   }
 
@@ -67,15 +74,19 @@ class LocalDocumentStoreIT {
 
   @Test
   void writesInChunksAndKeepsTheNewestOfDuplicatesInOneCall() throws Exception {
-    List<CustomerDocument> documents = new ArrayList<>();
+    List<Document> documents = new ArrayList<>();
     for (int id = 1000; id < 3500; id++) {
       documents.add(document(id, "Bulk " + id, "Shop", "retail", "00000000000000000010"));
     }
     documents.add(document(1000, "Bulk newest", "Shop", "retail", "00000000000000000011"));
     SinkResult result = store.write(documents);
     assertThat(result.upserted()).isEqualTo(2500);
-    assertThat(store.get("1000", "1000").orElseThrow()).contains("Bulk newest");
-    assertThat(store.get("1000", "999")).as("wrong partition key").isEmpty();
+    assertThat(store.get("customer", "1000", "1000").orElseThrow()).contains("Bulk newest");
+    assertThat(store.get("customer", "1000", null).orElseThrow()).contains("Bulk newest");
+    assertThat(store.get("customer", "1000", "999")).as("wrong partition key").isEmpty();
+    assertThat(store.get("other", "1000", null)).as("another type").isEmpty();
+    assertThat(store.ids("customer")).contains("1000", "3499");
+    assertThat(store.count("customer")).isEqualTo(store.ids("customer").size());
   }
 
   @Test
@@ -89,21 +100,29 @@ class LocalDocumentStoreIT {
         .isEqualTo("Ada Lovelace");
     Result missing = run("get", "customer", "404", "--config", configFile.toString());
     assertThat(missing.status).isEqualTo(1);
-    assertThat(missing.out).contains("no document for customer 404");
+    assertThat(missing.out).contains("no customer document with id 404");
+    Result unknownType = run("get", "client", "1", "--config", configFile.toString());
+    assertThat(unknownType.status).isEqualTo(2);
+    assertThat(unknownType.out).contains("no document type 'client' (declared: customer)");
 
-    Result byMerchant = run("search", "zanzi", "--config", configFile.toString());
+    Result byMerchant = run("search", "customer", "zanzi", "--config", configFile.toString());
     assertThat(byMerchant.status).isZero();
     assertThat(byMerchant.out.lines().count()).isEqualTo(1);
     assertThat(byMerchant.out).contains("Ada Lovelace");
-    Result filtered = run("search", "", "--segment", "business", "--currency", "EUR", "--config", configFile.toString());
-    assertThat(filtered.out.lines().count()).isEqualTo(1);
+    Result filtered = run("search", "customer", "", "--filter", "segment=business", "--filter", "currencies=EUR",
+        "--config", configFile.toString());
+    assertThat(filtered.out.lines().count()).as(filtered.out).isEqualTo(1);
     assertThat(filtered.out).contains("Bo Diddley");
-    // Every document of this class holds one account of 12.5.
-    Result rich = run("search", "", "--segment", "business", "--min-balance", "12.5", "--config", configFile.toString());
-    assertThat(rich.out.lines().count()).as(rich.out).isEqualTo(1);
-    Result richer = run("search", "", "--min-balance", "12.51", "--config", configFile.toString());
-    assertThat(richer.out).isEmpty();
-    Result usage = run("search", "--config", configFile.toString());
+    // Every document of this class holds one account of 12.5: a list field matches on any element.
+    Result byBalance = run("search", "customer", "", "--filter", "segment=business", "--filter", "balances=12.5",
+        "--config", configFile.toString());
+    assertThat(byBalance.out.lines().count()).as(byBalance.out).isEqualTo(1);
+    Result none = run("search", "customer", "", "--filter", "balances=12.51", "--config", configFile.toString());
+    assertThat(none.out).isEmpty();
+    Result notFilterable = run("search", "customer", "", "--filter", "name=Bo", "--config", configFile.toString());
+    assertThat(notFilterable.status).isEqualTo(2);
+    assertThat(notFilterable.out).contains("filterable search fields of customer (segment, currencies, balances)");
+    Result usage = run("search", "customer", "--config", configFile.toString());
     assertThat(usage.status).isEqualTo(2);
   }
 
@@ -113,13 +132,13 @@ class LocalDocumentStoreIT {
     // above a merchant hit.
     store.write(List.of(document(41, "Zo\u00eb \u00c5ngstr\u00f6m-Berg", "Caf\u00e9 Noir", "retail", "00000000000000000030"),
         document(42, "Noir Person", "Shop", "retail", "00000000000000000030")));
-    assertThat(ids(store.search(SearchQuery.text("\u00e5ngstr\u00f6m")))).containsExactly("41");
-    assertThat(ids(store.search(SearchQuery.text("BERG zo\u00eb")))).containsExactly("41");
-    assertThat(ids(store.search(SearchQuery.text("caf\u00e9")))).containsExactly("41");
-    assertThat(ids(store.search(SearchQuery.text("c41@example")))).containsExactly("41");
-    assertThat(ids(store.search(SearchQuery.text("noir")))).containsExactly("42", "41");
-    assertThat(store.search(SearchQuery.text("zo\u00ebx"))).isEmpty();
-    assertThat(store.search(SearchQuery.text("?!"))).as("no word: no text condition").isNotEmpty();
+    assertThat(ids(store.search(SearchQuery.text("customer", "\u00e5ngstr\u00f6m")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("customer", "BERG zo\u00eb")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("customer", "caf\u00e9")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("customer", "c41@example")))).containsExactly("41");
+    assertThat(ids(store.search(SearchQuery.text("customer", "noir")))).containsExactly("42", "41");
+    assertThat(store.search(SearchQuery.text("customer", "zo\u00ebx"))).isEmpty();
+    assertThat(store.search(SearchQuery.text("customer", "?!"))).as("no word: no text condition").isNotEmpty();
   }
 
   private static List<String> ids(List<String> documents) throws Exception {
@@ -131,68 +150,27 @@ class LocalDocumentStoreIT {
   }
 
   @Test
-  void theSearchVectorIsALiteralOfTheWordsWithWeightsAndPositions() throws Exception {
-    SearchFields fields = SearchFields.of(document(5, "Ann O'Neil", "Beat Shop", "retail", "1").json());
-    assertThat(LocalDocumentStore.searchVector(fields))
-        .isEqualTo("'ann':1A 'o':2A 'neil':3A 'c5':4A 'example':5A 'org':6A 'beat':7B 'shop':8B");
+  void theSearchVectorIsALiteralOfTheSearchableWordsWeighedInDeclarationOrder() throws Exception {
+    assertThat(store.searchVector(document(5, "Ann O'Neil", "Beat Shop", "retail", "1")))
+        .isEqualTo("'ann':1A 'o':2A 'neil':3A 'c5':4B 'example':5B 'org':6B 'beat':7C 'shop':8C");
     assertThat(LocalDocumentStore.prefixQuery("Ann O'Neil")).isEqualTo("'ann':* & 'o':* & 'neil':*");
   }
 
   @Test
   void aDeleteLeavesATombstoneThatOlderWritesCannotOverwrite() throws Exception {
     store.write(List.of(document(7, "Cy", "Shop", "retail", "00000000000000000050")));
-    SinkResult deleted = store.write(List.of(CustomerDocument.delete("7", "7", "00000000000000000060")));
+    SinkResult deleted = store.write(List.of(TestDocuments.delete(7, "00000000000000000060")));
     assertThat(deleted.deleted()).isEqualTo(1);
     SinkResult late = store.write(List.of(document(7, "Cy", "Shop", "retail", "00000000000000000055")));
     assertThat(late.skippedOlder()).isEqualTo(1);
-    assertThat(store.get("7", "7")).isEmpty();
+    assertThat(store.get("customer", "7", "7")).isEmpty();
     SinkResult recreated = store.write(List.of(document(7, "Cy again", "Shop", "retail", "00000000000000000070")));
     assertThat(recreated.upserted()).isEqualTo(1);
-    assertThat(store.get("7", "7").orElseThrow()).contains("Cy again");
+    assertThat(store.get("customer", "7", "7").orElseThrow()).contains("Cy again");
   }
 
-  @Test
-  void aTableOfAnEarlierVersionKeepingJsonbIsBroughtToTheNewLayoutWithItsDocuments() throws Exception {
-    String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA old_layout");
-      statement.execute("CREATE TABLE old_layout.customer_documents (id text PRIMARY KEY, partition_key text NOT NULL, "
-          + "source_pos text NOT NULL, deleted boolean NOT NULL, doc jsonb, search tsvector, "
-          + "synced_at timestamptz NOT NULL)");
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO old_layout.customer_documents "
-          + "VALUES (?, ?, ?, false, ?::jsonb, to_tsvector('simple', 'Old Timer'), now())")) {
-        CustomerDocument old = document(41, "Old Timer", "Shop", "legacy", "00000000000000000001");
-        insert.setString(1, old.id());
-        insert.setString(2, old.partitionKey());
-        insert.setString(3, old.sourcePos());
-        insert.setString(4, old.json());
-        insert.execute();
-      }
-    }
-    try (LocalDocumentStore migrated = LocalDocumentStore.open(localConfig(url + "?currentSchema=old_layout"))) {
-      assertThat(migrated.get("41", "41").orElseThrow()).contains("Old Timer");
-      assertThat(migrated.search(new SearchQuery("old", "legacy", "EUR", 12.5, 10))).hasSize(1);
-      assertThat(migrated.search(new SearchQuery("", "legacy", "USD", null, 10))).isEmpty();
-      SinkResult newer = migrated.write(List.of(document(41, "Old Timer", "Shop", "gold", "00000000000000000002")));
-      assertThat(newer.upserted()).isEqualTo(1);
-      assertThat(migrated.search(new SearchQuery("timer", "gold", null, null, 10))).hasSize(1);
-    }
-    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
-        Statement statement = connection.createStatement();
-        ResultSet type = statement.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-            + "WHERE attrelid = 'old_layout.customer_documents'::regclass AND attname = 'doc'")) {
-      type.next();
-      assertThat(type.getString(1)).isEqualTo("json");
-    }
-  }
-
-  static CustomerDocument document(int id, String name, String merchant, String segment, String position) {
-    String json = String.format("{\"id\":\"%d\",\"customerId\":\"%d\",\"profile\":{\"name\":\"%s\",\"email\":\"c%d@example.org\","
-        + "\"segment\":\"%s\"},\"accounts\":[{\"id\":1,\"balance\":12.5,\"currency\":\"EUR\"}],\"currencies\":[\"EUR\"],"
-        + "\"latestPayments\":[],\"aggregates\":{\"paymentsThisMonth\":0,\"lastPaymentAt\":null},\"merchants\":[\"%s\"],"
-        + "\"sourcePos\":\"%s\"}", id, id, name, id, segment, merchant, position);
-    return CustomerDocument.upsert(Integer.toString(id), Integer.toString(id), position, json);
+  static Document document(int id, String name, String merchant, String segment, String position) {
+    return TestDocuments.customer(id, name, merchant, segment, position);
   }
 
   private static Result run(String... args) {

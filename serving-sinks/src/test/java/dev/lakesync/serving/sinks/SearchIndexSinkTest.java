@@ -1,6 +1,7 @@
 package dev.lakesync.serving.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -8,6 +9,7 @@ import dev.lakesync.common.config.ServingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,10 @@ class SearchIndexSinkTest {
             "tables: [{name: bank.customers, key: [id]}]",
             "serving:",
             "  sinks: [search]",
-            "  search: {endpoint: '" + service.endpoint() + "', index: customers, apiKey: '${SEARCH_API_KEY}'}", ""),
+            "  search: {endpoint: '" + service.endpoint() + "', indexes: {customer: customers}, apiKey: '${SEARCH_API_KEY}'}", ""),
             "test.yaml").serving().orElseThrow();
-    sink = SearchIndexSink.open(config.search().orElseThrow(), Duration.ofMillis(10), Duration.ofMillis(10));
+    sink = SearchIndexSink.open(config.search().orElseThrow(), List.of(TestDocuments.CUSTOMER), Duration.ofMillis(10),
+        Duration.ofMillis(10));
   }
 
   @AfterEach
@@ -55,7 +58,7 @@ class SearchIndexSinkTest {
 
   @Test
   void writesInBatchesOfAtMostAThousandAndRetriesThrottledRequestsAndFailedItems() throws Exception {
-    List<CustomerDocument> documents = new ArrayList<>();
+    List<Document> documents = new ArrayList<>();
     for (int id = 1; id <= 2500; id++) {
       documents.add(document(id, "Customer " + id, "Shop " + (id % 7), "00000000000000000010"));
     }
@@ -80,7 +83,7 @@ class SearchIndexSinkTest {
     assertThat(older.skippedOlder()).isEqualTo(1);
     assertThat(service.documents.get("1").get("name").asText()).isEqualTo("Ada");
 
-    SinkResult deleted = sink.write(List.of(CustomerDocument.delete("1", "1", "00000000000000000030")));
+    SinkResult deleted = sink.write(List.of(TestDocuments.delete(1, "00000000000000000030")));
     assertThat(deleted.deleted()).isEqualTo(1);
     assertThat(service.documents).doesNotContainKey("1");
   }
@@ -88,19 +91,32 @@ class SearchIndexSinkTest {
   @Test
   void searchesByNameAndMerchantWithPrefixesAndFilters() throws Exception {
     sink.write(List.of(document(1, "Ada Lovelace", "Zanzibar Roasters", "1"), document(2, "Bo Diddley", "Beat Shop", "1")));
-    assertThat(ids(sink.search(SearchQuery.text("zanz")))).containsExactly("1");
-    assertThat(ids(sink.search(SearchQuery.text("Bo")))).containsExactly("2");
-    assertThat(ids(sink.search(new SearchQuery("", "retail", null, null, 10)))).containsExactly("2");
+    assertThat(ids(sink.search(SearchQuery.text("customer", "zanz")))).containsExactly("1");
+    assertThat(ids(sink.search(SearchQuery.text("customer", "Bo")))).containsExactly("2");
+    assertThat(ids(sink.search(new SearchQuery("customer", "", Map.of("segment", "retail"), 10)))).containsExactly("2");
+    assertThat(ids(sink.search(new SearchQuery("customer", "", Map.of("merchants", "Beat Shop"), 10))))
+        .containsExactly("2");
+    assertThat(service.requests).anyMatch(request -> request.startsWith("GET /indexes('customers')"));
     assertThat(service.requests).anyMatch(request -> request.endsWith("/docs/search.post.search"));
   }
 
-  private static CustomerDocument document(int id, String name, String merchant, String position) {
-    String json = String.format("{\"id\":\"%d\",\"customerId\":\"%d\",\"profile\":{\"name\":\"%s\",\"email\":\"c%d@example.org\","
-        + "\"segment\":\"%s\"},\"accounts\":[{\"id\":1,\"balance\":12.5,\"currency\":\"EUR\"}],\"currencies\":[\"EUR\"],"
-        + "\"latestPayments\":[],\"aggregates\":{\"paymentsThisMonth\":0,\"lastPaymentAt\":null},\"merchants\":[\"%s\"],"
-        + "\"sourcePos\":\"%s\"}", id, id, name, id, id % 2 == 0 ? "retail" : "premium", merchant, position);
-    return CustomerDocument.upsert(Integer.toString(id), Integer.toString(id), position, json);
+  private static Document document(int id, String name, String merchant, String position) {
+    return TestDocuments.customer(id, name, merchant, position);
   }
+
+  @Test
+  void writesFilterValuesAsTheirFieldsTypes() {
+    assertThat(SearchIndexSink.odataFilter(new com.azure.search.documents.indexes.models.SearchField("segment",
+        com.azure.search.documents.indexes.models.SearchFieldDataType.STRING), "o'brien")).isEqualTo("segment eq 'o''brien'");
+    assertThat(SearchIndexSink.odataFilter(new com.azure.search.documents.indexes.models.SearchField("balances",
+        com.azure.search.documents.indexes.models.SearchFieldDataType.collection(
+            com.azure.search.documents.indexes.models.SearchFieldDataType.DOUBLE)), "12.50"))
+        .isEqualTo("balances/any(v: v eq 12.50)");
+    assertThatThrownBy(() -> SearchIndexSink.odataFilter(new com.azure.search.documents.indexes.models.SearchField(
+        "n", com.azure.search.documents.indexes.models.SearchFieldDataType.INT64), "1 or true"))
+        .isInstanceOf(NumberFormatException.class);
+  }
+
 
   private static com.fasterxml.jackson.databind.JsonNode field(com.fasterxml.jackson.databind.JsonNode fields, String name) {
     for (var field : fields) {

@@ -28,13 +28,16 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code lakesync bench serving}: validated Delta tables of the demo bank (20,000 customers, 40,000 accounts,
- * 400,000 payments; --quick a tenth) written straight with Spark; every customer's document built and written to
+ * 400,000 payments; --quick a tenth) written straight with Spark; every customer document (as the bank's config
+ * declares it) built and written to
  * the local store (documents per second, in a fresh JVM, then again once warm, then the median of three more); then,
  * with a sync running in a loop, rounds of 20 customer updates committed to the validated table, each timed until its
  * document shows it (p50/p99); then point reads.
  */
 public final class ServingBenchmark {
   private static final int CHANGES_PER_ROUND = 20;
+  /** The bank's document type, as deploy/local/pipeline.yaml declares it. */
+  private static final String TYPE = "customer";
   /**
    * The sync loop's pause after a pass that found nothing new. Without one it read the tables' versions and the
    * saved progress back to back: 494 of the 590 CPU samples of the latency phase's two threads (JFR, --quick),
@@ -67,7 +70,8 @@ public final class ServingBenchmark {
     Path work = Files.createTempDirectory("lakesync-bench-serving-");
     int pgPort = BenchMain.freePort();
     Path configFile = BenchLake.writeBankConfig(work, pgPort,
-        "serving: {sinks: [local], local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/serving', user: postgres}}");
+        "serving:\n  sinks: [local]\n  local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/serving', user: postgres}\n"
+            + BenchLake.bankBlock(home, "serving", "documents"));
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench serving: %s run, %d customers, %d accounts, %d payments (work in %s)%n",
         quick ? "quick" : "full", customers, customers * 2, customers * 20, work);
@@ -98,8 +102,8 @@ public final class ServingBenchmark {
         out.printf(Locale.ROOT, "bench serving: three more rebuilds: %s documents/s, median %.0f%n",
             later.stream().map(rate -> String.format(Locale.ROOT, "%.0f", rate)).collect(Collectors.joining(", ")),
             steadyThroughput);
-        if (store.count() != customers) {
-          out.printf("bench serving: expected %d documents in the local store, found %d%n", customers, store.count());
+        if (store.count(TYPE) != customers) {
+          out.printf("bench serving: expected %d documents in the local store, found %d%n", customers, store.count(TYPE));
           return 1;
         }
 
@@ -174,7 +178,7 @@ public final class ServingBenchmark {
         ids.forEach(id -> pending.put(id, true));
         while (!pending.isEmpty() && failure.get() == null) {
           for (Long id : new ArrayList<>(pending.keySet())) {
-            String document = store.get(Long.toString(id), Long.toString(id)).orElse("");
+            String document = store.get(TYPE, Long.toString(id), Long.toString(id)).orElse("");
             if (document.contains(" " + marker + "\"")) {
               latencies.add((System.nanoTime() - committed) / 1_000_000);
               pending.remove(id);
@@ -204,7 +208,7 @@ public final class ServingBenchmark {
     for (int i = 0; i < reads; i++) {
       String id = Long.toString(1 + random.nextInt((int) customers));
       long started = System.nanoTime();
-      if (store.get(id, id).isEmpty()) {
+      if (store.get(TYPE, id, id).isEmpty()) {
         throw new IllegalStateException("no document for customer " + id);
       }
       latencies.add((System.nanoTime() - started) / 1e6);

@@ -39,27 +39,29 @@ public final class BenchLake {
   }
 
   /**
-   * The demo bank's declared warehouse models, the {@code models:} block of the warehouse section of
-   * {@code deploy/local/pipeline.yaml} under {@code home}, as YAML lines to put under a {@code warehouse:} key.
+   * A block of the demo bank's config, {@code deploy/local/pipeline.yaml} under {@code home}: the lines of
+   * {@code key} inside the top-level {@code section} (e.g. warehouse models, serving documents), as YAML lines to put
+   * under that section's key.
    */
-  public static String bankWarehouseModels(Path home) throws IOException {
-    List<String> lines = Files.readAllLines(home.resolve("deploy/local/pipeline.yaml"), StandardCharsets.UTF_8);
+  public static String bankBlock(Path home, String section, String key) throws IOException {
+    Path file = home.resolve("deploy/local/pipeline.yaml");
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     StringBuilder block = new StringBuilder();
-    boolean inWarehouse = false;
-    boolean inModels = false;
+    boolean inSection = false;
+    boolean inKey = false;
     for (String line : lines) {
       if (!line.startsWith(" ") && !line.isBlank()) {
-        inWarehouse = line.startsWith("warehouse:");
-        inModels = false;
-      } else if (inWarehouse && line.startsWith("  ") && !line.startsWith("   ")) {
-        inModels = line.startsWith("  models:");
+        inSection = line.startsWith(section + ":");
+        inKey = false;
+      } else if (inSection && line.startsWith("  ") && !line.startsWith("   ")) {
+        inKey = line.startsWith("  " + key + ":");
       }
-      if (inModels) {
+      if (inKey) {
         block.append(line).append('\n');
       }
     }
     if (block.length() == 0) {
-      throw new IOException("no warehouse models in " + home.resolve("deploy/local/pipeline.yaml"));
+      throw new IOException("no " + section + "." + key + " in " + file);
     }
     return block.toString();
   }

@@ -54,7 +54,7 @@ public final class WarehouseBenchmark {
     int pgPort = BenchMain.freePort();
     Path configFile = BenchLake.writeBankConfig(work, pgPort,
         "warehouse:\n  type: postgresql\n  jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + pgPort + "/warehouse'\n  user: postgres\n"
-            + "  schema: dw\n" + BenchLake.bankWarehouseModels(home));
+            + "  schema: dw\n" + BenchLake.bankBlock(home, "warehouse", "models"));
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(configFile);
     out.printf("bench warehouse: %s run, %d customers, %d accounts, %d payments, then %d changes (work in %s)%n",
         quick ? "quick" : "full", customers, accounts, payments, incremental, work);

@@ -77,7 +77,7 @@ public final class BankModels {
   /** The warehouse section's lines under {@code warehouse:}, with the bank's models. */
   public static String warehouse(String jdbcUrl) throws IOException {
     return "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbcUrl + "'\n  user: postgres\n  schema: dw\n"
-        + BenchLake.bankWarehouseModels(Path.of(".."));
+        + BenchLake.bankBlock(Path.of(".."), "warehouse", "models");
   }
 
   /** The bank's models resolved against the schemas above. */

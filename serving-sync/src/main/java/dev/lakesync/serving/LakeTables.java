@@ -2,25 +2,16 @@ package dev.lakesync.serving;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.stream.DeltaTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/**
- * The validated tables a customer document is built from (the demo bank of shared/DESIGN.md section 4), read at
- * fixed Delta versions so that one sync sees one state of each table.
- */
-final class ServingTables {
-  static final String CUSTOMERS = "bank.customers";
-  static final String ACCOUNTS = "bank.accounts";
-  static final String PAYMENTS = "bank.payments";
-  static final List<String> ALL = List.of(CUSTOMERS, ACCOUNTS, PAYMENTS);
-
+/** The validated tables documents are built from, read at fixed Delta versions so that one sync sees one state. */
+final class LakeTables {
   private final SparkSession spark;
   private final LakePaths paths;
 
-  ServingTables(SparkSession spark, LakePaths paths) {
+  LakeTables(SparkSession spark, LakePaths paths) {
     this.spark = spark;
     this.paths = paths;
   }
