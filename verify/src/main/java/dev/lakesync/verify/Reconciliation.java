@@ -3,8 +3,6 @@ package dev.lakesync.verify;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
-import dev.lakesync.serving.sinks.DocumentLookup;
-import dev.lakesync.serving.sinks.Sinks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +77,7 @@ public final class Reconciliation {
         }
       }
       if (config.serving().isPresent()) {
-        servingDocs = checkServing(lakeTables, mismatches);
+        servingDocs = DocumentCheck.run(config, spark, mismatches, out);
       }
     }
     int shown = 0;
@@ -93,40 +91,6 @@ public final class Reconciliation {
     out.printf("reconciliation: tables=%d source_rows=%d lake_rows=%d warehouse_rows=%d serving_docs=%d mismatches=%d%n",
         config.tables().size(), sourceRows, lakeRows, warehouseRows, servingDocs, mismatches.size());
     return mismatches.size();
-  }
-
-  /** Each customer's document against the lake's customer and accounts; returns the documents found. */
-  private long checkServing(Map<String, LakeReader.LakeTable> lakeTables, Map<String, List<String>> mismatches)
-      throws Exception {
-    LakeReader.LakeTable customers = lakeTables.get("bank.customers");
-    LakeReader.LakeTable accounts = lakeTables.get("bank.accounts");
-    if (customers == null) {
-      out.println("verify: serving not compared (no bank.customers table in the config)");
-      return 0;
-    }
-    Map<String, List<Map<String, String>>> accountsByCustomer = new LinkedHashMap<>();
-    if (accounts != null) {
-      for (Map<String, String> account : accounts.live.byKey.values()) {
-        accountsByCustomer.computeIfAbsent(account.get("customer_id"), k -> new ArrayList<>()).add(account);
-      }
-    }
-    long documents = 0;
-    try (DocumentLookup lookup = Sinks.lookup(config.serving().get())) {
-      for (String key : customers.positions.keySet()) {
-        String id = key.substring(key.indexOf('=') + 1);
-        Map<String, String> customer = customers.live.byKey.get(key);
-        String difference = ServingCheck.difference(lookup, id, customer,
-            accountsByCustomer.getOrDefault(id, List.of()));
-        if (customer != null && !difference.equals("no document")) {
-          documents++;
-        }
-        if (!difference.isEmpty()) {
-          mismatches.computeIfAbsent("bank.customers " + key, k -> new ArrayList<>()).add("serving: " + difference);
-        }
-      }
-    }
-    out.printf("verify: serving documents=%d for %d live customers%n", documents, customers.live.size());
-    return documents;
   }
 
 }

@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.serving.sinks.CustomerDocument;
+import dev.lakesync.serving.ServingSync;
+import dev.lakesync.serving.sinks.Document;
+import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import dev.lakesync.stream.SparkSessions;
 import dev.lakesync.stream.bench.BenchLake;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReconciliationIT {
+  private static final String CUSTOMER = "customer";
   @TempDir
   static Path dir;
 
@@ -62,7 +65,8 @@ class ReconciliationIT {
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
         "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbc + "'\n  user: postgres\n  schema: dw\n"
             + BenchLake.bankBlock(Path.of(".."), "warehouse", "models"),
-        "serving: {sinks: [local], local: {jdbcUrl: '" + jdbc + "', user: postgres}}", ""));
+        "serving:\n  sinks: [local]\n  local: {jdbcUrl: '" + jdbc + "', user: postgres}\n"
+            + BenchLake.bankBlock(Path.of(".."), "serving", "documents")));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-verify-it");
     lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));
@@ -91,8 +95,9 @@ class ReconciliationIT {
         + "\"source\":{\"connector\":\"postgresql\",\"lsn\":999999,\"sequence\":\"[\\\"999999\\\",\\\"999999\\\"]\"},\"op\":\"u\"}}",
         "not json at all");
 
-    try (LocalDocumentStore store = LocalDocumentStore.open(config.serving().get().local().get())) {
-      store.write(List.of(document(1, "Ada", "ada@x.org", "retail", "10", "100.00"), document(2, "Bo", "bo@x.org", "premium", "20", "250.50")));
+    // The serving stage itself writes the documents.
+    try (ServingSync sync = new ServingSync(config, spark, new PrintStream(new ByteArrayOutputStream(), true))) {
+      assertThat(sync.syncOnce()).isEqualTo(2);
     }
   }
 
@@ -113,6 +118,7 @@ class ReconciliationIT {
     assertThat(out).contains("verify: bank.payments source=2 lake=2 (quarantined changes explaining a difference: 1)",
         "verify: warehouse fact_payment (from bank.payments) lake=2 warehouse=2",
         "verify: bank.payments quarantined events: not JSON=1, rule amount_positive=1");
+    assertThat(out).contains("verify: serving customer documents=2 live_rows=2 compared_in_full=2 differing=0");
     assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=6 serving_docs=2 mismatches=0\n");
   }
 
@@ -122,27 +128,27 @@ class ReconciliationIT {
     sql("UPDATE bank.customers SET segment = 'private' WHERE id = 2", // the source moved on, the lake did not
         "UPDATE dw.dim_account SET balance = 1.00 WHERE account_id = 10", // the warehouse differs
         "DELETE FROM dw.fact_payment WHERE payment_id = 100");
-    try (LocalDocumentStore store = LocalDocumentStore.open(config.serving().get().local().get())) {
-      store.write(List.of(CustomerDocument.delete("1", "1", "99999999999999999999")));
+    try (LocalDocumentStore store = LocalDocumentStore.open(config.serving().get().local().get(),
+        List.of(new DocumentType(CUSTOMER, List.of(), "customerId", List.of())))) {
+      String bo = store.get(CUSTOMER, "2", "2").orElseThrow().replace("\"name\":\"Bo\"", "\"name\":\"Bob\"");
+      String newer = "99999999999999999999/00000000000000000000";
+      store.write(List.of(Document.delete(CUSTOMER, "1", "1", newer), Document.upsert(CUSTOMER, "2", "2", newer, bo,
+          "{}")));
     }
     String out = verify();
     assertThat(out).contains("verify: differs: bank.customers id=2 lake: {segment=private vs premium}",
         "verify: differs: dim_account account_id=10 warehouse: {balance=100 vs 1}",
         "verify: differs: fact_payment payment_id=100 warehouse: missing",
-        "verify: differs: bank.customers id=1 serving: no document");
-    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=5 serving_docs=1 mismatches=4\n");
+        "verify: differs: customer 1 serving: no document",
+        "verify: differs: customer 2 serving: profile.name: \"Bo\" vs \"Bob\"",
+        "verify: serving customer documents=1 live_rows=2 compared_in_full=1 differing=1");
+    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=5 serving_docs=1 mismatches=5\n");
   }
 
   private static String verify() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new Reconciliation(config, spark, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
     return bytes.toString(StandardCharsets.UTF_8);
-  }
-
-  private static CustomerDocument document(int id, String name, String email, String segment, String account, String balance) {
-    String json = String.format("{\"id\":\"%d\",\"customerId\":\"%d\",\"profile\":{\"name\":\"%s\",\"email\":\"%s\",\"segment\":\"%s\"},"
-        + "\"accounts\":[{\"id\":%s,\"balance\":%s,\"currency\":\"EUR\"}],\"sourcePos\":\"1\"}", id, id, name, email, segment, account, balance);
-    return CustomerDocument.upsert(Integer.toString(id), Integer.toString(id), "1", json);
   }
 
   private static void quarantine(String... values) {
