@@ -287,7 +287,7 @@ class PipelineConfigLoaderTest {
   @Test
   void neverPrintsSecretsInToString() {
     String yaml = MINIMAL + "serving:\n  sinks: [cosmos]\n  cosmos:\n    endpoint: https://a.documents.azure.com:443/\n"
-        + "    database: bank\n    container: customers\n    key: ${PG_PASSWORD}\n";
+        + "    database: bank\n    containers:\n      customer: customers\n    key: ${PG_PASSWORD}\n";
     PipelineConfig config = parse(yaml);
 
     assertThat(config.toString()).doesNotContain("s3cret-value").contains("password=****").contains("key=****");
