@@ -95,14 +95,14 @@ public final class LakesyncCli {
         Set.of("--config"), Set.of(), options -> {
           throw options.usage("verify runs through the ./lakesync launcher, which starts it with Spark's classpath");
         }));
-    commands.put("get", new Command("Print a customer's serving document: get customer ID [--config FILE].",
-        "usage: lakesync get customer ID [--config FILE]   (runs through the ./lakesync launcher)",
+    commands.put("get", new Command("Print a serving document of a declared type: get TYPE ID [--partition-key K] [--config FILE].",
+        "usage: lakesync get TYPE ID [--partition-key K] [--config FILE]   (runs through the ./lakesync launcher)",
         Set.of("--config"), Set.of(), options -> {
           throw options.usage("get runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
         }));
-    commands.put("search", new Command("Full-text search over serving documents: search TEXT [--segment S] [--currency C] [--config FILE].",
-        "usage: lakesync search TEXT [--segment S] [--currency C] [--min-balance N] [--top N] [--config FILE]   (runs through the ./lakesync launcher)",
-        Set.of("--config", "--segment", "--currency", "--min-balance", "--top"), Set.of(), options -> {
+    commands.put("search", new Command("Full-text search over serving documents of a declared type: search TYPE TEXT [--filter FIELD=VALUE] [--top N] [--config FILE].",
+        "usage: lakesync search TYPE TEXT [--filter FIELD=VALUE ...] [--top N] [--config FILE]   (runs through the ./lakesync launcher)",
+        Set.of("--config", "--filter", "--top"), Set.of(), options -> {
           throw options.usage("search runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
         }));
     commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving|e2e [--quick]; prints one 'bench <name>: key=value' line last.",
@@ -156,7 +156,7 @@ public final class LakesyncCli {
             "  capture   Debezium change capture into Kafka / Event Hubs   (lakesync run capture --help)",
             "  process   Spark Structured Streaming into the lake: landing, rules, quarantine, MERGE   (lakesync run process --help)",
             "  warehouse validated tables into dimensions and facts of the warehouse   (lakesync run warehouse --help)",
-            "  serving   validated tables into customer documents in Cosmos DB, AI Search, local   (lakesync run serving --help)"),
+            "  serving   validated tables into the declared documents in Cosmos DB, AI Search, local   (lakesync run serving --help)"),
         Set.of(), Set.of(), options -> {
           throw options.usage(options.positional().isEmpty() ? "name a stage: capture, process, warehouse or serving"
               : "unknown or unavailable stage '" + options.positional().get(0) + "' (available: capture, process, warehouse, serving)");

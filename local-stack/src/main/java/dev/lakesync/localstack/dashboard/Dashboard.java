@@ -55,6 +55,8 @@ public final class Dashboard implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long WINDOW_MS = 60_000;
   private static final int HISTORY_POINTS = 300;
+  /** The demo bank's document type (deploy/local/pipeline.yaml): the page shows a customer's document. */
+  private static final String DOCUMENT_TYPE = "customer";
   private static final long RATE_WINDOW_MS = 10_000; // the stages log every few seconds: a shorter window is spiky
 
   /** What the demo knows of one stage process right now. */
@@ -236,7 +238,7 @@ public final class Dashboard implements AutoCloseable {
       if (lookup == null) {
         lookup = Sinks.lookup(config.serving().orElseThrow(() -> new BadRequest("the pipeline config has no serving section")));
       }
-      document = lookup.get(id, id);
+      document = lookup.get(DOCUMENT_TYPE, id, id);
     }
     ObjectNode answer = JSON.createObjectNode().put("id", id).put("found", document.isPresent());
     if (document.isPresent()) {
@@ -255,7 +257,7 @@ public final class Dashboard implements AutoCloseable {
       if (search == null) {
         search = Sinks.search(config.serving().orElseThrow(() -> new BadRequest("the pipeline config has no serving section")));
       }
-      found = search.search(new SearchQuery(text, null, null, null, 10));
+      found = search.search(new SearchQuery(DOCUMENT_TYPE, text, Map.of(), 10));
     }
     ArrayNode documents = JSON.createArrayNode();
     for (String document : found) {

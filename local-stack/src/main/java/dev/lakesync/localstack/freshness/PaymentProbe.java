@@ -66,8 +66,9 @@ public final class PaymentProbe implements WorkloadGenerator.CommitListener, Aut
         // so a margin covers writes that committed after that poll) of customers with payments outstanding are
         // opened, and only the ids asked for leave the server.
         targets.add(new Target("serving", connection,
-            "SELECT (p->>'id')::bigint FROM customer_documents d CROSS JOIN LATERAL "
-                + "json_array_elements(d.doc->'latestPayments') p WHERE d.synced_at >= ? AND d.id = ANY(?) "
+            "SELECT (p->>'id')::bigint FROM lakesync_documents d CROSS JOIN LATERAL "
+                + "json_array_elements(d.doc->'latestPayments') p WHERE d.doc_type = 'customer' "
+                + "AND d.synced_at >= ? AND d.id = ANY(?) "
                 + "AND NOT d.deleted AND (p->>'id')::bigint = ANY(?)", true));
       }
     } catch (SQLException e) {

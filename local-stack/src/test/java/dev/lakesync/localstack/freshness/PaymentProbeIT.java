@@ -8,7 +8,8 @@ import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.EmbeddedStack;
 import dev.lakesync.localstack.WorkloadGenerator;
-import dev.lakesync.serving.sinks.CustomerDocument;
+import dev.lakesync.serving.sinks.Document;
+import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +31,8 @@ class PaymentProbeIT {
     String fact = Identifiers.quoteAnsi(config.warehouse().orElseThrow().schema()) + ".fact_payment";
     try (Connection warehouse = servers.postgres().connect("warehouse");
          Statement statement = warehouse.createStatement();
-         LocalDocumentStore store = LocalDocumentStore.open(config.serving().orElseThrow().local().orElseThrow());
+         LocalDocumentStore store = LocalDocumentStore.open(config.serving().orElseThrow().local().orElseThrow(),
+             List.of(new DocumentType("customer", List.of("latestPayments"), "id", List.of())));
          PaymentProbe probe = PaymentProbe.start(config)) {
       statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quoteAnsi(config.warehouse().get().schema()));
       statement.execute("CREATE TABLE IF NOT EXISTS " + fact + " (payment_id bigint PRIMARY KEY)");
@@ -46,13 +48,13 @@ class PaymentProbeIT {
 
       statement.execute("INSERT INTO " + fact + " VALUES (900001)");
       // Customer 77's document lists another payment first, then this one too.
-      store.write(List.of(CustomerDocument.upsert("77", "77", "0000000001/0000000001",
-          "{\"id\":\"77\",\"latestPayments\":[{\"id\":5}]}")));
+      store.write(List.of(Document.upsert("customer", "77", "77", "0000000001/0000000001",
+          "{\"id\":\"77\",\"latestPayments\":[{\"id\":5}]}", "{}")));
       await().atMost(Duration.ofSeconds(10)).until(() -> probe.samples("warehouse").between(0, Long.MAX_VALUE).count == 1);
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
           .until(() -> probe.samples("serving").between(0, Long.MAX_VALUE).count == 0);
-      store.write(List.of(CustomerDocument.upsert("77", "77", "0000000002/0000000002",
-          "{\"id\":\"77\",\"latestPayments\":[{\"id\":900001},{\"id\":5}]}")));
+      store.write(List.of(Document.upsert("customer", "77", "77", "0000000002/0000000002",
+          "{\"id\":\"77\",\"latestPayments\":[{\"id\":900001},{\"id\":5}]}", "{}")));
       await().atMost(Duration.ofSeconds(10)).until(() -> probe.samples("serving").between(0, Long.MAX_VALUE).count == 1);
 
       LatencySamples.Summary warehouseLatency = probe.samples("warehouse").between(committed, committed + 1);
