@@ -111,7 +111,7 @@ public final class CaptureService {
       throw new UncheckedIOException("cannot create the offsets folder: " + e.getMessage(), e);
     }
     if (config.source().type() == SourceConfig.Type.POSTGRESQL) {
-      PostgresSourceCheck.prepare(config.source());
+      PostgresSourceCheck.prepare(config.source(), config.tables());
     }
     prepareBroker(config.broker());
 

@@ -98,6 +98,11 @@ final class DocumentResolver {
   private ResolvedDocument resolve(DocumentDeclaration declaration, Map<String, StructType> schemas,
       DocumentBuilder.Problems at) {
     List<String> rootKey = keyOf.apply(declaration.table());
+    if (rootKey.isEmpty()) {
+      at.add("table", declaration.table() + " is declared without a key (appendOnly): a document type needs the key "
+          + "of its root table for its ids; declare the table's key under tables:, or make it a child of another type");
+      return null;
+    }
     checkLookups(declaration.lookups(), "lookups", at);
     declaration.children().values().forEach(child -> checkLookups(child.lookups(), "children." + child.name()
         + ".lookups", at));

@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaRDD;
 /**
  * An RDD's elements partition after partition, like {@code toLocalIterator}, but with the next partitions computed
  * while the caller consumes the current one. {@code toLocalIterator} runs one job per partition, one after the
- * other, so the last stage (here: joining and writing each customer's JSON) used one core of the machine; this keeps
+ * other, so the last stage (here: joining and writing each document's JSON) used one core of the machine; this keeps
  * {@code ahead} partition jobs running at once. At most {@code ahead + 1} partitions are held in memory.
  */
 final class PartitionsInOrder<T> implements Iterator<T> {

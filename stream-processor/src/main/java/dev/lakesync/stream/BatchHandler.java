@@ -127,7 +127,7 @@ final class BatchHandler implements AutoCloseable {
         metrics.addPhase("quarantine", started);
       }
       started = System.nanoTime();
-      long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats); // no schema: all quarantined
+      long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, batchId); // no schema: all quarantined
       metrics.addPhase("merge", started);
       metrics.addTable(table.table(), landed, stats, applied);
     }

@@ -109,6 +109,10 @@ final class TableBatch implements AutoCloseable {
         + "THEN concat('unknown op: ', coalesce(_op, 'none')) END");
     checks.add("CASE WHEN _op IN " + ROW_OPS + " AND _event.after IS NULL THEN 'missing after' END");
     checks.add("CASE WHEN " + parseable + " AND _source_pos IS NULL THEN 'no source position' END");
+    if (table.appendOnly()) {
+      checks.add("CASE WHEN _op IN ('u', 'd', 't') THEN concat('not an insert: ', CASE _op WHEN 'u' THEN 'an update' "
+          + "WHEN 'd' THEN 'a delete' ELSE 'a truncate' END, ' of a table declared appendOnly') END");
+    }
     for (String key : table.key()) {
       checks.add("CASE WHEN (_op = 'd' OR _event.after IS NOT NULL) AND " + quote(key) + " IS NULL "
           + "THEN 'missing key " + key + "' END");
@@ -170,8 +174,10 @@ final class TableBatch implements AutoCloseable {
         expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
         expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)"
             : "max_by(_source_ts_ms, CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
-        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "min(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"),
-        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"))
+        expr(columns.isEmpty() || table.key().isEmpty() ? "CAST(NULL AS STRING)"
+            : "min(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"),
+        expr(columns.isEmpty() || table.key().isEmpty() ? "CAST(NULL AS STRING)"
+            : "max(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"))
         .first();
     Map<String, Long> reasons = new LinkedHashMap<>();
     if (row.getLong(0) > 0) {

@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * ({@code _op = 'd'}) so that a late, older event can never bring the row back; readers skip tombstones. An unchanged
  * TOAST marker keeps the column's current value. A new nullable source column is added to the table first. A batch
  * whose first keys are all above the largest the table holds ({@link KeyBounds}) is appended instead: no row can
- * match it, so the MERGE would only insert.
+ * match it, so the MERGE would only insert. An append-only table's inserts are appended as they are.
  */
 final class ValidatedWriter {
   static final List<String> METADATA = List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at");
@@ -54,8 +54,36 @@ final class ValidatedWriter {
    * truncate that emptied the table, if any). Retried on a conflict with a concurrent writer (OPTIMIZE): the
    * position guard makes a retry safe.
    */
-  long merge(TableBatch batch, TableBatch.Stats stats) {
+  long merge(TableBatch batch, TableBatch.Stats stats, long batchId) {
+    if (batch.table.appendOnly()) {
+      return ConflictRetry.run("append to " + batch.table.qualifiedName(), () -> appendOnly(batch, batchId));
+    }
     return ConflictRetry.run("MERGE into " + batch.table.qualifiedName(), () -> mergeOnce(batch, stats));
+  }
+
+  /**
+   * An append-only table's valid inserts appended as they are, each one a row (a keyless table may hold equal rows).
+   * Delta's idempotent-write options make a replayed batch a no-op; the table is not partitioned by batch.
+   */
+  private long appendOnly(TableBatch batch, long batchId) {
+    List<org.apache.spark.sql.Column> all = new ArrayList<>();
+    for (ColumnSpec column : batch.columns) {
+      all.add(col(TableBatch.quote(column.name)));
+    }
+    METADATA.forEach(name -> all.add(col(name)));
+    Dataset<Row> inserts = batch.rows.where("size(" + TableBatch.REASONS + ") = 0 AND NOT " + TableBatch.DROPPED)
+        .select(all.toArray(new org.apache.spark.sql.Column[0]));
+    long count = inserts.count();
+    if (count == 0) {
+      return 0;
+    }
+    String path = paths.validated(batch.table.schema(), batch.table.table());
+    ensureTableHas(path, inserts.schema());
+    inserts.write().format("delta").mode("append")
+        .option("txnAppId", "lakesync-validated-" + batch.table.qualifiedName())
+        .option("txnVersion", batchId)
+        .save(path);
+    return count;
   }
 
   private long mergeOnce(TableBatch batch, TableBatch.Stats stats) {

@@ -48,11 +48,8 @@ final class LakeReader {
             values.put(columns[i], Values.of(row.get(i)));
           }
         }
-        String key = Rows.key(table.key(), values);
+        String key = "d".equals(row.getAs("_op")) ? Rows.key(table.key(), values) : lake.live.put(table.key(), values);
         lake.positions.put(key, row.getAs("_source_pos"));
-        if (!"d".equals(row.getAs("_op"))) {
-          lake.live.byKey.put(key, values);
-        }
       }
     }
     String quarantine = paths.quarantine(table.table());

@@ -17,8 +17,24 @@ final class Rows {
     return key.toString();
   }
 
-  void put(List<String> keyColumns, Map<String, String> row) {
-    byKey.put(key(keyColumns, row), row);
+  /**
+   * Adds a row under its key and returns the key. A keyless (append-only) table's rows are keyed by their whole
+   * content and their occurrence ("a=1,b=x#2"), so that equal multisets of rows have equal keys.
+   */
+  String put(List<String> keyColumns, Map<String, String> row) {
+    String key;
+    if (keyColumns.isEmpty()) {
+      String content = key(new java.util.ArrayList<>(new java.util.TreeSet<>(row.keySet())), row);
+      int occurrence = 1;
+      while (byKey.containsKey(content + "#" + occurrence)) {
+        occurrence++;
+      }
+      key = content + "#" + occurrence;
+    } else {
+      key = key(keyColumns, row);
+    }
+    byKey.put(key, row);
+    return key;
   }
 
   /** Both tables' keys, in order. */

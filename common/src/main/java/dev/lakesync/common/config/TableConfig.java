@@ -6,11 +6,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A captured source table: its schema-qualified name, primary key columns and validation rules. */
+/**
+ * A captured source table: its schema-qualified name, primary key columns, whether it is only ever inserted into, and
+ * validation rules.
+ */
 public final class TableConfig {
   private final String schema;
   private final String table;
   private final List<String> key;
+  private final boolean appendOnly;
   private final List<RuleConfig> rules;
 
   private TableConfig(ConfigNode node) {
@@ -29,8 +33,11 @@ public final class TableConfig {
     this.schema = parsedSchema;
     this.table = parsedTable;
     this.key = node.stringList("key");
-    if (key.isEmpty() && !node.has("key")) {
-      node.problem("key", "is required (the primary key column or columns)");
+    this.appendOnly = node.bool("appendOnly", false);
+    if (key.isEmpty() && !appendOnly) {
+      // Without a key a change cannot be matched to a row: only a table that is never updated can be kept.
+      node.problem("key", "is required (the primary key column or columns); a table without one can only be "
+          + "captured when it is only ever inserted into: declare appendOnly: true");
     }
     for (String column : key) {
       if (!Identifiers.isValid(column)) {
@@ -71,12 +78,20 @@ public final class TableConfig {
     return key;
   }
 
+  /**
+   * Whether the table is only inserted into: its changes are appended to the lake as they come (no MERGE), and an
+   * update, delete or truncate of it is quarantined. Its key may be empty.
+   */
+  public boolean appendOnly() {
+    return appendOnly;
+  }
+
   public List<RuleConfig> rules() {
     return rules;
   }
 
   @Override
   public String toString() {
-    return "TableConfig{" + qualifiedName() + ", key=" + key + ", rules=" + rules + "}";
+    return "TableConfig{" + qualifiedName() + ", key=" + key + (appendOnly ? ", appendOnly" : "") + ", rules=" + rules + "}";
   }
 }

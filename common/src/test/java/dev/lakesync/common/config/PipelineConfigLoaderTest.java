@@ -241,7 +241,19 @@ class PipelineConfigLoaderTest {
 
     assertThat(e.problems()).containsExactly(
         "tables[0].name: expected schema.table made of letters, digits and underscores, got 'customers'",
-        "tables[0].key: is required (the primary key column or columns)");
+        "tables[0].key: is required (the primary key column or columns); a table without one can only be "
+            + "captured when it is only ever inserted into: declare appendOnly: true");
+  }
+
+  @Test
+  void refusesAnEmptyKeyUnlessTheTableIsAppendOnly() {
+    ConfigException e = failure(MINIMAL.replace("    key: [id]\n", "    key: []\n"));
+    assertThat(e.problems()).singleElement().asString().startsWith("tables[0].key: is required");
+
+    PipelineConfig keyless = parse(MINIMAL.replace("    key: [id]\n", "    appendOnly: true\n"));
+    assertThat(keyless.tables().get(0).key()).isEmpty();
+    assertThat(keyless.tables().get(0).appendOnly()).isTrue();
+    assertThat(parse(MINIMAL).tables().get(0).appendOnly()).isFalse();
   }
 
   @Test
