@@ -40,6 +40,19 @@ class ExamplePipelineConfigsTest {
   }
 
   @Test
+  void shopExampleLoadsWithItsOwnTablesModelsAndDocuments() {
+    PipelineConfig config = new PipelineConfigLoader(name -> null).load(Path.of("examples/shop/pipeline.yaml"));
+
+    assertThat(config.tables()).extracting(t -> t.qualifiedName()).contains("shop.order_lines", "shop.order_events");
+    assertThat(config.tables()).filteredOn(t -> t.appendOnly()).singleElement()
+        .satisfies(t -> assertThat(t.key()).isEmpty());
+    assertThat(config.warehouse().get().models()).extracting(m -> m.name())
+        .containsExactly("dim_customer", "dim_product", "fact_order", "fact_order_line", "agg_orders_daily");
+    assertThat(config.serving().get().documents()).extracting(d -> d.type()).containsExactly("order", "product");
+    assertThat(config.localStack().seed()).isEqualTo("deploy/examples/shop/seed.sql");
+  }
+
+  @Test
   void azureConfigLoadsWhenItsVariablesAreSet() {
     Map<String, String> env = Map.of(
         "LAKESYNC_PG_HOST", "bank.postgres.database.azure.com", "LAKESYNC_PG_USER", "lakesync",

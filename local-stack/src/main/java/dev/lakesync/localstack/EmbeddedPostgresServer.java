@@ -80,9 +80,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return dataSource(database).getConnection();
   }
 
+  /** Creates {@code database} unless it exists (a database the config names beside the three of every stack). */
+  public void createDatabase(String database) {
+    if (!dev.lakesync.common.Identifiers.isValid(database)) {
+      throw new IllegalArgumentException("source.database '" + database + "' is not a plain name the local stack can "
+          + "create (letters, digits, underscores)");
+    }
+    createDatabases(List.of(database));
+  }
+
   private void createDatabases() {
+    createDatabases(DATABASES);
+  }
+
+  private void createDatabases(List<String> databases) {
     try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-      for (String database : DATABASES) {
+      for (String database : databases) {
         boolean exists;
         try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
           query.setString(1, database);
@@ -92,7 +105,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         if (!exists) {
           try (Statement statement = connection.createStatement()) {
-            // Names come from the constant list above, never from input.
+            // Names are checked plain identifiers (or the constant list above).
             statement.execute("CREATE DATABASE \"" + database + "\"");
           }
           LOG.info("created database {}", database);

@@ -1,13 +1,18 @@
 package dev.lakesync.localstack;
 
+import dev.lakesync.common.config.LocalStackConfig;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.SourceConfig;
+import dev.lakesync.common.config.TableConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,7 +37,10 @@ public final class LocalStack implements AutoCloseable {
     this.kafka = kafka;
   }
 
-  /** Starts PostgreSQL (seeding the bank on first start) and Kafka; {@code fresh} wipes the work folder first. */
+  /**
+   * Starts PostgreSQL (creating the source database and seeding it on first start, see {@code localStack.seed}) and
+   * Kafka; {@code fresh} wipes the work folder first.
+   */
   public static LocalStack start(PipelineConfig config, boolean fresh) {
     SourceConfig source = config.source();
     if (source.type() != SourceConfig.Type.POSTGRESQL) {
@@ -52,10 +60,9 @@ public final class LocalStack implements AutoCloseable {
     prepareWorkDir(workDir, fresh);
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(workDir.resolve("postgres"), source.port());
     try {
+      postgres.createDatabase(source.database());
       try (Connection connection = postgres.connect(source.database())) {
-        DemoBank.createSchema(connection);
-        DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
-            config.localStack().payments(), 42L);
+        seed(config, connection);
       }
       EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort,
           config.localStack().kafkaControllerPort());
@@ -65,8 +72,50 @@ public final class LocalStack implements AutoCloseable {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
-      throw new IllegalStateException("cannot prepare the demo bank database: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot prepare the source database: " + e.getMessage(), e);
     }
+  }
+
+  /** Seeds the source as {@code localStack.seed} says, once: a restart keeps what the workload did. */
+  private static void seed(PipelineConfig config, Connection connection) throws SQLException {
+    String seed = config.localStack().seed();
+    if (seed.equals(LocalStackConfig.SEED_BANK)) {
+      DemoBank.createSchema(connection);
+      DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
+          config.localStack().payments(), 42L);
+    } else if (!seed.equals(LocalStackConfig.SEED_NONE) && !anyTableExists(config, connection)) {
+      Path file = Path.of(seed);
+      if (!file.isAbsolute()) {
+        file = Path.of(System.getProperty("lakesync.home", ".")).resolve(file);
+      }
+      String sql;
+      try {
+        sql = Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("localStack.seed: cannot read " + file + ": " + e.getMessage(), e);
+      }
+      long started = System.nanoTime();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(sql);
+      }
+      LOG.info("seeded {} from {} in {} ms", config.source().database(), file, (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  private static boolean anyTableExists(PipelineConfig config, Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+      for (TableConfig table : config.tables()) {
+        query.setString(1, table.schema());
+        query.setString(2, table.table());
+        try (ResultSet rows = query.executeQuery()) {
+          if (rows.next()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean isLoopback(String host) {

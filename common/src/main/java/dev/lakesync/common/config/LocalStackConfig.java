@@ -1,8 +1,14 @@
 package dev.lakesync.common.config;
 
-/** Settings only the embedded local stack reads: its controller port and the size of the seed data. */
+/** Settings only the embedded local stack reads: its controller port and what it seeds the source with. */
 public final class LocalStackConfig {
+  /** The demo bank, generated in Java at the configured size. */
+  public static final String SEED_BANK = "bank";
+  /** Nothing: the source database is created empty. */
+  public static final String SEED_NONE = "none";
+
   private final int kafkaControllerPort;
+  private final String seed;
   private final int customers;
   private final int accountsPerCustomer;
   private final int payments;
@@ -12,6 +18,10 @@ public final class LocalStackConfig {
     this.customers = node.integer("customers", 1_000, 1, 10_000_000);
     this.accountsPerCustomer = node.integer("accountsPerCustomer", 2, 1, 100);
     this.payments = node.integer("payments", 20_000, 0, 100_000_000);
+    this.seed = node.string("seed", SEED_BANK);
+    if (!seed.equals(SEED_BANK) && !seed.equals(SEED_NONE) && !seed.endsWith(".sql")) {
+      node.problem("seed", "expected bank, none or the path of a .sql file, got '" + seed + "'");
+    }
     node.rejectUnknownKeys();
   }
 
@@ -35,9 +45,17 @@ public final class LocalStackConfig {
     return payments;
   }
 
+  /**
+   * What the source database is seeded with on first start: {@link #SEED_BANK}, {@link #SEED_NONE} or a SQL file
+   * (relative paths from the lakesync folder), run once while the database holds none of the config's tables.
+   */
+  public String seed() {
+    return seed;
+  }
+
   @Override
   public String toString() {
     return "LocalStackConfig{kafkaControllerPort=" + kafkaControllerPort + ", customers=" + customers
-        + ", accountsPerCustomer=" + accountsPerCustomer + ", payments=" + payments + "}";
+        + ", accountsPerCustomer=" + accountsPerCustomer + ", payments=" + payments + ", seed=" + seed + "}";
   }
 }
