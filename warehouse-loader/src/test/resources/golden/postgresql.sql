@@ -72,12 +72,12 @@ CREATE TEMPORARY TABLE "_lakesync_touched_agg_payments_daily" AS SELECT n."payme
 
 DELETE FROM "dw"."agg_payments_daily" WHERE EXISTS (SELECT 1 FROM pg_temp."_lakesync_touched_agg_payments_daily" t WHERE (t.v = "dw"."agg_payments_daily"."payment_date" OR (t.v IS NULL AND "dw"."agg_payments_daily"."payment_date" IS NULL)));
 
-INSERT INTO "dw"."agg_payments_daily" ("payment_date", "segment", "currency", "payment_count", "amount_sum", "amount_avg") SELECT f."payment_date", d0."segment", f."currency", count(*), SUM(f."amount"), AVG(f."amount") FROM "dw"."fact_payment" f LEFT JOIN "dw"."dim_customer" d0 ON d0."customer_sk" = f."customer_sk" WHERE EXISTS (SELECT 1 FROM pg_temp."_lakesync_touched_agg_payments_daily" t WHERE (t.v = f."payment_date" OR (t.v IS NULL AND f."payment_date" IS NULL))) GROUP BY f."payment_date", d0."segment", f."currency";
+INSERT INTO "dw"."agg_payments_daily" ("payment_date", "segment", "currency", "payment_count", "amount_sum", "amount_avg") SELECT f."payment_date" AS "payment_date", d0."segment" AS "segment", f."currency" AS "currency", count(*) AS "payment_count", SUM(f."amount") AS "amount_sum", AVG(f."amount") AS "amount_avg" FROM "dw"."fact_payment" f LEFT JOIN "dw"."dim_customer" d0 ON d0."customer_sk" = f."customer_sk" WHERE EXISTS (SELECT 1 FROM pg_temp."_lakesync_touched_agg_payments_daily" t WHERE (t.v = f."payment_date" OR (t.v IS NULL AND f."payment_date" IS NULL))) GROUP BY f."payment_date", d0."segment", f."currency";
 
 DROP TABLE pg_temp."_lakesync_touched_agg_payments_daily";
 
 DELETE FROM "dw"."agg_payments_daily";
 
-INSERT INTO "dw"."agg_payments_daily" ("payment_date", "segment", "currency", "payment_count", "amount_sum", "amount_avg") SELECT f."payment_date", d0."segment", f."currency", count(*), SUM(f."amount"), AVG(f."amount") FROM "dw"."fact_payment" f LEFT JOIN "dw"."dim_customer" d0 ON d0."customer_sk" = f."customer_sk" GROUP BY f."payment_date", d0."segment", f."currency";
+INSERT INTO "dw"."agg_payments_daily" ("payment_date", "segment", "currency", "payment_count", "amount_sum", "amount_avg") SELECT f."payment_date" AS "payment_date", d0."segment" AS "segment", f."currency" AS "currency", count(*) AS "payment_count", SUM(f."amount") AS "amount_sum", AVG(f."amount") AS "amount_avg" FROM "dw"."fact_payment" f LEFT JOIN "dw"."dim_customer" d0 ON d0."customer_sk" = f."customer_sk" GROUP BY f."payment_date", d0."segment", f."currency";
 
 INSERT INTO "dw"."_lakesync_model_state" (model, source, last_version, loaded_at) VALUES (?, ?, ?, now()) ON CONFLICT (model) DO UPDATE SET source = EXCLUDED.source, last_version = EXCLUDED.last_version, loaded_at = EXCLUDED.loaded_at

@@ -62,12 +62,12 @@ CREATE TABLE #_lakesync_touched_agg_payments_daily WITH (DISTRIBUTION = ROUND_RO
 
 DELETE FROM [dw].[agg_payments_daily] WHERE EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE (t.v = [dw].[agg_payments_daily].[payment_date] OR (t.v IS NULL AND [dw].[agg_payments_daily].[payment_date] IS NULL)));
 
-INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date], d0.[segment], f.[currency], COUNT_BIG(*), SUM(f.[amount]), AVG(f.[amount]) FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] WHERE EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE (t.v = f.[payment_date] OR (t.v IS NULL AND f.[payment_date] IS NULL))) GROUP BY f.[payment_date], d0.[segment], f.[currency];
+INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date] AS [payment_date], d0.[segment] AS [segment], f.[currency] AS [currency], COUNT_BIG(*) AS [payment_count], SUM(f.[amount]) AS [amount_sum], AVG(f.[amount]) AS [amount_avg] FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] WHERE EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE (t.v = f.[payment_date] OR (t.v IS NULL AND f.[payment_date] IS NULL))) GROUP BY f.[payment_date], d0.[segment], f.[currency];
 
 DROP TABLE #_lakesync_touched_agg_payments_daily;
 
 DELETE FROM [dw].[agg_payments_daily];
 
-INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date], d0.[segment], f.[currency], COUNT_BIG(*), SUM(f.[amount]), AVG(f.[amount]) FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] GROUP BY f.[payment_date], d0.[segment], f.[currency];
+INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date] AS [payment_date], d0.[segment] AS [segment], f.[currency] AS [currency], COUNT_BIG(*) AS [payment_count], SUM(f.[amount]) AS [amount_sum], AVG(f.[amount]) AS [amount_avg] FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] GROUP BY f.[payment_date], d0.[segment], f.[currency];
 
 MERGE [dw].[_lakesync_model_state] AS t USING (SELECT CAST(? AS NVARCHAR(256)) AS model, CAST(? AS NVARCHAR(256)) AS source, CAST(? AS BIGINT) AS last_version) AS s ON t.model = s.model WHEN MATCHED THEN UPDATE SET source = s.source, last_version = s.last_version, loaded_at = SYSUTCDATETIME() WHEN NOT MATCHED THEN INSERT (model, source, last_version, loaded_at) VALUES (s.model, s.source, s.last_version, SYSUTCDATETIME());

@@ -72,7 +72,7 @@ public final class Reconciliation {
         }
       }
       if (config.warehouse().isPresent()) {
-        try (WarehouseCheck warehouse = new WarehouseCheck(config.warehouse().get(), spark, paths)) {
+        try (WarehouseCheck warehouse = new WarehouseCheck(config, spark, paths)) {
           warehouseRows = warehouse.run(mismatches, out);
         }
       }

@@ -2,9 +2,11 @@ package dev.lakesync.verify;
 
 import dev.lakesync.common.Identifiers;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
 import dev.lakesync.common.config.WarehouseModel;
 import dev.lakesync.stream.DeltaTables;
+import dev.lakesync.warehouse.ExpectedAggregates;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,17 +26,19 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Each declared dimension and fact in the warehouse against the same model computed from the lake (its expressions
  * evaluated by Spark over the validated table's live rows), key by key: a type 2 dimension's current versions on
- * its tracked columns, the other models on every column they declare. Aggregates are recomputed from their fact by
- * every load and are not compared here.
+ * its tracked columns, the other models on every column they declare. An aggregate is compared, group by group, with
+ * the same aggregate recomputed in the warehouse from its fact and dimensions (which are compared with the lake).
  */
 final class WarehouseCheck implements AutoCloseable {
   private final WarehouseConfig config;
+  private final PipelineConfig pipeline;
   private final SparkSession spark;
   private final LakePaths paths;
   private final Connection connection;
 
-  WarehouseCheck(WarehouseConfig config, SparkSession spark, LakePaths paths) throws SQLException {
-    this.config = config;
+  WarehouseCheck(PipelineConfig pipeline, SparkSession spark, LakePaths paths) throws SQLException {
+    this.pipeline = pipeline;
+    this.config = pipeline.warehouse().orElseThrow();
     this.spark = spark;
     this.paths = paths;
     this.connection = DriverManager.getConnection(config.jdbcUrl(), config.jdbcProperties());
@@ -47,10 +51,11 @@ final class WarehouseCheck implements AutoCloseable {
       return 0;
     }
     long rows = 0;
+    ExpectedAggregates aggregates = null;
     for (WarehouseModel model : config.models()) {
       if (model.kind() == WarehouseModel.Kind.AGGREGATE) {
-        out.printf("verify: warehouse %s: an aggregate of %s, recomputed by each load (not compared)%n", model.name(),
-            model.from());
+        aggregates = aggregates == null ? new ExpectedAggregates(pipeline, spark) : aggregates;
+        rows += compareAggregate(aggregates.aggregate(model.name()), model, mismatches, out);
         continue;
       }
       List<String> key = new ArrayList<>(model.key().keySet());
@@ -92,6 +97,26 @@ final class WarehouseCheck implements AutoCloseable {
     return rows;
   }
 
+  /** An aggregate's rows against the same aggregate recomputed from the warehouse's fact, group by group. */
+  private long compareAggregate(ExpectedAggregates.Aggregate aggregate, WarehouseModel model,
+      Map<String, List<String>> mismatches, PrintStream out) throws SQLException {
+    if (aggregate == null) {
+      out.printf("verify: warehouse %s: not compared (a table it reads is not in the lake yet)%n", model.name());
+      return 0;
+    }
+    Rows expected = query(aggregate.query, aggregate.columns, aggregate.groupColumns);
+    Rows warehouse = read(model, aggregate.columns, aggregate.groupColumns);
+    for (String row : Rows.union(expected.byKey, warehouse.byKey)) {
+      String difference = Rows.difference(expected.byKey.get(row), warehouse.byKey.get(row));
+      if (!difference.isEmpty()) {
+        mismatches.computeIfAbsent(model.name() + " " + row, k -> new ArrayList<>()).add("warehouse: " + difference);
+      }
+    }
+    out.printf("verify: warehouse %s (aggregate of %s) recomputed=%d warehouse=%d%n", model.name(), model.from(),
+        expected.size(), warehouse.size());
+    return warehouse.size();
+  }
+
   /** The model's rows in the warehouse (a type 2 dimension's current versions), on the given columns. */
   private Rows read(WarehouseModel model, List<String> columns, List<String> key) throws SQLException {
     boolean tsql = config.type() != WarehouseConfig.Type.POSTGRESQL;
@@ -102,6 +127,15 @@ final class WarehouseCheck implements AutoCloseable {
     String table = quote(config.schema(), tsql) + "." + quote(model.name(), tsql);
     String query = "SELECT " + String.join(", ", quoted) + " FROM " + table
         + (model.history() == WarehouseModel.History.TYPE2 ? " WHERE is_current = " + (tsql ? "1" : "true") : "");
+    try {
+      return query(query, columns, key);
+    } catch (SQLException e) {
+      throw new SQLException("cannot read " + table + " in the warehouse (has warehouse-loader run?): " + e.getMessage(), e);
+    }
+  }
+
+  /** A query's rows, its columns named in order by {@code columns}, keyed by {@code key}. */
+  private Rows query(String query, List<String> columns, List<String> key) throws SQLException {
     Rows rows = new Rows();
     try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
       ResultSetMetaData meta = result.getMetaData();
@@ -112,8 +146,6 @@ final class WarehouseCheck implements AutoCloseable {
         }
         rows.put(key, row);
       }
-    } catch (SQLException e) {
-      throw new SQLException("cannot read " + table + " in the warehouse (has warehouse-loader run?): " + e.getMessage(), e);
     }
     return rows;
   }

@@ -82,10 +82,13 @@ class ReconciliationIT {
         "CREATE SCHEMA dw",
         "CREATE TABLE dw.dim_customer (customer_sk bigserial, customer_id bigint, name text, email text, segment text, is_current boolean)",
         "CREATE TABLE dw.dim_account (account_id bigint, customer_id bigint, type text, balance numeric(14,2), currency text, status text, updated_at timestamptz)",
-        "CREATE TABLE dw.fact_payment (payment_id bigint, account_id bigint, amount numeric(14,2), currency text, merchant text, status text, created_at timestamptz, payment_date date)",
+        "CREATE TABLE dw.fact_payment (payment_id bigint, account_id bigint, amount numeric(14,2), currency text, merchant text, status text, created_at timestamptz, payment_date date, customer_id bigint, customer_sk bigint)",
+        "CREATE TABLE dw.agg_payments_daily (payment_date date, segment text, currency text, payment_count bigint, amount_sum numeric(38,2), amount_avg numeric(38,2))",
+        "INSERT INTO dw.agg_payments_daily VALUES ('2026-11-02', 'retail', 'EUR', 1, 10.00, 10.00), ('2026-11-02', 'premium', 'EUR', 1, 5.00, 5.00)",
         "INSERT INTO dw.dim_customer (customer_id, name, email, segment, is_current) VALUES (1, 'Ada', 'old@x.org', 'retail', false), (1, 'Ada', 'ada@x.org', 'retail', true), (2, 'Bo', 'bo@x.org', 'premium', true)",
         "INSERT INTO dw.dim_account VALUES (10, 1, 'checking', 100.00, 'EUR', 'open', '" + T0 + "'), (20, 2, 'checking', 250.50, 'EUR', 'open', '" + T0 + "')",
-        "INSERT INTO dw.fact_payment VALUES (100, 10, 10.00, 'EUR', 'Shop', 'booked', '2026-11-02T10:00:00Z', '2026-11-02'), (101, 20, 5.00, 'EUR', 'Shop', 'booked', '2026-11-02T11:00:00Z', '2026-11-02')");
+        // Customer 1's current version has surrogate key 2, customer 2's has 3.
+        "INSERT INTO dw.fact_payment VALUES (100, 10, 10.00, 'EUR', 'Shop', 'booked', '2026-11-02T10:00:00Z', '2026-11-02', 1, 2), (101, 20, 5.00, 'EUR', 'Shop', 'booked', '2026-11-02T11:00:00Z', '2026-11-02', 2, 3)");
 
     lake.customers("r", T0, customer(1, "Ada", "ada@x.org", "retail"), customer(2, "Bo", "bo@x.org", "premium"));
     lake.accounts("r", T0, RowFactory.create(10L, 1L, "checking", new java.math.BigDecimal("100.00"), "EUR", "open", ValidatedTables.ts(T0)),
@@ -117,9 +120,10 @@ class ReconciliationIT {
     String out = verify();
     assertThat(out).contains("verify: bank.payments source=2 lake=2 (quarantined changes explaining a difference: 1)",
         "verify: warehouse fact_payment (from bank.payments) lake=2 warehouse=2",
+        "verify: warehouse agg_payments_daily (aggregate of fact_payment) recomputed=2 warehouse=2",
         "verify: bank.payments quarantined events: not JSON=1, rule amount_positive=1");
     assertThat(out).contains("verify: serving customer documents=2 live_rows=2 compared_in_full=2 differing=0");
-    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=6 serving_docs=2 mismatches=0\n");
+    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=8 serving_docs=2 mismatches=0\n");
   }
 
   @Test
@@ -127,7 +131,8 @@ class ReconciliationIT {
   void eachTargetThatDiffersIsNamedByKey() throws Exception {
     sql("UPDATE bank.customers SET segment = 'private' WHERE id = 2", // the source moved on, the lake did not
         "UPDATE dw.dim_account SET balance = 1.00 WHERE account_id = 10", // the warehouse differs
-        "DELETE FROM dw.fact_payment WHERE payment_id = 100");
+        "DELETE FROM dw.fact_payment WHERE payment_id = 100", // and its day's retail group is left in the aggregate
+        "UPDATE dw.agg_payments_daily SET payment_count = 7 WHERE segment = 'premium'"); // an aggregate off its facts
     try (LocalDocumentStore store = LocalDocumentStore.open(config.serving().get().local().get(),
         List.of(new DocumentType(CUSTOMER, List.of(), "customerId", List.of())))) {
       String bo = store.get(CUSTOMER, "2", "2").orElseThrow().replace("\"name\":\"Bo\"", "\"name\":\"Bob\"");
@@ -139,10 +144,12 @@ class ReconciliationIT {
     assertThat(out).contains("verify: differs: bank.customers id=2 lake: {segment=private vs premium}",
         "verify: differs: dim_account account_id=10 warehouse: {balance=100 vs 1}",
         "verify: differs: fact_payment payment_id=100 warehouse: missing",
+        "verify: differs: agg_payments_daily payment_date=2026-11-02,segment=retail,currency=EUR warehouse: extra",
+        "verify: differs: agg_payments_daily payment_date=2026-11-02,segment=premium,currency=EUR warehouse: {payment_count=1 vs 7}",
         "verify: differs: customer 1 serving: no document",
         "verify: differs: customer 2 serving: profile.name: \"Bo\" vs \"Bob\"",
         "verify: serving customer documents=1 live_rows=2 compared_in_full=1 differing=1");
-    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=5 serving_docs=1 mismatches=5\n");
+    assertThat(out).endsWith("reconciliation: tables=3 source_rows=6 lake_rows=6 warehouse_rows=7 serving_docs=1 mismatches=7\n");
   }
 
   private static String verify() throws Exception {

@@ -302,6 +302,32 @@ public final class ModelSql {
    * {@code incremental}, else all of them.
    */
   public List<String> refresh(ResolvedModel aggregate, boolean incremental) {
+    List<String> columns = names(aggregate.aggregateColumns(), this::quote);
+    String target = target(aggregate);
+    List<String> statements = new ArrayList<>();
+    if (!incremental) {
+      statements.add("DELETE FROM " + target);
+    }
+    statements.add("INSERT INTO " + target + " (" + String.join(", ", columns) + ") " + aggregateQuery(aggregate, incremental));
+    if (incremental) {
+      statements.add(dialect.dropTemporary(touched(aggregate)));
+    }
+    return statements;
+  }
+
+  /**
+   * The aggregate as its fact and dimensions give it now, in the order of its columns and cast to their types as the
+   * table stores them (what verify compares the table with).
+   */
+  public String aggregateQuery(ResolvedModel aggregate) {
+    List<String> casts = new ArrayList<>();
+    for (ResolvedModel.Column column : aggregate.aggregateColumns()) {
+      casts.add("CAST(q." + quote(column.name()) + " AS " + dialect.type(column.type()) + ") AS " + quote(column.name()));
+    }
+    return "SELECT " + String.join(", ", casts) + " FROM (" + aggregateQuery(aggregate, false) + ") q";
+  }
+
+  private String aggregateQuery(ResolvedModel aggregate, boolean incremental) {
     ResolvedModel fact = aggregate.fact();
     List<String> groups = new ArrayList<>();
     List<String> select = new ArrayList<>();
@@ -328,26 +354,15 @@ public final class ModelSql {
         expression = alias + "." + quote(group.source());
       }
       groups.add(expression);
-      select.add(expression);
+      select.add(expression + " AS " + quote(group.column().name()));
     }
     for (ResolvedModel.Measure measure : aggregate.measures()) {
-      select.add(measure(measure));
+      select.add(measure(measure) + " AS " + quote(measure.column().name()));
     }
-    List<String> columns = names(aggregate.aggregateColumns(), this::quote);
-    String target = target(aggregate);
-    String query = "SELECT " + String.join(", ", select) + " FROM " + target(fact) + " f" + joins
+    return "SELECT " + String.join(", ", select) + " FROM " + target(fact) + " f" + joins
         + (incremental ? " WHERE EXISTS (SELECT 1 FROM " + dialect.temporary(touched(aggregate)) + " t WHERE "
             + nullSafeEquals("t.v", "f." + quote(incrementalSource(aggregate))) + ")" : "")
         + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
-    List<String> statements = new ArrayList<>();
-    if (!incremental) {
-      statements.add("DELETE FROM " + target);
-    }
-    statements.add("INSERT INTO " + target + " (" + String.join(", ", columns) + ") " + query);
-    if (incremental) {
-      statements.add(dialect.dropTemporary(touched(aggregate)));
-    }
-    return statements;
   }
 
   private String incrementalSource(ResolvedModel aggregate) {
