@@ -71,6 +71,9 @@ public final class ModelResolver {
         missing.add(model.from());
         continue;
       }
+      if (!missing.isEmpty() && model.lookups().stream().anyMatch(lookup -> !resolved.containsKey(lookup.dimension()))) {
+        continue; // a dimension it looks up waits for its table: checked once that table is there
+      }
       ResolvedModel table = table(model, schema.get(), resolved, at);
       if (table != null) {
         resolved.put(model.name(), table);
