@@ -31,6 +31,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One sync of every declared document type: the documents that the changes in the validated tables since the
@@ -58,6 +59,9 @@ public final class ServingSync implements AutoCloseable {
   /** The types (and fingerprints) the open sinks were opened for. */
   private Map<String, String> openFor = Map.of();
   private List<String> waitingFor = List.of();
+  /** The types last resolved, and the tables' schemas they were resolved for. */
+  private List<ResolvedDocument> resolved = List.of();
+  private Map<String, StructType> resolvedFor;
 
   public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.spark = spark;
@@ -182,14 +186,27 @@ public final class ServingSync implements AutoCloseable {
    *
    * @throws StageMain.ConfigProblem naming every declaration key that does not work on the lake's tables
    */
+  /**
+   * The declarations checked against the tables' schemas; kept while the schemas stay the same (checking plans every
+   * document type on Spark's analyzer, a fixed cost a sync of a few changed rows would pay each pass).
+   */
   private List<ResolvedDocument> resolve(Function<String, Dataset<Row>> at) {
-    DocumentResolver.Result result = new DocumentResolver(spark, table -> Optional.of(at.apply(table).schema()),
-        keys::get).resolve(serving.documents());
+    Map<String, StructType> schemas = new LinkedHashMap<>();
+    for (DocumentDeclaration declaration : serving.documents()) {
+      declaration.tables().forEach(table -> schemas.computeIfAbsent(table, name -> at.apply(name).schema()));
+    }
+    if (schemas.equals(resolvedFor)) {
+      return resolved;
+    }
+    DocumentResolver.Result result = new DocumentResolver(spark, table -> Optional.of(schemas.get(table)), keys::get)
+        .resolve(serving.documents());
     if (!result.problems.isEmpty()) {
       throw new StageMain.ConfigProblem("the serving documents do not match the lake:\n  "
           + String.join("\n  ", result.problems));
     }
-    return result.documents;
+    resolved = result.documents;
+    resolvedFor = schemas;
+    return resolved;
   }
 
   /**

@@ -2,8 +2,6 @@ package dev.lakesync.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,26 +97,10 @@ class AppendOnlyTablesIT {
   }
 
   private static void sql(String... statements) throws Exception {
-    try (Connection connection = DriverManager.getConnection(world.stack.jdbcUrl("bank"), "postgres", "");
-         Statement statement = connection.createStatement()) {
-      for (String each : statements) {
-        statement.execute(each);
-      }
-    }
+    world.sql(statements);
   }
 
-  /** cdc-connector --once as its own process; returns its output after checking its exit status. */
   private static String capture(int expectedExit) throws Exception {
-    Path target = Path.of("../cdc-connector/target").toAbsolutePath();
-    File[] jars = target.toFile().listFiles((d, name) -> name.startsWith("lakesync-cdc-connector-") && name.endsWith(".jar"));
-    assertThat(jars).as("cdc-connector is built").isNotEmpty();
-    Path log = Files.createTempFile(dir, "capture", ".log");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        jars[0] + File.pathSeparator + target.resolve("lib") + File.separator + "*", "dev.lakesync.cdc.CaptureMain",
-        "--config", world.stack.config().toString(), "--once").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    String output = Files.readString(log);
-    assertThat(process.exitValue()).as(output).isEqualTo(expectedExit);
-    return output;
+    return world.capture(dir, expectedExit);
   }
 }

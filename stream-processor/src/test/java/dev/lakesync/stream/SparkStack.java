@@ -93,6 +93,36 @@ final class SparkStack implements AutoCloseable {
     Files.deleteIfExists(commits.resolve("." + newest.getFileName() + ".crc"));
   }
 
+  /** Runs statements on the stack's source database. */
+  void sql(String... statements) throws Exception {
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(stack.jdbcUrl("bank"), "postgres", "");
+         java.sql.Statement statement = connection.createStatement()) {
+      for (String each : statements) {
+        statement.execute(each);
+      }
+    }
+  }
+
+  /**
+   * Runs cdc-connector {@code --once} as its own process, from this checkout's build, in {@code dir}; returns its
+   * output after checking its exit status.
+   */
+  String capture(Path dir, int expectedExit) throws Exception {
+    Path target = Path.of("../cdc-connector/target").toAbsolutePath();
+    java.io.File[] jars = target.toFile().listFiles((d, name) -> name.startsWith("lakesync-cdc-connector-")
+        && name.endsWith(".jar"));
+    org.assertj.core.api.Assertions.assertThat(jars).as("cdc-connector is built").isNotEmpty();
+    Path log = Files.createTempFile(dir, "capture", ".log");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        jars[0] + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*",
+        "dev.lakesync.cdc.CaptureMain", "--config", stack.config().toString(), "--once")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    org.assertj.core.api.Assertions.assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    org.assertj.core.api.Assertions.assertThat(process.exitValue()).as(output).isEqualTo(expectedExit);
+    return output;
+  }
+
   @Override
   public void close() throws Exception {
     try {

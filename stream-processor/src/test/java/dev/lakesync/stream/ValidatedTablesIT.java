@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.localstack.StackProcess;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +13,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -190,25 +187,10 @@ class ValidatedTablesIT {
   }
 
   private static void sql(String... statements) throws Exception {
-    try (Connection connection = DriverManager.getConnection(stack.jdbcUrl("bank"), "postgres", "");
-         Statement statement = connection.createStatement()) {
-      for (String each : statements) {
-        statement.execute(each);
-      }
-    }
+    world.sql(statements);
   }
 
-  /** cdc-connector --once as its own process, from this checkout's build. */
   private static void capture() throws Exception {
-    Path target = Path.of("../cdc-connector/target").toAbsolutePath();
-    File[] jars = target.toFile().listFiles((d, name) -> name.startsWith("lakesync-cdc-connector-") && name.endsWith(".jar"));
-    assertThat(jars).as("cdc-connector is built").isNotEmpty();
-    Path log = Files.createTempFile(dir, "capture", ".log");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        jars[0] + File.pathSeparator + target.resolve("lib") + File.separator + "*", "dev.lakesync.cdc.CaptureMain",
-        "--config", stack.config().toString(), "--once").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(Files.readString(log)).isEqualTo(0);
+    world.capture(dir, 0);
   }
-
 }

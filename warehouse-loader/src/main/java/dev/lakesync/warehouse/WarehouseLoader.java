@@ -189,9 +189,12 @@ public final class WarehouseLoader {
         continue;
       }
       long[] factRange = ranges.get(model.fact());
+      // A type 1 dimension's change moves its facts to other groups; a type 2 dimension never changes a version its
+      // facts point at (a change opens a new version), so its changes leave the aggregate as it is.
       boolean dimensionChanged = false;
       for (ResolvedModel.Group group : model.groups()) {
-        dimensionChanged |= group.through() != null && ranges.containsKey(group.through().dimension());
+        dimensionChanged |= group.through() != null && ranges.containsKey(group.through().dimension())
+            && group.through().dimension().declared().history() != WarehouseModel.History.TYPE2;
       }
       if (!loaded.containsKey(model.name()) || dimensionChanged || (factRange != null && factRange[0] < 0)) {
         refresh.put(model, false);
