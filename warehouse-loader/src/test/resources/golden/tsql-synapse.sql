@@ -60,9 +60,9 @@ INSERT INTO [dw].[fact_payment] ([payment_id], [account_id], [amount], [currency
 
 CREATE TABLE #_lakesync_touched_agg_payments_daily WITH (DISTRIBUTION = ROUND_ROBIN) AS SELECT n.[payment_date] AS v FROM [dw].[_lakesync_stg_fact_payment] n UNION SELECT f.[payment_date] FROM [dw].[fact_payment] f WHERE EXISTS (SELECT 1 FROM [dw].[_lakesync_stg_fact_payment] n WHERE f.[payment_id] = n.[payment_id]);
 
-DELETE FROM [dw].[agg_payments_daily] WHERE EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE (t.v = [dw].[agg_payments_daily].[payment_date] OR (t.v IS NULL AND [dw].[agg_payments_daily].[payment_date] IS NULL)));
+DELETE FROM [dw].[agg_payments_daily] WHERE (EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE t.v = [dw].[agg_payments_daily].[payment_date]) OR ([dw].[agg_payments_daily].[payment_date] IS NULL AND EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE t.v IS NULL)));
 
-INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date] AS [payment_date], d0.[segment] AS [segment], f.[currency] AS [currency], COUNT_BIG(*) AS [payment_count], SUM(f.[amount]) AS [amount_sum], AVG(f.[amount]) AS [amount_avg] FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] WHERE EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE (t.v = f.[payment_date] OR (t.v IS NULL AND f.[payment_date] IS NULL))) GROUP BY f.[payment_date], d0.[segment], f.[currency];
+INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date] AS [payment_date], d0.[segment] AS [segment], f.[currency] AS [currency], COUNT_BIG(*) AS [payment_count], SUM(f.[amount]) AS [amount_sum], AVG(f.[amount]) AS [amount_avg] FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] WHERE (EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE t.v = f.[payment_date]) OR (f.[payment_date] IS NULL AND EXISTS (SELECT 1 FROM #_lakesync_touched_agg_payments_daily t WHERE t.v IS NULL))) GROUP BY f.[payment_date], d0.[segment], f.[currency];
 
 DROP TABLE #_lakesync_touched_agg_payments_daily;
 

@@ -293,8 +293,8 @@ public final class ModelSql {
         dialect.createTemporary(touched(aggregate), "SELECT n." + by + " AS v FROM " + factStaging + " n UNION SELECT f."
             + by + " FROM " + target(fact) + " f WHERE EXISTS (SELECT 1 FROM " + factStaging + " n WHERE "
             + keyMatch(fact, "f.", "n.") + ")"),
-        "DELETE FROM " + target(aggregate) + " WHERE EXISTS (SELECT 1 FROM " + temporary + " t WHERE "
-            + nullSafeEquals("t.v", target(aggregate) + "." + quote(aggregate.declared().incrementalBy())) + ")");
+        "DELETE FROM " + target(aggregate) + " WHERE "
+            + inTouched(temporary, target(aggregate) + "." + quote(aggregate.declared().incrementalBy())));
   }
 
   /**
@@ -360,8 +360,8 @@ public final class ModelSql {
       select.add(measure(measure) + " AS " + quote(measure.column().name()));
     }
     return "SELECT " + String.join(", ", select) + " FROM " + target(fact) + " f" + joins
-        + (incremental ? " WHERE EXISTS (SELECT 1 FROM " + dialect.temporary(touched(aggregate)) + " t WHERE "
-            + nullSafeEquals("t.v", "f." + quote(incrementalSource(aggregate))) + ")" : "")
+        + (incremental ? " WHERE " + inTouched(dialect.temporary(touched(aggregate)), "f." + quote(incrementalSource(aggregate)))
+            : "")
         + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
   }
 
@@ -404,8 +404,13 @@ public final class ModelSql {
     return "NOT (" + a + " = " + b + " OR (" + a + " IS NULL AND " + b + " IS NULL))";
   }
 
-  private static String nullSafeEquals(String a, String b) {
-    return "(" + a + " = " + b + " OR (" + a + " IS NULL AND " + b + " IS NULL))";
+  /**
+   * Whether {@code value} is one of the touched values, NULL included. Equality and the NULL case apart: an OR inside
+   * one EXISTS cannot be hashed, and the engine compares every fact with every touched value.
+   */
+  private static String inTouched(String temporary, String value) {
+    return "(EXISTS (SELECT 1 FROM " + temporary + " t WHERE t.v = " + value + ") OR (" + value + " IS NULL AND "
+        + "EXISTS (SELECT 1 FROM " + temporary + " t WHERE t.v IS NULL)))";
   }
 
   private String quote(String identifier) {
