@@ -2,9 +2,7 @@ package dev.lakesync.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.lakesync.localstack.PortCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +41,9 @@ class DemoIT {
     Map<String, String> env = builder.environment();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("stack/lake").toString());
-    env.put("LAKESYNC_PG_PORT", Integer.toString(freePort()));
-    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(freePort()));
-    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("LAKESYNC_PG_PORT", Integer.toString(PortCheck.findFree()));
+    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(PortCheck.findFree()));
+    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(PortCheck.findFree()));
     Process demo = builder.start();
     DashboardCheck dashboard = new DashboardCheck(log, Path.of("target"));
     String dashboardFailure = dashboard.runWhile(demo, Duration.ofMinutes(10));
@@ -86,9 +84,4 @@ class DemoIT {
     assertThat(dashboardFailure).as("the live dashboard, in headless Chromium").isNull();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -2,9 +2,7 @@ package dev.lakesync.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.lakesync.localstack.PortCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +36,12 @@ class ShopExampleIT {
   @Test
   void theShopReconcilesThroughEveryStageAfterSeedAndChanges() throws Exception {
     Files.writeString(home.resolve("local-stack/target/.lakesync-built"), "");
-    int pgPort = freePort();
+    int pgPort = PortCheck.findFree();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("lake").toString());
     env.put("LAKESYNC_PG_PORT", Integer.toString(pgPort));
-    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(freePort()));
-    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(PortCheck.findFree()));
+    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(PortCheck.findFree()));
     Path stackLog = work.resolve("stack.log");
     Process stack = launcher(stackLog, "stack", "--config", CONFIG).start();
     try {
@@ -121,9 +119,4 @@ class ShopExampleIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }
