@@ -26,7 +26,7 @@ final class DebeziumProperties {
 
   /**
    * Where offsets go as a blob: source.offsetsUrl, or with an abfss:// lake root the lake's
-   * _state/cdc-connector folder (contract 4) through the account's blob endpoint; null for a local file.
+   * _state/cdc-connector folder of the lake layout through the account's blob endpoint; null for a local file.
    */
   static String offsetsBlobUrl(PipelineConfig config) {
     if (config.source().offsetsUrl() != null) {

@@ -1,6 +1,6 @@
 package dev.lakesync.common;
 
-/** The lake layout under the lake root (contract 4); every stage builds its paths here and nowhere else. */
+/** The lake layout under the lake root; every stage builds its paths here and nowhere else. */
 public final class LakePaths {
   private final String root;
 

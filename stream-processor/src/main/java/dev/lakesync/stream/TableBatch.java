@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One table's records of a micro-batch, parsed into typed columns with the metadata of contract 3 and a list of
+ * One table's records of a micro-batch, parsed into typed columns with the metadata columns and a list of
  * reasons for each record that cannot be applied (built-in checks and the table's rules).
  */
 final class TableBatch implements AutoCloseable {

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code _source_pos} of contract 3: a string whose natural (lexicographic) order is the order of changes in the
+ * The {@code _source_pos} metadata column: a string whose natural (lexicographic) order is the order of changes in the
  * source's log, built from the {@code source} block of a Debezium change event. Fixed-width segments make string
  * comparison equal to numeric comparison, so Spark, SQL and plain Java compare positions the same way.
  *

@@ -95,7 +95,7 @@ public final class BrokerConfig {
     return topicRouting;
   }
 
-  /** The topic a change of {@code schema.table} goes to (contract 5). */
+  /** The topic a change of {@code schema.table} goes to. */
   public String topicFor(String schema, String table) {
     return topicRouting == TopicRouting.SINGLE_TOPIC ? routedTopic : topicPrefix + "." + schema + "." + table;
   }

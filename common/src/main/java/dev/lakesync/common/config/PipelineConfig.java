@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The whole pipeline as one immutable value, read once at start-up by every stage (contract 1). */
+/** The whole pipeline as one immutable value, read once at start-up by every stage. */
 public final class PipelineConfig {
   private final String name;
   private final Path workDir;

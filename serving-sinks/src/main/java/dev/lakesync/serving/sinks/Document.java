@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One serving document of a declared type, or its deletion. {@code sourcePos} is the newest source position the
- * document reflects (contract 3's {@code _source_pos} order): a sink never replaces a document holding a newer one.
+ * document reflects ({@code _source_pos} order): a sink never replaces a document holding a newer one.
  */
 public final class Document {
   private final String type;
