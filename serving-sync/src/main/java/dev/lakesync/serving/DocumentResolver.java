@@ -1,5 +1,6 @@
 package dev.lakesync.serving;
 
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.DocumentDeclaration;
 import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.IndexField;
@@ -48,6 +49,19 @@ final class DocumentResolver {
       this.documents = List.copyOf(documents);
       this.problems = List.copyOf(problems);
       this.missingTables = List.copyOf(missingTables);
+    }
+
+    /**
+     * This result, when the declarations work on the lake's tables.
+     *
+     * @throws StageMain.ConfigProblem naming every key that does not
+     */
+    Result checked() {
+      if (!problems.isEmpty()) {
+        throw new StageMain.ConfigProblem("the serving documents do not match the lake:\n  "
+            + String.join("\n  ", problems));
+      }
+      return this;
     }
   }
 

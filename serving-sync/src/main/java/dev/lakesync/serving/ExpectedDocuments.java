@@ -44,11 +44,7 @@ public final class ExpectedDocuments {
     DocumentResolver.Result result = new DocumentResolver(spark, table -> {
       long version = versions.computeIfAbsent(table, tables::currentVersion);
       return version < 0 ? Optional.empty() : Optional.of(rows.apply(table).schema());
-    }, keys::get).resolve(serving.documents());
-    if (!result.problems.isEmpty()) {
-      throw new StageMain.ConfigProblem("the serving documents do not match the lake:\n  "
-          + String.join("\n  ", result.problems));
-    }
+    }, keys::get).resolve(serving.documents()).checked();
     this.missingTables = result.missingTables;
     result.documents.forEach(type -> types.put(type.name(), type));
   }

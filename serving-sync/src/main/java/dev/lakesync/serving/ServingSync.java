@@ -199,11 +199,7 @@ public final class ServingSync implements AutoCloseable {
       return resolved;
     }
     DocumentResolver.Result result = new DocumentResolver(spark, table -> Optional.of(schemas.get(table)), keys::get)
-        .resolve(serving.documents());
-    if (!result.problems.isEmpty()) {
-      throw new StageMain.ConfigProblem("the serving documents do not match the lake:\n  "
-          + String.join("\n  ", result.problems));
-    }
+        .resolve(serving.documents()).checked();
     resolved = result.documents;
     resolvedFor = schemas;
     return resolved;

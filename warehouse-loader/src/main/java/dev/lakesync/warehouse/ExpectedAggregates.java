@@ -46,11 +46,7 @@ public final class ExpectedAggregates {
     ModelSql sql = new ModelSql(Dialects.of(warehouse), warehouse.schema());
     ChangeReader reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
     ModelResolver.Result result = new ModelResolver(reader::schema, ModelResolver.Typer.of(spark))
-        .resolve(warehouse.models());
-    if (!result.problems.isEmpty()) {
-      throw new StageMain.ConfigProblem("the warehouse models do not match the lake:\n  "
-          + String.join("\n  ", result.problems));
-    }
+        .resolve(warehouse.models()).checked();
     for (ResolvedModel model : result.models) {
       if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
         continue;

@@ -72,11 +72,7 @@ public final class WarehouseLoader {
    * @throws StageMain.ConfigProblem naming every model column that does not work on the lake's tables
    */
   private List<ResolvedModel> resolve() {
-    ModelResolver.Result result = resolver.resolve(warehouse.models());
-    if (!result.problems.isEmpty()) {
-      throw new StageMain.ConfigProblem("the warehouse models do not match the lake:\n  "
-          + String.join("\n  ", result.problems));
-    }
+    ModelResolver.Result result = resolver.resolve(warehouse.models()).checked();
     if (!result.missingTables.equals(waitingFor) && !result.missingTables.isEmpty()) {
       out.println("warehouse: waiting for " + String.join(", ", result.missingTables) + " to appear in the lake "
           + "(the stream processor creates a validated table with its first change)");

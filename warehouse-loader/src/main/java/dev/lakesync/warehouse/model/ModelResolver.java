@@ -1,5 +1,6 @@
 package dev.lakesync.warehouse.model;
 
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.WarehouseModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,19 @@ public final class ModelResolver {
       this.models = List.copyOf(models);
       this.problems = List.copyOf(problems);
       this.missingTables = List.copyOf(missingTables);
+    }
+
+    /**
+     * This result, when the models work on the lake's tables.
+     *
+     * @throws StageMain.ConfigProblem naming every model column that does not
+     */
+    public Result checked() {
+      if (!problems.isEmpty()) {
+        throw new StageMain.ConfigProblem("the warehouse models do not match the lake:\n  "
+            + String.join("\n  ", problems));
+      }
+      return this;
     }
   }
 
