@@ -28,6 +28,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -43,6 +44,8 @@ final class PostgresDialect implements WarehouseDialect {
   private static final int LOCK_CLASS = 0x1a4e5c;
   /** Suffix of the staging column a timestamp is copied into, as microseconds since the epoch. */
   private static final String MICROS = "_us";
+  /** Suffix of the staging column a date is copied into, as days since the epoch. */
+  private static final String DAYS = "_days";
   /** The statistics target of the staging tables' columns (PostgreSQL's default is 100). */
   private static final int STAGING_STATISTICS = 10;
 
@@ -212,9 +215,9 @@ final class PostgresDialect implements WarehouseDialect {
   }
 
   /**
-   * A staging table's columns, quoted name to definition. A timestamp arrives as microseconds since the epoch (a
-   * number: formatting and parsing timestamp text was a third of staging's CPU) into {@link #copied its COPY column};
-   * the statements read {@code <name>}, computed from it exactly.
+   * A staging table's columns, quoted name to definition. A timestamp arrives as microseconds since the epoch and a
+   * date as days since it (numbers: formatting and parsing timestamp text was a third of staging's CPU) into
+   * {@link #copied its COPY column}; the statements read {@code <name>}, computed from it exactly.
    */
   private Map<String, String> stagingColumns(ResolvedModel model) {
     Map<String, String> columns = new LinkedHashMap<>();
@@ -224,6 +227,10 @@ final class PostgresDialect implements WarehouseDialect {
         columns.put(micros, "bigint");
         columns.put(quote(column.name()), "timestamptz GENERATED ALWAYS AS ((timestamp '1970-01-01' + " + micros
             + " * interval '1 microsecond') AT TIME ZONE 'UTC') STORED");
+      } else if (column.type().kind() == ColumnType.Kind.DATE) {
+        String days = quote(copied(column));
+        columns.put(days, "integer");
+        columns.put(quote(column.name()), "date GENERATED ALWAYS AS (date '1970-01-01' + " + days + ") STORED");
       } else {
         columns.put(quote(column.name()), type(column.type()));
       }
@@ -231,9 +238,16 @@ final class PostgresDialect implements WarehouseDialect {
     return columns;
   }
 
-  /** The staging column COPY fills for a staged column: a timestamp's microseconds, else the column itself. */
+  /** The staging column COPY fills for a staged column: a timestamp's microseconds, a date's days, else the column. */
   private static String copied(ResolvedModel.Column column) {
-    return column.type().kind() == ColumnType.Kind.TIMESTAMP ? column.name() + MICROS : column.name();
+    switch (column.type().kind()) {
+      case TIMESTAMP:
+        return column.name() + MICROS;
+      case DATE:
+        return column.name() + DAYS;
+      default:
+        return column.name();
+    }
   }
 
   @Override
@@ -281,8 +295,8 @@ final class PostgresDialect implements WarehouseDialect {
 
   /**
    * Each row as one CSV line as PostgreSQL's COPY reads it, UTF-8, newline included: NULL is an empty unquoted field,
-   * text is always quoted (so an empty string stays one), numbers are bare, timestamps are microseconds since the
-   * epoch.
+   * text is always quoted (so an empty string stays one), numbers are bare, timestamps are microseconds and dates
+   * days since the epoch.
    */
   static Column csvLine(StructType schema) {
     List<Column> fields = new ArrayList<>();
@@ -291,6 +305,8 @@ final class PostgresDialect implements WarehouseDialect {
       Column text;
       if (field.dataType() instanceof TimestampType) {
         text = expr("CAST(unix_micros(`" + field.name() + "`) AS STRING)"); // into <name>_us, see stagingColumns
+      } else if (field.dataType() instanceof DateType) {
+        text = expr("CAST(unix_date(`" + field.name() + "`) AS STRING)"); // into <name>_days
       } else if (field.dataType() instanceof NumericType) {
         text = value.cast(DataTypes.StringType);
       } else if (field.dataType() instanceof BinaryType) {

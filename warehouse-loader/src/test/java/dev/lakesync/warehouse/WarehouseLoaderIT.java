@@ -167,6 +167,12 @@ class WarehouseLoaderIT {
     load();
     assertThat(daily()).noneMatch(row -> row.startsWith("2026-11-07|"))
         .contains("2026-11-08|private|EUR|1|1.25|1.25");
+
+    // A payment made before its customer's first version (a late-arriving fact) takes that first version.
+    lake.payments("c", "2026-11-09T12:00:00Z", payment(105, 20, "3.00", "EUR", "2026-10-30T10:00:00Z"));
+    load();
+    assertThat(rows("SELECT f.payment_id, c.segment, c.email FROM dw.fact_payment f JOIN dw.dim_customer c "
+        + "ON c.customer_sk = f.customer_sk WHERE f.payment_id = 105")).containsExactly("105|retail|bo@x.org");
   }
 
   @Test

@@ -191,9 +191,11 @@ public final class ModelSql {
             .append(keyEquals(dimension, alias + ".", on)).append(" AND ").append(alias).append('.').append(quote(VALID_FROM))
             .append(" <= ").append(time).append(" AND (").append(alias).append('.').append(quote(VALID_TO))
             .append(" IS NULL OR ").append(alias).append('.').append(quote(VALID_TO)).append(" > ").append(time).append(')');
-        joins.append(" LEFT JOIN (SELECT * FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY ")
-            .append(String.join(", ", prefixed("d.", names(dimension.key(), this::quote)))).append(" ORDER BY d.")
-            .append(quote(VALID_FROM)).append(") AS _rn FROM ").append(dim).append(" d) o WHERE o._rn = 1) ").append(first)
+        // The first version is the one with the lowest position (positions are unique per member): a correlated MIN
+        // the key's index answers per member, where a window would number the whole dimension on every load.
+        joins.append(" LEFT JOIN (SELECT d.* FROM ").append(dim).append(" d WHERE d.").append(quote(POSITION))
+            .append(" = (SELECT MIN(m.").append(quote(POSITION)).append(") FROM ").append(dim).append(" m WHERE ")
+            .append(keyMatch(dimension, "m.", "d.")).append(")) ").append(first)
             .append(" ON ").append(keyEquals(dimension, first + ".", on));
         String found = alias + "." + quote(lookup.surrogateKey().name()) + " IS NOT NULL";
         for (ResolvedModel.Column column : lookup.take()) {
