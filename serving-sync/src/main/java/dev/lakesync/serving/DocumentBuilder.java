@@ -138,7 +138,7 @@ final class DocumentBuilder {
     }
     List<String> added = new ArrayList<>();
     for (DocumentDeclaration.Child child : declaration.children().values()) {
-      root = child(root, child, added);
+      root = child(root, child, added, affected != null);
       if (root == null) {
         return null;
       }
@@ -293,10 +293,17 @@ final class DocumentBuilder {
     return current;
   }
 
-  /** Joins the child's array (and aggregates) to the root rows by the child's foreign key. */
-  private Dataset<Row> child(Dataset<Row> root, DocumentDeclaration.Child child, List<String> added) {
+  /**
+   * Joins the child's array (and aggregates) to the root rows by the child's foreign key. {@code few}: the root rows
+   * are the few documents a sync rebuilds, so only the child rows that can belong to them are looked up and grouped.
+   */
+  private Dataset<Row> child(Dataset<Row> root, DocumentDeclaration.Child child, List<String> added, boolean few) {
     String key = "children." + child.name();
-    Dataset<Row> children = lookups(live(child.table()), child.lookups(), key + ".lookups");
+    Dataset<Row> own = few ? step(key + ".match", () -> belongingTo(root, live(child.table()), child)) : live(child.table());
+    if (own == null) {
+      return null;
+    }
+    Dataset<Row> children = lookups(own, child.lookups(), key + ".lookups");
     if (children == null) {
       return null;
     }
@@ -350,6 +357,63 @@ final class DocumentBuilder {
       added.addAll(child.aggregates().keySet());
       return joined;
     });
+  }
+
+  /**
+   * The child rows whose foreign key can meet one of the root rows: by the key columns the child has itself, and by
+   * those a lookup takes, through the parent rows whose taken value is a root's (a payment reaches its customer
+   * through its account). Each step only drops rows that cannot match, so the result is exact after the lookups.
+   */
+  private Dataset<Row> belongingTo(Dataset<Row> root, Dataset<Row> rows, DocumentDeclaration.Child child) {
+    List<String> own = List.of(rows.columns());
+    Map<String, String> ownKey = new LinkedHashMap<>();
+    child.match().forEach((column, rootColumn) -> {
+      if (own.contains(column)) {
+        ownKey.put("`" + column + "`", rootColumn);
+      }
+    });
+    Dataset<Row> result = ownKey.isEmpty() ? rows : meeting(rows, ownKey, root);
+    for (DocumentDeclaration.Lookup lookup : child.lookups()) {
+      Map<String, String> taken = new LinkedHashMap<>();
+      child.match().forEach((column, rootColumn) -> {
+        if (!own.contains(column) && lookup.take().containsKey(column)) {
+          taken.put(lookup.take().get(column), rootColumn);
+        }
+      });
+      if (taken.isEmpty() || !own.containsAll(lookup.match().values())) {
+        continue; // matched on a column an earlier lookup takes: left whole
+      }
+      Dataset<Row> parents = meeting(live(lookup.table()), taken, root);
+      List<Column> parentKey = new ArrayList<>();
+      List<String> parentColumns = new ArrayList<>(lookup.match().keySet());
+      for (int m = 0; m < parentColumns.size(); m++) {
+        parentKey.add(parents.col("`" + parentColumns.get(m) + "`").alias("_ls_p" + m));
+      }
+      Dataset<Row> keys = parents.select(parentKey.toArray(new Column[0]));
+      Column condition = null;
+      for (int m = 0; m < parentColumns.size(); m++) {
+        Column equal = result.col("`" + lookup.match().get(parentColumns.get(m)) + "`").equalTo(keys.col("_ls_p" + m));
+        condition = condition == null ? equal : condition.and(equal);
+      }
+      result = result.join(keys, condition, "left_semi");
+    }
+    return result;
+  }
+
+  /** The rows where each expression (over the rows) equals the named column of some root row. */
+  private static Dataset<Row> meeting(Dataset<Row> rows, Map<String, String> expressionToRootColumn, Dataset<Row> root) {
+    List<Column> wanted = new ArrayList<>();
+    List<String> expressions = new ArrayList<>(expressionToRootColumn.keySet());
+    for (int i = 0; i < expressions.size(); i++) {
+      wanted.add(root.col("`" + expressionToRootColumn.get(expressions.get(i)) + "`").alias("_ls_w" + i));
+    }
+    Dataset<Row> roots = root.select(wanted.toArray(new Column[0]));
+    Column condition = null;
+    for (int i = 0; i < expressions.size(); i++) {
+      Column equal = expr(expressions.get(i)).equalTo(roots.col("_ls_w" + i));
+      condition = condition == null ? equal : condition.and(equal);
+    }
+    return rows.join(roots, condition, "left_semi");
   }
 
   /** One array element: the declared fields, or every column of the child table but its metadata. */

@@ -62,6 +62,12 @@ public final class ServingSync implements AutoCloseable {
   /** The types last resolved, and the tables' schemas they were resolved for. */
   private List<ResolvedDocument> resolved = List.of();
   private Map<String, StructType> resolvedFor;
+  /**
+   * The table versions every sink holds every type at, as this instance last saved or found them: a pass that sees
+   * the same versions returns at once (reading the tables' schemas, the progress and the sinks' state is a fixed
+   * cost an idle loop would pay every pass, beside the writers it waits for).
+   */
+  private Map<String, Long> upToDate;
 
   public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.spark = spark;
@@ -107,7 +113,7 @@ public final class ServingSync implements AutoCloseable {
           + "processor creates a validated table with its first change)");
     }
     waitingFor = missing;
-    if (!missing.isEmpty()) {
+    if (!missing.isEmpty() || now.equals(upToDate)) {
       return 0;
     }
     Map<String, Dataset<Row>> rows = new HashMap<>();
@@ -138,6 +144,7 @@ public final class ServingSync implements AutoCloseable {
         modes.put(type.name(), from == null ? "rebuilt" : "synced");
       }
       if (documents == null) {
+        upToDate = now;
         return 0;
       }
       // Every document of one sync carries the same sourcePos: the newest position in the table versions read,
@@ -161,6 +168,7 @@ public final class ServingSync implements AutoCloseable {
       for (DocumentSink sink : sinks) {
         progress.save(sink.name(), now, sourcePos.get(), fingerprints);
       }
+      upToDate = now;
       long totalMs = (System.nanoTime() - started) / 1_000_000;
       out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (first document after %d ms, write %d ms) "
           + "versions %s%n", modes.containsValue("synced") ? "synced" : "rebuilt", sent, totalMs, timings[0],
@@ -174,6 +182,7 @@ public final class ServingSync implements AutoCloseable {
       return sent;
     } catch (Exception e) {
       close(); // the next sync connects afresh
+      upToDate = null;
       throw e;
     } finally {
       writer.shutdownNow();
@@ -182,13 +191,10 @@ public final class ServingSync implements AutoCloseable {
   }
 
   /**
-   * The declared types checked against the tables as read.
-   *
-   * @throws StageMain.ConfigProblem naming every declaration key that does not work on the lake's tables
-   */
-  /**
    * The declarations checked against the tables' schemas; kept while the schemas stay the same (checking plans every
    * document type on Spark's analyzer, a fixed cost a sync of a few changed rows would pay each pass).
+   *
+   * @throws StageMain.ConfigProblem naming every declaration key that does not work on the lake's tables
    */
   private List<ResolvedDocument> resolve(Function<String, Dataset<Row>> at) {
     Map<String, StructType> schemas = new LinkedHashMap<>();
