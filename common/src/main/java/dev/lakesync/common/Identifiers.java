@@ -30,6 +30,11 @@ public final class Identifiers {
     return '"' + requireValid(name) + '"';
   }
 
+  /** MySQL and MariaDB quoting: `name` (double quotes are strings there unless ANSI_QUOTES is set). */
+  public static String quoteMysql(String name) {
+    return '`' + requireValid(name) + '`';
+  }
+
   /** T-SQL quoting: [name]. */
   public static String quoteTsql(String name) {
     return '[' + requireValid(name) + ']';

@@ -12,17 +12,31 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
-/** The source tables as they are now, over JDBC. */
+/** The source tables as they are now, over JDBC (PostgreSQL, MySQL and MariaDB). */
 final class SourceReader implements AutoCloseable {
   private final Connection connection;
+  private final UnaryOperator<String> quote;
 
   SourceReader(SourceConfig source) throws SQLException {
-    if (source.type() != SourceConfig.Type.POSTGRESQL) {
-      throw new IllegalArgumentException("verify reads PostgreSQL sources for now; source.type is " + source.type());
-    }
     Properties properties = source.jdbcProperties();
-    properties.setProperty("ApplicationName", "lakesync-verify");
+    switch (source.type()) {
+      case POSTGRESQL:
+        properties.setProperty("ApplicationName", "lakesync-verify");
+        quote = Identifiers::quoteAnsi;
+        break;
+      case MYSQL:
+      case MARIADB:
+        // The JDBC types Debezium's MySQL connector gives these columns: tinyint(1) a number, year a number.
+        properties.setProperty("tinyInt1isBit", "false");
+        properties.setProperty("yearIsDateType", "false");
+        quote = Identifiers::quoteMysql;
+        break;
+      default:
+        throw new IllegalArgumentException("verify reads PostgreSQL, MySQL and MariaDB sources; source.type is "
+            + source.type().name().toLowerCase(java.util.Locale.ROOT));
+    }
     this.connection = DriverManager.getConnection(source.jdbcUrl(), properties);
     // One snapshot for every table read.
     connection.setAutoCommit(false);
@@ -31,7 +45,7 @@ final class SourceReader implements AutoCloseable {
 
   Rows read(TableConfig table) throws SQLException {
     Rows rows = new Rows();
-    String sql = "SELECT * FROM " + Identifiers.quoteAnsi(table.schema()) + "." + Identifiers.quoteAnsi(table.table());
+    String sql = "SELECT * FROM " + quote.apply(table.schema()) + "." + quote.apply(table.table());
     try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
       ResultSetMetaData meta = result.getMetaData();
       while (result.next()) {

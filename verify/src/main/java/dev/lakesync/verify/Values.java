@@ -2,7 +2,9 @@ package dev.lakesync.verify;
 
 import java.math.BigDecimal;
 import java.sql.Timestamp;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 
 /** One text form per value, whichever side read it (JDBC from a database, Spark from Delta), so rows compare. */
@@ -29,6 +31,10 @@ final class Values {
     }
     if (value instanceof OffsetDateTime) {
       return ((OffsetDateTime) value).toInstant().toString();
+    }
+    if (value instanceof LocalDateTime) {
+      // A zoneless datetime (MySQL's DATETIME) travels as its wall-clock time read as UTC, as Debezium sends it.
+      return ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toString();
     }
     if (value instanceof java.time.Instant) {
       return value.toString();

@@ -122,7 +122,8 @@ public final class SourceConfig {
       case MYSQL:
         return "jdbc:mysql://" + host + ":" + port + "/" + database;
       case MARIADB:
-        return "jdbc:mariadb://" + host + ":" + port + "/" + database;
+        // MySQL's driver, which Debezium's MySQL connector (capturing MariaDB too) ships and verify reads with.
+        return "jdbc:mysql://" + host + ":" + port + "/" + database;
       case SQLSERVER:
         return "jdbc:sqlserver://" + host + ":" + port + ";databaseName=" + database;
       default:
