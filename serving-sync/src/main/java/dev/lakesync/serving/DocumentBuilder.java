@@ -7,13 +7,19 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakesync.common.config.DocumentDeclaration;
 import dev.lakesync.common.config.WarehouseModel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -34,6 +40,11 @@ final class DocumentBuilder {
   static final String SEARCH = "_ls_search";
   private static final String RANK = "_ls_rank";
   private static final String CHANGED = "_ls_changed";
+  /**
+   * A build of at most this many documents reads their root rows once into the driver and narrows each child table
+   * to the rows that can belong to them, rather than joining whole tables to a plan recomputed at every use.
+   */
+  static final int FEW = 10_000;
   private static final Map<String, String> JSON_OPTIONS =
       Map.of("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", "ignoreNullFields", "false");
 
@@ -128,9 +139,17 @@ final class DocumentBuilder {
     if (root == null) {
       return null;
     }
+    boolean few = false;
     if (affected != null) {
-      Dataset<Row> wanted = affected.select(col(ID).alias("_ls_wanted"));
-      root = root.join(wanted, root.col(ID).equalTo(wanted.col("_ls_wanted")), "left_semi");
+      Dataset<Row>[] inDriver = inDriver(affected, root);
+      if (inDriver != null) {
+        affected = inDriver[0];
+        root = inDriver[1];
+        few = true;
+      } else {
+        Dataset<Row> wanted = affected.select(col(ID).alias("_ls_wanted"));
+        root = root.join(wanted, root.col(ID).equalTo(wanted.col("_ls_wanted")), "left_semi");
+      }
     }
     root = lookups(root, declaration.lookups(), "lookups");
     if (root == null) {
@@ -138,7 +157,7 @@ final class DocumentBuilder {
     }
     List<String> added = new ArrayList<>();
     for (DocumentDeclaration.Child child : declaration.children().values()) {
-      root = child(root, child, added, affected != null);
+      root = child(root, child, added, few);
       if (root == null) {
         return null;
       }
@@ -206,6 +225,50 @@ final class DocumentBuilder {
     // Every asked-for document without a live row becomes a delete.
     return affected.join(built.drop(PARTITION_KEY), ID, "left").select(col(ID), col(PARTITION_KEY), col(JSON),
         col(SEARCH));
+  }
+
+  /**
+   * The affected keys and the live root rows they ask for, read in one pass into local relations (which the plans
+   * after it broadcast, and do not recompute from the Change Data Feed at every use); null when there are more
+   * than {@link #FEW} of them.
+   */
+  @SuppressWarnings("unchecked")
+  private static Dataset<Row>[] inDriver(Dataset<Row> affected, Dataset<Row> root) {
+    // Aliased: the keys are often computed from the very rows they are joined with (a self-join)
+    Dataset<Row> live = root.withColumn("_ls_live", lit(true)).as("_ls_r");
+    List<Column> columns = new ArrayList<>();
+    columns.add(col("_ls_a." + ID));
+    columns.add(col("_ls_a." + PARTITION_KEY));
+    for (String column : live.columns()) {
+      columns.add(col("_ls_r.`" + column + "`"));
+    }
+    List<Row> joined = affected.as("_ls_a").join(live, col("_ls_a." + ID).equalTo(col("_ls_r." + ID)), "left")
+        .select(columns.toArray(new Column[0])).limit(FEW + 1).collectAsList();
+    if (joined.size() > FEW) {
+      return null;
+    }
+    Set<Row> keys = new LinkedHashSet<>();
+    List<Row> rootRows = new ArrayList<>();
+    // A document that moves to another partition is asked for under both keys: its root rows are taken once
+    Map<Object, Object> firstPartition = new HashMap<>();
+    int width = root.columns().length;
+    for (Row row : joined) {
+      keys.add(RowFactory.create(row.get(0), row.get(1)));
+      if (!firstPartition.containsKey(row.get(0))) {
+        firstPartition.put(row.get(0), row.get(1));
+      }
+      if (!row.isNullAt(2 + width) && Objects.equals(firstPartition.get(row.get(0)), row.get(1))) {
+        Object[] values = new Object[width];
+        for (int i = 0; i < width; i++) {
+          values[i] = row.get(2 + i);
+        }
+        rootRows.add(RowFactory.create(values));
+      }
+    }
+    SparkSession spark = root.sparkSession();
+    return new Dataset[] {
+        spark.createDataFrame(new ArrayList<>(keys), affected.select(ID, PARTITION_KEY).schema()),
+        spark.createDataFrame(rootRows, root.schema())};
   }
 
   /**
