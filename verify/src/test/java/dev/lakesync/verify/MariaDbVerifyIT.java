@@ -77,10 +77,6 @@ class MariaDbVerifyIT {
         captureAndProcess(file, config, spark);
         assertThat(verify(config, spark)).contains("verify: shop.items source=3 lake=3 ")
             .contains("verify: shop.tags source=3 lake=3 ").endsWith("mismatches=0");
-        // verify compares the columns both sides have: every source column must be there for that to mean anything.
-        assertThat(spark.read().format("delta").load(new LakePaths(config.lake().root()).validated("shop", "items"))
-            .columns()).contains("id", "sku", "price", "weight", "qty", "big", "active", "flag", "made", "added", "seen",
-                "updated", "kind", "attrs", "raw", "note");
 
         mariadb.execute("UPDATE shop.items SET qty = 42 WHERE id = 2"); // not captured: the lake is behind
         assertThat(verify(config, spark)).contains("verify: differs: shop.items id=2 lake: {qty=42 vs -7}")
