@@ -87,6 +87,15 @@ final class DocumentBuilder {
     }
   }
 
+  /** The step's result, or null when it does not analyze (the caller then finds which key is wrong). */
+  private static <T> T attempt(Step<T> step) {
+    try {
+      return step.run();
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown undeclared
+      return null;
+    }
+  }
+
   /** The first line of Spark's message: the analyzer appends the whole plan. */
   static String analysisMessage(Throwable e) {
     String message = String.valueOf(e.getMessage());
@@ -164,20 +173,24 @@ final class DocumentBuilder {
     }
     Dataset<Row> joined = root;
     Map<String, Object> fields = declaration.fields() != null ? declaration.fields() : defaultFields(joined, added);
-    List<Column> columns = new ArrayList<>();
-    columns.add(col(ID));
-    for (Map.Entry<String, Object> field : fields.entrySet()) {
-      Column value = step("fields." + field.getKey(), () -> {
-        Column column = value(field.getValue()).alias(field.getKey());
-        joined.select(column).schema(); // analyzes now, so that a problem names its key
-        return column;
-      });
-      if (value == null) {
-        return null;
+    // Every field in one analysis of the plan (each analysis walks the whole plan); one by one only to name the key
+    // of a field that does not analyze.
+    Step<Dataset<Row>> allFields = () -> {
+      List<Column> columns = new ArrayList<>();
+      columns.add(col(ID));
+      fields.forEach((name, field) -> columns.add(value(field).alias(name)));
+      return joined.select(columns.toArray(new Column[0]));
+    };
+    Dataset<Row> documents = attempt(allFields);
+    if (documents == null) {
+      for (Map.Entry<String, Object> field : fields.entrySet()) {
+        if (step("fields." + field.getKey(), () -> joined.select(value(field.getValue()).alias(field.getKey()))) == null) {
+          return null;
+        }
       }
-      columns.add(value);
+      step("fields", allFields);
+      return null;
     }
-    Dataset<Row> documents = joined.select(columns.toArray(new Column[0]));
     Column partitionKey = declaration.partitionKey().equals("id") ? col(ID)
         : step("partitionKey", () -> {
           Column column = col("`" + declaration.partitionKey() + "`").cast("string");
@@ -190,23 +203,34 @@ final class DocumentBuilder {
     List<Column> jsonFields = new ArrayList<>();
     jsonFields.add(col(ID).alias("id"));
     fields.keySet().forEach(name -> jsonFields.add(col("`" + name + "`")));
-    List<Column> searchFields = new ArrayList<>();
-    for (DocumentDeclaration.SearchField field : declaration.search().values()) {
-      Column value = step("search." + field.name(), () -> {
-        Column column = expr(field.value());
-        DataType type = documents.select(column).schema().fields()[0].dataType();
-        // AI Search keeps dates as DateTimeOffset: a date goes as its midnight UTC
-        if (type instanceof DateType) {
-          column = column.cast("timestamp");
-        } else if (type instanceof ArrayType && ((ArrayType) type).elementType() instanceof DateType) {
-          column = column.cast("array<timestamp>");
+    List<DocumentDeclaration.SearchField> declared = new ArrayList<>(declaration.search().values());
+    List<Column> searchValues = new ArrayList<>();
+    Step<StructType> allSearchFields = () -> {
+      searchValues.clear();
+      declared.forEach(field -> searchValues.add(expr(field.value()).alias(field.name())));
+      return documents.select(searchValues.toArray(new Column[0])).schema();
+    };
+    StructType searchTypes = attempt(allSearchFields);
+    if (searchTypes == null) {
+      for (DocumentDeclaration.SearchField field : declared) {
+        if (step("search." + field.name(), () -> documents.select(expr(field.value()))) == null) {
+          return null;
         }
-        return column.alias(field.name());
-      });
-      if (value == null) {
-        return null;
       }
-      searchFields.add(value);
+      step("search", allSearchFields);
+      return null;
+    }
+    List<Column> searchFields = new ArrayList<>();
+    for (int i = 0; i < declared.size(); i++) {
+      DataType type = searchTypes.fields()[i].dataType();
+      Column column = expr(declared.get(i).value());
+      // AI Search keeps dates as DateTimeOffset: a date goes as its midnight UTC
+      if (type instanceof DateType) {
+        column = column.cast("timestamp");
+      } else if (type instanceof ArrayType && ((ArrayType) type).elementType() instanceof DateType) {
+        column = column.cast("array<timestamp>");
+      }
+      searchFields.add(column.alias(declared.get(i).name()));
     }
     fieldNames = new ArrayList<>(fields.keySet());
     documentSchema = documents.schema();

@@ -350,6 +350,15 @@ class ServingSyncIT {
             + "searchable")
         .hasMessageContaining("serving.documents.account.search.currency: 'struct(currency)' is of type "
             + "struct<currency:string>");
+    PipelineConfig badSearchExpression = withAccounts(String.join("\n",
+        "    account:",
+        "      table: bank.accounts",
+        "      fields: {balance: balance}",
+        "      search: {balance: {filterable: true}, kind: {value: 'upper(no_such_column)', filterable: true}}", ""));
+    assertThatThrownBy(() -> sync(badSearchExpression)).isInstanceOf(StageMain.ConfigProblem.class)
+        .hasMessageContaining("serving.documents.account.search.kind: ")
+        .hasMessageContaining("no_such_column")
+        .hasMessageNotContaining("search.balance");
   }
 
   private static String sync(PipelineConfig pipeline) throws Exception {
