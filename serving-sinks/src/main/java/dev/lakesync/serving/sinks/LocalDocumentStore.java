@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * at once, and a conditional upsert is one statement.
  *
  * <p>Documents are kept as {@code json}, the text as written: turning documents of a few kB into {@code jsonb} was
- * most of a write's time, and a point read returns the text as it is. The small search projection is {@code jsonb}.
+ * most of a write's time, and a point read returns the text as it is. So is the search projection: a list field
+ * (every merchant of a customer) made its {@code jsonb} conversion a large part of a rebuild's write; filters read it
+ * as {@code json}.
  *
  * <p>A delete leaves a tombstone holding its source position, so a late, older write cannot bring the document
  * back; reads skip tombstones.
@@ -52,7 +54,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
   private static final List<String> DDL = List.of(
       "CREATE TABLE IF NOT EXISTS " + TABLE + " (doc_type text NOT NULL, id text NOT NULL, "
           + "partition_key text NOT NULL, source_pos text NOT NULL, deleted boolean NOT NULL, doc json, "
-          + "search_doc jsonb, search tsvector, synced_at timestamptz NOT NULL, PRIMARY KEY (doc_type, id))",
+          + "search_doc json, search tsvector, synced_at timestamptz NOT NULL, PRIMARY KEY (doc_type, id))",
       // Documents are a few kB: compressing each one (pglz) cost more than writing it out of line as it is.
       "ALTER TABLE " + TABLE + " ALTER COLUMN doc SET STORAGE EXTERNAL",
       "CREATE INDEX IF NOT EXISTS " + TABLE + "_search ON " + TABLE + " USING gin (search)");
@@ -61,7 +63,7 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
   // The search vector comes as a tsvector literal (see searchVector).
   private static final String UPSERT = "INSERT INTO " + TABLE + " AS t (doc_type, id, partition_key, source_pos, "
       + "deleted, doc, search_doc, search, synced_at) SELECT u.doc_type, u.id, u.pk, u.pos, u.doc IS NULL, u.doc, "
-      + "u.search_doc::jsonb, u.search::tsvector, now() "
+      + "u.search_doc::json, u.search::tsvector, now() "
       + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::json[], ?::text[], ?::text[]) "
       + "AS u(doc_type, id, pk, pos, doc, search_doc, search) "
       + "ON CONFLICT (doc_type, id) DO UPDATE SET partition_key = EXCLUDED.partition_key, "
@@ -365,8 +367,8 @@ public final class LocalDocumentStore implements DocumentSink, DocumentLookup, D
       values.add(prefixQuery);
     }
     for (Map.Entry<String, String> filter : query.filters().entrySet()) {
-      sql.append(" AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(search_doc -> ?) = "
-          + "'array' THEN search_doc -> ? ELSE jsonb_build_array(search_doc -> ?) END) e WHERE e = ?)");
+      sql.append(" AND EXISTS (SELECT 1 FROM json_array_elements_text(CASE WHEN json_typeof(search_doc::json -> ?) = "
+          + "'array' THEN search_doc::json -> ? ELSE json_build_array(search_doc::json -> ?) END) e WHERE e = ?)");
       values.add(filter.getKey());
       values.add(filter.getKey());
       values.add(filter.getKey());
