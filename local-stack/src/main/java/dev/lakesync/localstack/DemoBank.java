@@ -17,7 +17,10 @@ import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The demo bank schema (shared/DESIGN.md section 4) and its deterministic seed data, loaded with COPY. */
+/**
+ * The demo bank schema (the tables deploy/local/pipeline.yaml captures) and its deterministic seed data, loaded with
+ * COPY.
+ */
 public final class DemoBank {
   private static final Logger LOG = LoggerFactory.getLogger(DemoBank.class);
 
