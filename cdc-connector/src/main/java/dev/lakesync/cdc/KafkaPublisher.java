@@ -51,13 +51,43 @@ final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChange
       }
       metrics.acknowledged(sent.get(i).table, sent.get(i).sourceTsMs, System.currentTimeMillis());
     }
-    for (RecordChangeEvent<SourceRecord> event : records) {
+    int markable = markable(records.stream().map(event -> event.record().sourceOffset())
+        .collect(java.util.stream.Collectors.toList()));
+    for (RecordChangeEvent<SourceRecord> event : records.subList(0, markable)) {
       committer.markProcessed(event);
     }
     committer.markBatchFinished();
     if (!records.isEmpty()) {
       metrics.position(describe(records.get(records.size() - 1).record().sourceOffset()));
     }
+  }
+
+  /**
+   * How many of a batch's records (by their source offsets, in order) may be marked processed. PostgreSQL gives one
+   * LSN to every row of a multi-row insert or COPY, and Debezium's PostgreSQL connector resumes after the stored
+   * offset's LSN as a whole (debezium/dbz#1554, fixed in 3.7): an offset stored within such a group would lose the
+   * group's remaining rows on restart. So the records sharing the batch's last LSN are left unmarked: the stored
+   * offset stays before the group, and a restart publishes the group again (downstream applies a change once).
+   */
+  static int markable(List<Map<String, ?>> offsets) {
+    if (offsets.isEmpty()) {
+      return 0;
+    }
+    Object last = lsn(offsets.get(offsets.size() - 1));
+    if (last == null) {
+      return offsets.size();
+    }
+    int count = offsets.size();
+    while (count > 0 && last.equals(lsn(offsets.get(count - 1)))) {
+      count--;
+    }
+    return count;
+  }
+
+  /** A streamed change's LSN; null for a snapshot read (they all carry the snapshot's LSN) and other sources. */
+  private static Object lsn(Map<String, ?> offset) {
+    return offset == null || Boolean.TRUE.toString().equals(String.valueOf(offset.get("snapshot"))) ? null
+        : offset.get("lsn");
   }
 
   private static String describe(Map<String, ?> offset) {

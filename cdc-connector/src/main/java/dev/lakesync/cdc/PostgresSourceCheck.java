@@ -55,13 +55,18 @@ final class PostgresSourceCheck {
   /**
    * Per existing table: once in the publication, a table without a replica identity has its UPDATEs and DELETEs
    * refused by PostgreSQL itself; and a delete carries only the replica identity's columns, so a declared key other
-   * than the primary key needs the full row. A table that does not exist yet is left to Debezium.
+   * than the primary key needs the full row. Debezium keeps a table's columns by their lower-case names, so two
+   * names differing only in case break its decoding. A table that does not exist yet is left to Debezium.
    */
   static List<String> tableProblems(Connection connection, List<TableConfig> tables) throws SQLException {
     List<String> problems = new ArrayList<>();
     String sql = "SELECT c.relreplident, (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_index i "
         + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-        + "WHERE i.indrelid = c.oid AND i.indisprimary) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        + "WHERE i.indrelid = c.oid AND i.indisprimary), "
+        + "(SELECT string_agg(same, '; ') FROM (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS same "
+        + "FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        + "GROUP BY lower(a.attname) HAVING count(*) > 1) d) "
+        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         + "WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')";
     try (PreparedStatement query = connection.prepareStatement(sql)) {
       for (TableConfig table : tables) {
@@ -86,6 +91,11 @@ final class PostgresSourceCheck {
           } else if ("n".equals(identity)) {
             problems.add(table.qualifiedName() + " has REPLICA IDENTITY NOTHING: once captured, PostgreSQL refuses "
                 + "its UPDATEs and DELETEs; " + fix);
+          }
+          if (row.getString(3) != null) {
+            problems.add(table.qualifiedName() + " has columns whose names differ only in case (" + row.getString(3)
+                + "): Debezium cannot tell them apart and stops at the table's first change; rename all but one "
+                + "(ALTER TABLE " + name + " RENAME COLUMN ... TO ...;)");
           }
         }
       }
