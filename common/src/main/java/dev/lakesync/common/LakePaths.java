@@ -12,14 +12,19 @@ public final class LakePaths {
     return root;
   }
 
-  /** Raw events exactly as received. */
-  public String landing(String table) {
-    return root + "/landing/" + Identifiers.requireValid(table);
+  /** Raw events exactly as received (schema-qualified: two schemas may hold tables of one name). */
+  public String landing(String schema, String table) {
+    return root + "/landing/" + Identifiers.requireValid(schema) + "/" + Identifiers.requireValid(table);
+  }
+
+  /** Records of no configured table, exactly as received. */
+  public String landingOfUnknownTables() {
+    return root + "/landing/_unknown";
   }
 
   /** Events that failed parsing or rules, with reasons. */
-  public String quarantine(String table) {
-    return root + "/quarantine/" + Identifiers.requireValid(table);
+  public String quarantine(String schema, String table) {
+    return root + "/quarantine/" + Identifiers.requireValid(schema) + "/" + Identifiers.requireValid(table);
   }
 
   /** One MERGEd table per source table. */

@@ -26,11 +26,12 @@ class IdentifiersTest {
   void buildsTheLakeLayoutOfContract4() {
     LakePaths paths = new LakePaths("abfss://lake@a.dfs.core.windows.net/root/");
 
-    assertThat(paths.landing("customers")).isEqualTo("abfss://lake@a.dfs.core.windows.net/root/landing/customers");
-    assertThat(paths.quarantine("payments")).endsWith("/root/quarantine/payments");
+    assertThat(paths.landing("bank", "customers")).isEqualTo("abfss://lake@a.dfs.core.windows.net/root/landing/bank/customers");
+    assertThat(paths.landingOfUnknownTables()).endsWith("/root/landing/_unknown");
+    assertThat(paths.quarantine("bank", "payments")).endsWith("/root/quarantine/bank/payments");
     assertThat(paths.validated("bank", "accounts")).endsWith("/root/validated/bank/accounts");
     assertThat(paths.checkpoints("stream-processor")).endsWith("/root/_checkpoints/stream-processor");
     assertThat(paths.state("warehouse-loader")).endsWith("/root/_state/warehouse-loader");
-    assertThatThrownBy(() -> paths.landing("../etc")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> paths.landing("bank", "../etc")).isInstanceOf(IllegalArgumentException.class);
   }
 }

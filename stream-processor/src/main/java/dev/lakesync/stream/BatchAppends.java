@@ -31,43 +31,66 @@ final class BatchAppends {
 
   /**
    * Appends {@code rows} (which carry {@link #BATCH_ID}) to the Delta table at {@code path}, partitioned by
-   * {@code partitionColumn}, unless batch {@code batchId} of {@code writer} is there already.
+   * {@code partitionColumn}, unless batch {@code batchId} of {@code writer} in streaming query {@code query} is
+   * there already.
    */
-  static void append(SparkSession spark, Dataset<Row> rows, String path, String writer, long batchId,
+  static void append(SparkSession spark, Dataset<Row> rows, String path, String writer, String query, long batchId,
       String partitionColumn) {
-    if (written(spark, path, writer, batchId)) {
+    if (written(spark, path, writer, query, batchId)) {
       return;
     }
     rows.write().format("delta").mode("append")
-        .option("userMetadata", mark(writer, batchId))
+        .option("userMetadata", mark(writer, query, batchId))
         .partitionBy(partitionColumn)
         .save(path);
   }
 
-  static String mark(String writer, long batchId) {
-    return writer + " batch " + batchId;
+  static String mark(String writer, String query, long batchId) {
+    return writer + " batch " + batchId + " of query " + query;
   }
 
-  /** Whether batch {@code batchId} of {@code writer} (or a later one) has been appended to the table at {@code path}. */
-  static boolean written(SparkSession spark, String path, String writer, long batchId) {
+  /**
+   * Whether batch {@code batchId} (or a later one) of {@code writer} in {@code query} has been appended to the table
+   * at {@code path}. Batch ids count from 0 again in a new streaming query (a checkpoint started afresh, whose id
+   * differs): when the newest mark is another query's, this query has not appended the batch. A mark without a
+   * query (written before marks named one) counts as this query's.
+   */
+  static boolean written(SparkSession spark, String path, String writer, String query, long batchId) {
     if (!DeltaTables.exists(spark, path)) {
       return false;
     }
-    OptionalLong newest = newestMarkedBatch(spark, path, writer);
+    Optional<Mark> newest = newestMark(spark, path, writer);
     if (newest.isPresent()) {
-      return newest.getAsLong() >= batchId;
+      return (newest.get().query == null || newest.get().query.equals(query)) && newest.get().batchId >= batchId;
     }
     return !spark.read().format("delta").load(path).where(col(BATCH_ID).equalTo(batchId)).limit(1).isEmpty();
   }
 
   /** The batch id in the newest commit {@code writer} marked, among the newest {@link #COMMITS_READ} commits. */
   static OptionalLong newestMarkedBatch(SparkSession spark, String path, String writer) {
-    String prefix = writer + " batch ";
-    Optional<DeltaCommits.Commit> marked = DeltaCommits.newest(spark, path, COMMITS_READ, commitInfo -> {
-      String text = commitInfo.path("userMetadata").asText("");
-      return text.startsWith(prefix) && text.substring(prefix.length()).matches("\\d{1,19}");
+    return newestMark(spark, path, writer).map(mark -> OptionalLong.of(mark.batchId)).orElse(OptionalLong.empty());
+  }
+
+  private static Optional<Mark> newestMark(SparkSession spark, String path, String writer) {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+        java.util.regex.Pattern.quote(writer + " batch ") + "(\\d{1,19})(?: of query (\\S+))?");
+    Optional<DeltaCommits.Commit> marked = DeltaCommits.newest(spark, path, COMMITS_READ,
+        commitInfo -> pattern.matcher(commitInfo.path("userMetadata").asText("")).matches());
+    return marked.map(commit -> {
+      java.util.regex.Matcher mark = pattern.matcher(commit.info.path("userMetadata").asText());
+      mark.matches();
+      return new Mark(Long.parseLong(mark.group(1)), mark.group(2));
     });
-    return marked.map(commit -> OptionalLong.of(
-        Long.parseLong(commit.info.path("userMetadata").asText().substring(prefix.length())))).orElse(OptionalLong.empty());
+  }
+
+  /** A writer's mark on its commit: the batch id and the streaming query (null in marks from before queries). */
+  private static final class Mark {
+    final long batchId;
+    final String query;
+
+    Mark(long batchId, String query) {
+      this.batchId = batchId;
+      this.query = query;
+    }
   }
 }

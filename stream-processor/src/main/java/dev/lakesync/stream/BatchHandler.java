@@ -27,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
  * a no-op. A broken {@code fail} rule stops the job before that table's MERGE; the batch is replayed on restart.
  */
 final class BatchHandler implements AutoCloseable {
+  /** The local property Spark sets on a streaming query's thread to the query's id. */
+  private static final String QUERY_ID = "sql.streaming.queryId";
   private final PipelineConfig config;
   private final SparkSession spark;
   private final PrintStream out;
@@ -54,6 +56,8 @@ final class BatchHandler implements AutoCloseable {
 
   void handle(Dataset<Row> batch, long batchId) {
     BatchMetrics metrics = new BatchMetrics(batchId, System.currentTimeMillis());
+    // The streaming query's id (kept in its checkpoint; a fresh checkpoint has a new one), which batch ids belong to.
+    String query = spark.sparkContext().getLocalProperty(QUERY_ID);
     // Cached with each record's envelope split (schema fingerprint, payload text): the landing reads the records,
     // the shape and the parse read the split, and none of them runs the Kafka read again.
     Dataset<Row> tagged = landing.withTable(batch)
@@ -67,17 +71,17 @@ final class BatchHandler implements AutoCloseable {
       List<Callable<Void>> tasks = new ArrayList<>();
       tasks.add(() -> {
         long landingStarted = System.nanoTime();
-        landing.write(spark, tagged, batchId, shape);
+        landing.write(spark, tagged, query, batchId, shape);
         metrics.addPhase("landing", landingStarted);
         return null;
       });
       for (TableConfig table : config.tables()) {
-        long landed = shape.count(table.table());
+        long landed = shape.count(table.qualifiedName());
         if (landed > 0) {
-          Dataset<Row> records = tagged.filter(col(LandingWriter.TABLE).equalTo(table.table()));
-          List<String> schemas = shape.schemas(table.table());
+          Dataset<Row> records = tagged.filter(col(LandingWriter.TABLE).equalTo(table.qualifiedName()));
+          Map<Long, String> schemas = shape.schemas(table.qualifiedName());
           tasks.add(() -> {
-            processTable(table, records, schemas, landed, batchId, metrics);
+            processTable(table, records, schemas, landed, query, batchId, metrics);
             return null;
           });
         }
@@ -110,11 +114,15 @@ final class BatchHandler implements AutoCloseable {
     }
   }
 
-  private void processTable(TableConfig table, Dataset<Row> records, List<String> schemas, long landed, long batchId,
-      BatchMetrics metrics) {
-    try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columnTypes(table))) {
+  private void processTable(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, long landed,
+      String query, long batchId, BatchMetrics metrics) {
+    try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table))) {
       long started = System.nanoTime();
       TableBatch.Stats stats = batch.stats();
+      if (stats.unchangedToast > 0) {
+        batch.refuseUnknownToastValues(validated.rows(table));
+        stats = batch.stats();
+      }
       metrics.addPhase("parse_and_rules", started);
       if (stats.failed > 0) {
         throw new RuleFailedException(table.qualifiedName() + ": " + batch.describeFirstFailure() + "; " + stats.failed
@@ -123,13 +131,13 @@ final class BatchHandler implements AutoCloseable {
       }
       if (stats.quarantined > 0) {
         started = System.nanoTime();
-        quarantine.write(spark, table.table(), records, batch.rows, batchId);
+        quarantine.write(spark, table, records, batch.rows, query, batchId);
         metrics.addPhase("quarantine", started);
       }
       started = System.nanoTime();
-      long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, batchId); // no schema: all quarantined
+      long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, query, batchId); // no schema: all quarantined
       metrics.addPhase("merge", started);
-      metrics.addTable(table.table(), landed, stats, applied);
+      metrics.addTable(table.qualifiedName(), landed, stats, applied);
     }
   }
 

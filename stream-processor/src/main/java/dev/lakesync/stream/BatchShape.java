@@ -3,7 +3,6 @@ package dev.lakesync.stream;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import org.apache.spark.sql.Row;
  */
 final class BatchShape {
   private final Map<String, Long> counts = new HashMap<>();
-  private final Map<String, List<String>> schemas = new HashMap<>();
+  private final Map<String, Map<Long, String>> schemas = new HashMap<>();
 
   /**
    * {@code batch} carries {@link LandingWriter#TABLE}; {@code known} holds the schema texts by fingerprint seen so far
@@ -48,11 +47,8 @@ final class BatchShape {
       String table = group.getString(0);
       shape.counts.merge(table, group.getLong(4), Long::sum);
       if (!group.isNullAt(1)) {
-        List<String> texts = shape.schemas.computeIfAbsent(table, key -> new ArrayList<>());
-        String text = known.get(group.getLong(1));
-        if (!texts.contains(text)) {
-          texts.add(text);
-        }
+        shape.schemas.computeIfAbsent(table, key -> new java.util.LinkedHashMap<>())
+            .put(group.getLong(1), known.get(group.getLong(1)));
       }
     }
     return shape;
@@ -70,8 +66,8 @@ final class BatchShape {
     return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** The distinct schema texts of a table's events (none when no event carries one). */
-  List<String> schemas(String table) {
-    return schemas.getOrDefault(table, List.of());
+  /** The distinct schema texts of a table's events by fingerprint (none when no event carries one). */
+  Map<Long, String> schemas(String table) {
+    return schemas.getOrDefault(table, Map.of());
   }
 }

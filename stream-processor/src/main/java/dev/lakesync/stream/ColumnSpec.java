@@ -11,21 +11,76 @@ import java.util.Locale;
  * Conversions use try_cast, so a value of the wrong type becomes null, which the processor reports.
  */
 final class ColumnSpec {
+  /** The column's name in the events' JSON. */
+  final String wire;
+  /** The column's name in the source ({@link #sourceName}). */
+  final String source;
+  /** The column's name in the validated table ({@link dev.lakesync.common.LakeColumnNames}). */
   final String name;
   final boolean optional;
   /** Spark SQL converting {@code %s} (the JSON text) to the column's type. */
   private final String conversion;
+  /** Text or bytes as the source stores them: a value the source may leave out of an update (TOAST). */
   final boolean text;
   /** The Spark SQL type the conversion yields, e.g. INT or DECIMAL(14,2). */
   final String sqlType;
 
   private ColumnSpec(String name, boolean optional, String conversion, boolean text, String sqlType) {
+    this(name, sourceName(name), sourceName(name), optional, conversion, text, sqlType);
+  }
+
+  private ColumnSpec(String wire, String source, String name, boolean optional, String conversion, boolean text,
+      String sqlType) {
+    this.wire = wire;
+    this.source = source;
     this.name = name;
     this.optional = optional;
     this.conversion = conversion;
     this.text = text;
     this.sqlType = sqlType;
   }
+
+  /** The same column under its lake name. */
+  ColumnSpec named(String lakeName) {
+    return new ColumnSpec(wire, source, lakeName, optional, conversion, text, sqlType);
+  }
+
+  /**
+   * The source's name of a column named {@code wire} in an event. Debezium's PostgreSQL decoder (pgoutput) reads a
+   * name's UTF-8 bytes as one char each, sign-extended: a byte of 0x80 or more arrives as a char of U+FF80 or more.
+   * A name made only of ASCII and such chars is decoded back; any other name is the source's as it is.
+   */
+  static String sourceName(String wire) {
+    byte[] bytes = new byte[wire.length()];
+    boolean mangled = false;
+    for (int i = 0; i < wire.length(); i++) {
+      char c = wire.charAt(i);
+      if (c >= 0xFF80) {
+        mangled = true;
+      } else if (c >= 0x80) {
+        return wire;
+      }
+      bytes[i] = (byte) c;
+    }
+    if (!mangled) {
+      return wire;
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return wire;
+    }
+  }
+
+  /** Spark holds decimals of at most 38 digits. */
+  private static final int MAX_DECIMAL_PRECISION = 38;
+
+  /** Spark SQL element types of arrays of plain Debezium types. */
+  private static final java.util.Map<String, String> ELEMENT_TYPES = java.util.Map.of("boolean", "BOOLEAN",
+      "int8", "INT", "int16", "INT", "int32", "INT", "int64", "BIGINT", "float32", "FLOAT", "float64", "DOUBLE",
+      "string", "STRING");
 
   String convert(String jsonTextExpression) {
     return conversion.replace("%s", jsonTextExpression);
@@ -37,6 +92,9 @@ final class ColumnSpec {
    * table's, and one that does not fit becomes null, which the processor reports as a wrong type.
    */
   String convert(String jsonTextExpression, String tableType) {
+    if (sqlType.equals("BINARY") && "STRING".equals(tableType)) {
+      return jsonTextExpression; // a table from when bytes travelled as base64 text keeps that text
+    }
     return differsFrom(tableType) ? "try_cast((" + convert(jsonTextExpression) + ") AS " + tableType + ")"
         : convert(jsonTextExpression);
   }
@@ -98,15 +156,28 @@ final class ColumnSpec {
       case "float64":
         return new ColumnSpec(name, optional, "try_cast(%s AS DOUBLE)", false, "DOUBLE");
       case "bytes":
-        return new ColumnSpec(name, optional, "unbase64(%s)", false, "BINARY");
+        return new ColumnSpec(name, optional, "unbase64(%s)", true, "BINARY");
       case "string":
-        if ((sourceType.equals("NUMERIC") || sourceType.equals("DECIMAL")) && parameters.has("__debezium.source.column.scale")) {
-          int precision = Math.min(38, parameters.path("__debezium.source.column.length").asInt(38));
+        int precision = parameters.path("__debezium.source.column.length").asInt(0);
+        if ((sourceType.equals("NUMERIC") || sourceType.equals("DECIMAL")) && parameters.has("__debezium.source.column.scale")
+            && precision > 0 && precision <= MAX_DECIMAL_PRECISION) {
           int scale = parameters.path("__debezium.source.column.scale").asInt(0);
           return new ColumnSpec(name, optional, "try_cast(%s AS DECIMAL(" + precision + ", " + scale + "))", false,
               "DECIMAL(" + precision + "," + scale + ")");
         }
+        // Text, and decimals Spark cannot hold (more than 38 digits, or no declared precision) as their exact text.
         return new ColumnSpec(name, optional, "%s", true, "STRING");
+      case "array":
+        String element = ELEMENT_TYPES.get(field.path("items").path("type").asText());
+        if (element != null && field.path("items").path("name").isMissingNode()) {
+          return new ColumnSpec(name, optional, "from_json(%s, 'ARRAY<" + element + ">')", false, "ARRAY<" + element + ">");
+        }
+        // An array of values that have a logical type of their own (dates, decimals, structs): its JSON text.
+        return new ColumnSpec(name, optional, "%s", false, "STRING");
+      case "struct":
+      case "map":
+        // Composite types, geometries, ranges: the value's JSON text, which keeps every part of it.
+        return new ColumnSpec(name, optional, "%s", false, "STRING");
       default:
         throw new IllegalArgumentException("column " + name + " has a type the processor does not read yet: " + type
             + (semantic.isEmpty() ? "" : " (" + semantic + ")"));

@@ -8,9 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -19,42 +17,42 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The landing zone: every Kafka record of a micro-batch, exactly as received (key, value, topic, partition, offset,
- * timestamp, headers), appended to {@code landing/<table>} partitioned by ingest date. Records whose table is not
+ * timestamp, headers), appended to {@code landing/<schema>/<table>} partitioned by ingest date. Records whose table is not
  * configured land in {@code landing/_unknown}: nothing is dropped before this point. A replayed batch is not appended
  * twice ({@link BatchAppends}).
  */
 final class LandingWriter {
   static final String UNKNOWN_TABLE = "_unknown";
-  /** Column added to the batch: the configured table's name, or {@link #UNKNOWN_TABLE}. */
+  /** Column added to the batch: the configured table's qualified name (schema.table), or {@link #UNKNOWN_TABLE}. */
   static final String TABLE = "_table";
 
-  private final LakePaths paths;
-  private final Map<String, String> tableOfTopicAndHeader = new HashMap<>();
-  private final List<String> tables = new ArrayList<>();
+  /** Landing path by the qualified names {@link #TABLE} holds. */
+  private final Map<String, String> pathOfTable = new LinkedHashMap<>();
 
   LandingWriter(PipelineConfig config) {
-    this.paths = new LakePaths(config.lake().root());
+    LakePaths paths = new LakePaths(config.lake().root());
     for (TableConfig table : config.tables()) {
-      tableOfTopicAndHeader.put(table.qualifiedName(), table.table());
-      tables.add(table.table());
+      pathOfTable.put(table.qualifiedName(), paths.landing(table.schema(), table.table()));
     }
+    pathOfTable.put(UNKNOWN_TABLE, paths.landingOfUnknownTables());
   }
 
   /** The batch with {@link #TABLE}: from the lakesync.table header, which both routing modes carry. */
   Dataset<Row> withTable(Dataset<Row> batch) {
     Column header = expr("element_at(filter(headers, h -> h.key = 'lakesync.table'), 1).value").cast("string");
     Column table = lit(UNKNOWN_TABLE);
-    for (Map.Entry<String, String> entry : tableOfTopicAndHeader.entrySet()) {
-      table = org.apache.spark.sql.functions.when(header.equalTo(entry.getKey()), lit(entry.getValue())).otherwise(table);
+    for (String name : pathOfTable.keySet()) {
+      if (!name.equals(UNKNOWN_TABLE)) {
+        table = org.apache.spark.sql.functions.when(header.equalTo(name), lit(name)).otherwise(table);
+      }
     }
     return batch.withColumn(TABLE, table);
   }
 
   /** Appends each table's records (carrying {@link #TABLE}) to its landing table. */
-  void write(SparkSession spark, Dataset<Row> batch, long batchId, BatchShape shape) {
-    List<String> targets = new ArrayList<>(tables);
-    targets.add(UNKNOWN_TABLE);
-    for (String table : targets) {
+  void write(SparkSession spark, Dataset<Row> batch, String query, long batchId, BatchShape shape) {
+    for (Map.Entry<String, String> target : pathOfTable.entrySet()) {
+      String table = target.getKey();
       if (shape.count(table) == 0) {
         continue;
       }
@@ -62,7 +60,8 @@ final class LandingWriter {
           .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("timestamp"),
               col("headers"), BatchConstants.batchId(batchId).alias(BatchAppends.BATCH_ID),
               current_date().alias("_ingest_date"));
-      BatchAppends.append(spark, records, paths.landing(table), "lakesync-landing-" + table, batchId, "_ingest_date");
+      BatchAppends.append(spark, records, target.getValue(), "lakesync-landing-" + table, query, batchId,
+          "_ingest_date");
     }
   }
 }

@@ -50,10 +50,10 @@ final class LogCheckpoints implements AutoCloseable {
     this.spark = spark;
     this.out = out;
     LakePaths paths = new LakePaths(config.lake().root());
-    intervals.put(paths.landing(LandingWriter.UNKNOWN_TABLE), RAW_INTERVAL);
+    intervals.put(paths.landingOfUnknownTables(), RAW_INTERVAL);
     for (TableConfig table : config.tables()) {
-      intervals.put(paths.landing(table.table()), RAW_INTERVAL);
-      intervals.put(paths.quarantine(table.table()), RAW_INTERVAL);
+      intervals.put(paths.landing(table.schema(), table.table()), RAW_INTERVAL);
+      intervals.put(paths.quarantine(table.schema(), table.table()), RAW_INTERVAL);
       intervals.put(paths.validated(table.schema(), table.table()), VALIDATED_INTERVAL);
     }
   }

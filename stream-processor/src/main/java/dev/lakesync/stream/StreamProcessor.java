@@ -19,8 +19,6 @@ import org.apache.spark.sql.streaming.Trigger;
  */
 public final class StreamProcessor {
   static final String STAGE = "stream-processor";
-  /** What cdc-connector writes for an unchanged PostgreSQL TOAST column (see its ChangeHeaders). */
-  static final String UNCHANGED_TOAST = "__lakesync_unchanged_toast";
 
   /** How often the tables are looked at for a due checkpoint: a look reads one small file per table. */
   private static final Duration CHECKPOINT_LOOK_PERIOD = Duration.ofSeconds(2);
@@ -40,6 +38,7 @@ public final class StreamProcessor {
    * {@code trigger} until the query is stopped.
    */
   public void run(boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
+    RuleExpressions.check(config, spark);
     LakePaths paths = new LakePaths(config.lake().root());
     try (BatchHandler handler = new BatchHandler(config, spark, out);
          TableMaintenance maintenance = new TableMaintenance(config, spark, out);

@@ -14,7 +14,7 @@ public final class StreamProcessorMain {
   static final String HELP = String.join("\n",
       "usage: lakesync run process --config FILE [--once] [--trigger D] [--max-offsets-per-trigger N]",
       "",
-      "Reads the pipeline's topics with Spark Structured Streaming and lands every record in landing/<table>.",
+      "Reads the pipeline's topics with Spark Structured Streaming and lands every record in landing/<schema>/<table>.",
       "",
       "  --config FILE                 pipeline config (required)",
       "  --once                        process what the topics hold now, then exit (available-now)",

@@ -1,12 +1,18 @@
 package dev.lakesync.stream;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.Identifiers;
+import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.config.RuleConfig;
 import dev.lakesync.common.config.TableConfig;
 import java.io.IOException;
@@ -14,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -24,6 +31,12 @@ import org.apache.spark.sql.types.StructType;
  * reasons for each record that cannot be applied (built-in checks and the table's rules).
  */
 final class TableBatch implements AutoCloseable {
+  /** The record's place in the batch (topic, partition, offset), under names no source column has. */
+  static final String TOPIC = "_kafka_topic";
+  static final String PARTITION = "_kafka_partition";
+  static final String OFFSET = "_kafka_offset";
+  /** The fingerprint of the record's event schema ({@link EnvelopeUdf}), null when it has none. */
+  static final String SCHEMA_ID = "_schema_id";
   static final String REASONS = "_reasons";
   static final String DROPPED = "_dropped";
   /** The name of the first {@code fail} rule a well-formed event breaks, or null. */
@@ -39,18 +52,22 @@ final class TableBatch implements AutoCloseable {
 
   final TableConfig table;
   final List<ColumnSpec> columns;
+  /** The key columns by their lake names. */
+  final List<String> keys;
   /**
    * Every record: topic, partition and offset (which identify it in the batch), typed columns, metadata,
    * {@link #REASONS}, {@link #DROPPED} and {@link #FAILED_RULE}.
    */
-  final Dataset<Row> rows;
+  Dataset<Row> rows;
 
   /** The cached parse under {@link #rows}, released by {@link #close}; null when nothing was parsed. */
   private final Dataset<Row> cached;
 
-  private TableBatch(TableConfig table, List<ColumnSpec> columns, Dataset<Row> rows, Dataset<Row> cached) {
+  private TableBatch(TableConfig table, List<ColumnSpec> columns, List<String> keys, Dataset<Row> rows,
+      Dataset<Row> cached) {
     this.table = table;
     this.columns = columns;
+    this.keys = keys;
     this.rows = rows;
     this.cached = cached;
   }
@@ -64,42 +81,55 @@ final class TableBatch implements AutoCloseable {
   }
 
   /**
-   * Parses a table's {@code records}, whose distinct event schemas are {@code schemas} (see {@link BatchShape}), into
-   * the types of {@code tableTypes} (the validated table's columns as Spark SQL types; empty before it exists).
+   * Parses a table's {@code records}, whose distinct event schemas by fingerprint are {@code schemas} (see
+   * {@link BatchShape}), into the columns of {@code lake} (the validated table's; none before it exists).
    */
-  static TableBatch parse(TableConfig table, Dataset<Row> records, List<String> schemas, Map<String, String> tableTypes) {
-    List<ColumnSpec> columns = columnsOf(schemas);
+  static TableBatch parse(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, LakeColumns lake) {
+    Map<Long, String> unreadable = new LinkedHashMap<>();
+    List<ColumnSpec> columns = columnsOf(schemas, lake, unreadable);
+    Column schemaCheck = lit(null).cast("string");
+    for (Map.Entry<Long, String> schema : unreadable.entrySet()) {
+      schemaCheck = when(col(SCHEMA_ID).equalTo(schema.getKey()), lit(schema.getValue())).otherwise(schemaCheck);
+    }
+    Column schemaId = col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID).alias(SCHEMA_ID);
     if (columns.isEmpty()) {
-      // Nothing in this batch carries a readable schema: every record is quarantined as unparseable.
-      Dataset<Row> rows = records.withColumn(REASONS, expr("array('unparseable: not a Debezium JSON event')"))
+      // Nothing in this batch carries a readable schema: every record is quarantined, with the schema's problem when
+      // it has one.
+      Dataset<Row> rows = records.select(col("topic").alias(TOPIC), col("partition").alias(PARTITION),
+              col("offset").alias(OFFSET), schemaId)
+          .withColumn(REASONS, array(coalesce(schemaCheck, lit("unparseable: not a Debezium JSON event"))))
           .withColumn(DROPPED, lit(false)).withColumn(FAILED_RULE, lit(null).cast("string"));
-      return new TableBatch(table, columns, rows, null);
+      return new TableBatch(table, columns, keysOf(table, columns), rows, null);
     }
     // Row images are read as structs of JSON text, one field per column the batch's schemas name (a string's
     // content, any other value's JSON), and converted to each column's type with try_cast: a value that does not
     // convert is a wrong type, caught by a check below. Structs, not maps: a field is read by its index, where a map
-    // lookup compares every key (seen as most of the parse's time, with a dozen lookups per event).
+    // lookup compares every key (seen as most of the parse's time, with a dozen lookups per event). The images are
+    // read by the source's names and renamed to the lake's by a cast (struct fields convert by position).
     StructType image = new StructType();
+    StructType lakeImage = new StructType();
     for (ColumnSpec column : columns) {
-      image = image.add(column.name, DataTypes.StringType);
+      image = image.add(column.wire, DataTypes.StringType);
+      lakeImage = lakeImage.add(column.name, DataTypes.StringType);
     }
-    StructType payload = new StructType()
-        .add("before", image).add("after", image).add("op", DataTypes.StringType).add("source", SourcePositionUdf.SOURCE);
     // The JSON is parsed once, in a projection of its own that is cached: every expression below reads the parsed
     // maps instead of Spark inlining (and re-running) the parse into each expression that refers to it. The raw
     // value stays out of the cache (quarantine joins it back from the batch).
-    Dataset<Row> events = records.select(col("topic"), col("partition"), col("offset"),
-        org.apache.spark.sql.functions.from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload).alias("_event")).persist();
+    Dataset<Row> events = records.select(col("topic").alias(TOPIC), col("partition").alias(PARTITION),
+        col("offset").alias(OFFSET), schemaId,
+        from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload(image)).cast(payload(lakeImage))
+            .alias("_event")).persist();
     Dataset<Row> parsed = events
         .withColumn("_op", expr("_event.op"))
         .withColumn("_source_ts_ms", expr("try_cast(_event.source.ts_ms AS BIGINT)"))
         .withColumn("_source_pos", expr(SourcePositionUdf.call("_event.source")))
         .withColumn("_ingested_at", BatchConstants.timestamp(System.currentTimeMillis()));
+    List<String> keys = keysOf(table, columns);
     for (ColumnSpec column : columns) {
-      String wire = table.key().contains(column.name)
+      String wire = keys.contains(column.name)
           ? "coalesce(" + after(column.name) + ", _event.before." + quote(column.name) + ")"
           : after(column.name);
-      parsed = parsed.withColumn(column.name, expr(column.convert(wire, tableTypes.get(column.name))));
+      parsed = parsed.withColumn(column.name, expr(column.convert(wire, lake.types.get(column.name))));
     }
     String parseable = "(_event IS NOT NULL AND (_op IS NOT NULL OR _event.source IS NOT NULL "
         + "OR _event.after IS NOT NULL OR _event.before IS NOT NULL))";
@@ -113,12 +143,12 @@ final class TableBatch implements AutoCloseable {
       checks.add("CASE WHEN _op IN ('u', 'd', 't') THEN concat('not an insert: ', CASE _op WHEN 'u' THEN 'an update' "
           + "WHEN 'd' THEN 'a delete' ELSE 'a truncate' END, ' of a table declared appendOnly') END");
     }
-    for (String key : table.key()) {
+    for (String key : keys) {
       checks.add("CASE WHEN (_op = 'd' OR _event.after IS NOT NULL) AND " + quote(key) + " IS NULL "
           + "THEN 'missing key " + key + "' END");
     }
     for (ColumnSpec column : columns) {
-      String tableType = tableTypes.get(column.name);
+      String tableType = lake.types.get(column.name);
       String detail = column.differsFrom(tableType)
           ? " (event type " + column.sqlType + ", table type " + tableType + ")" : "";
       checks.add("CASE WHEN _op IN " + ROW_OPS + " AND " + after(column.name) + " IS NOT NULL AND "
@@ -139,8 +169,11 @@ final class TableBatch implements AutoCloseable {
       }
     }
     rules.add("CAST(NULL AS STRING)");
+    List<Column> checkColumns = new ArrayList<>();
+    checkColumns.add(schemaCheck);
+    checks.forEach(check -> checkColumns.add(expr(check)));
     Dataset<Row> rows = parsed
-        .withColumn("_checks", expr("array_compact(array(" + String.join(", ", checks) + "))"))
+        .withColumn("_checks", array_compact(array(checkColumns.toArray(new Column[0]))))
         .withColumn(FAILED_RULE, failRules.isEmpty() ? lit(null).cast("string")
             : expr("CASE WHEN size(_checks) > 0 THEN NULL " + String.join(" ", failRules) + " END"))
         .withColumn(REASONS, expr("CASE WHEN size(_checks) > 0 THEN _checks "
@@ -150,7 +183,7 @@ final class TableBatch implements AutoCloseable {
     // Cached as well, without the parsed maps: the stats, quarantine and MERGE (which reads its source twice) all
     // read these rows, and the rules and conversions run once.
     List<org.apache.spark.sql.Column> kept = new ArrayList<>();
-    for (String name : List.of("topic", "partition", "offset")) {
+    for (String name : List.of(TOPIC, PARTITION, OFFSET)) {
       kept.add(col(name));
     }
     for (ColumnSpec column : columns) {
@@ -160,7 +193,21 @@ final class TableBatch implements AutoCloseable {
       kept.add(col(name));
     }
     Dataset<Row> computed = rows.select(kept.toArray(new org.apache.spark.sql.Column[0])).persist();
-    return new TableBatch(table, columns, computed, events);
+    return new TableBatch(table, columns, keys, computed, events);
+  }
+
+  private static StructType payload(StructType image) {
+    return new StructType()
+        .add("before", image).add("after", image).add("op", DataTypes.StringType).add("source", SourcePositionUdf.SOURCE);
+  }
+
+  /** The table's key columns by their lake names. */
+  private static List<String> keysOf(TableConfig table, List<ColumnSpec> columns) {
+    List<String> keys = new ArrayList<>();
+    for (String key : table.key()) {
+      keys.add(columns.stream().filter(column -> column.source.equals(key)).map(column -> column.name).findFirst().orElse(key));
+    }
+    return keys;
   }
 
   /** One pass over the parsed rows: what the accounting line, the lag, the fail rules and a truncate need. */
@@ -174,10 +221,11 @@ final class TableBatch implements AutoCloseable {
         expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
         expr(columns.isEmpty() ? "CAST(NULL AS BIGINT)"
             : "max_by(_source_ts_ms, CASE WHEN " + valid + " AND _op = 't' THEN _source_pos END)"),
-        expr(columns.isEmpty() || table.key().isEmpty() ? "CAST(NULL AS STRING)"
-            : "min(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"),
-        expr(columns.isEmpty() || table.key().isEmpty() ? "CAST(NULL AS STRING)"
-            : "max(CASE WHEN " + valid + " THEN " + quote(table.key().get(0)) + " END)"))
+        expr(columns.isEmpty() || keys.isEmpty() ? "CAST(NULL AS STRING)"
+            : "min(CASE WHEN " + valid + " THEN " + quote(keys.get(0)) + " END)"),
+        expr(columns.isEmpty() || keys.isEmpty() ? "CAST(NULL AS STRING)"
+            : "max(CASE WHEN " + valid + " THEN " + quote(keys.get(0)) + " END)"),
+        expr(columns.isEmpty() ? "0L" : "count_if(" + valid + " AND (" + UnchangedToast.anyIn(columns) + "))"))
         .first();
     Map<String, Long> reasons = new LinkedHashMap<>();
     if (row.getLong(0) > 0) {
@@ -188,13 +236,55 @@ final class TableBatch implements AutoCloseable {
     }
     return new Stats(row.getLong(0), row.getLong(1), row.getLong(2), row.isNullAt(3) ? null : row.getLong(3),
         row.isNullAt(4) ? null : row.getString(4), row.isNullAt(5) ? null : row.getLong(5), reasons,
-        row.isNullAt(6) ? null : row.get(6), row.isNullAt(7) ? null : row.get(7));
+        row.isNullAt(6) ? null : row.get(6), row.isNullAt(7) ? null : row.get(7), row.getLong(8));
+  }
+
+  /**
+   * Gives a reason to the valid changes of each key whose newest state leaves a TOAST value out ({@link UnchangedToast})
+   * that nothing else can give: no earlier change of the batch and no row of the validated table {@code lake} (null
+   * when it does not exist). Such a row was never inserted into the lake; its changes are quarantined, not written
+   * with a made-up value. Call only when {@link Stats#unchangedToast} is not zero, then compute the stats again.
+   */
+  void refuseUnknownToastValues(Dataset<Row> lake) {
+    String valid = "size(" + REASONS + ") = 0 AND NOT " + DROPPED;
+    List<Column> perKey = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (ColumnSpec column : columns) {
+      if (column.text) {
+        String unchanged = UnchangedToast.test(column, quote(column.name));
+        String left = "_left_" + perKey.size();
+        String given = "_given_" + perKey.size();
+        perKey.add(expr("count_if(" + unchanged + ")").alias(left));
+        perKey.add(expr("count_if(_op IN " + ROW_OPS + " AND NOT " + unchanged + ")").alias(given));
+        unknown.add("CASE WHEN " + left + " > 0 AND " + given + " = 0 THEN '" + column.name + "' END");
+      }
+    }
+    Column[] keyColumns = keys.stream().map(key -> col(quote(key))).toArray(Column[]::new);
+    Dataset<Row> refused = rows.where(valid)
+        .groupBy(keyColumns)
+        .agg(expr("max_by(_op, _source_pos)").alias("_last_op"), perKey.toArray(new Column[0]))
+        .withColumn("_unknown", expr("concat_ws(', ', " + String.join(", ", unknown) + ")"))
+        .where("_last_op <> 'd' AND _unknown <> ''")
+        .withColumn("_toast_reason", expr("concat('unchanged TOAST value of ', _unknown, ' with no earlier value in the "
+            + "batch or the lake (the row was never inserted into the lake: snapshot the table again)')"));
+    List<Column> kept = new ArrayList<>(java.util.Arrays.asList(keyColumns));
+    kept.add(col("_toast_reason"));
+    refused = refused.select(kept.toArray(new Column[0]));
+    if (lake != null) {
+      refused = refused.join(lake, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left_anti");
+    }
+    Dataset<Row> before = rows;
+    rows = rows.join(refused, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left")
+        .withColumn(REASONS, expr("CASE WHEN " + valid + " AND _toast_reason IS NOT NULL THEN array(_toast_reason) "
+            + "ELSE " + REASONS + " END"))
+        .drop("_toast_reason").persist();
+    before.unpersist();
   }
 
   /** The first record that breaks a {@code fail} rule, described for the error that stops the job. */
   String describeFirstFailure() {
-    Row first = rows.where(FAILED_RULE + " IS NOT NULL").orderBy("partition", "offset")
-        .select(col(FAILED_RULE), col("topic"), col("partition"), col("offset")).first();
+    Row first = rows.where(FAILED_RULE + " IS NOT NULL").orderBy(PARTITION, OFFSET)
+        .select(col(FAILED_RULE), col(TOPIC), col(PARTITION), col(OFFSET)).first();
     return "rule " + first.getString(0) + " (action fail) is broken by the record at topic " + first.getString(1)
         + ", partition " + first.getInt(2) + ", offset " + first.getLong(3);
   }
@@ -214,9 +304,11 @@ final class TableBatch implements AutoCloseable {
     /** The smallest and largest value of the first key column among the valid changes (null when none). */
     final Object firstKeyMin;
     final Object firstKeyMax;
+    /** Valid changes that leave a TOAST value out ({@link UnchangedToast}). */
+    final long unchangedToast;
 
     Stats(long quarantined, long dropped, long failed, Long newestSourceTsMs, String truncatePosition, Long truncateTsMs,
-        Map<String, Long> reasons, Object firstKeyMin, Object firstKeyMax) {
+        Map<String, Long> reasons, Object firstKeyMin, Object firstKeyMax, long unchangedToast) {
       this.quarantined = quarantined;
       this.dropped = dropped;
       this.failed = failed;
@@ -226,24 +318,29 @@ final class TableBatch implements AutoCloseable {
       this.reasons = reasons;
       this.firstKeyMin = firstKeyMin;
       this.firstKeyMax = firstKeyMax;
+      this.unchangedToast = unchangedToast;
     }
   }
 
-  /** The union of the columns of every distinct schema in the batch (a column added mid-batch is included). */
-  private static List<ColumnSpec> columnsOf(List<String> schemas) {
-    Map<String, ColumnSpec> columns = new LinkedHashMap<>();
-    for (String schema : schemas) {
+  /**
+   * The union of the columns of every distinct schema in the batch (a column added mid-batch is included), under their
+   * lake names; a schema that cannot be read is left out, with its problem in {@code unreadable}.
+   */
+  private static List<ColumnSpec> columnsOf(Map<Long, String> schemas, LakeColumns lake, Map<Long, String> unreadable) {
+    Map<String, ColumnSpec> bySource = new LinkedHashMap<>();
+    for (Map.Entry<Long, String> schema : schemas.entrySet()) {
       try {
-        JsonNode node = JSON.readTree(schema);
-        for (ColumnSpec column : ColumnSpec.fromEnvelopeSchema(node)) {
-          Identifiers.requireValid(column.name);
-          columns.putIfAbsent(column.name, column);
+        for (ColumnSpec column : ColumnSpec.fromEnvelopeSchema(JSON.readTree(schema.getValue()))) {
+          bySource.putIfAbsent(column.source, column);
         }
       } catch (IOException | IllegalArgumentException e) {
-        // a schema we cannot read: its records fail the checks above and are quarantined with a reason
+        unreadable.put(schema.getKey(), "unreadable event schema: " + e.getMessage());
       }
     }
-    return new ArrayList<>(columns.values());
+    Map<String, String> names = LakeColumnNames.assign(bySource.keySet(), lake.lakeNames);
+    List<ColumnSpec> columns = new ArrayList<>();
+    bySource.values().forEach(column -> columns.add(column.named(names.get(column.source))));
+    return columns;
   }
 
   static String quote(String name) {

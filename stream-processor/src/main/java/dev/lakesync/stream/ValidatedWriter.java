@@ -3,20 +3,20 @@ package dev.lakesync.stream;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.TableConfig;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * match it, so the MERGE would only insert. An append-only table's inserts are appended as they are.
  */
 final class ValidatedWriter {
-  static final List<String> METADATA = List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at");
+  static final List<String> METADATA = LakeColumnNames.METADATA;
 
   /** Commits read back for this MERGE's own (a few OPTIMIZEs may have committed after it). */
   private static final int MERGE_LOOKBACK = 20;
@@ -40,7 +40,7 @@ final class ValidatedWriter {
    * Per table path, its columns and their Spark SQL types, once read (this process is the tables' only writer of
    * columns, and it drops an entry when it adds one).
    */
-  private final Map<String, Map<String, String>> tableColumns = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LakeColumns> tableColumns = new java.util.concurrent.ConcurrentHashMap<>();
   private final KeyBounds keyBounds;
 
   ValidatedWriter(SparkSession spark, LakePaths paths) {
@@ -54,18 +54,19 @@ final class ValidatedWriter {
    * truncate that emptied the table, if any). Retried on a conflict with a concurrent writer (OPTIMIZE): the
    * position guard makes a retry safe.
    */
-  long merge(TableBatch batch, TableBatch.Stats stats, long batchId) {
+  long merge(TableBatch batch, TableBatch.Stats stats, String query, long batchId) {
     if (batch.table.appendOnly()) {
-      return ConflictRetry.run("append to " + batch.table.qualifiedName(), () -> appendOnly(batch, batchId));
+      return ConflictRetry.run("append to " + batch.table.qualifiedName(), () -> appendOnly(batch, query, batchId));
     }
     return ConflictRetry.run("MERGE into " + batch.table.qualifiedName(), () -> mergeOnce(batch, stats));
   }
 
   /**
    * An append-only table's valid inserts appended as they are, each one a row (a keyless table may hold equal rows).
-   * Delta's idempotent-write options make a replayed batch a no-op; the table is not partitioned by batch.
+   * Delta's idempotent-write options make a replayed batch a no-op (per streaming query, whose batch ids count from
+   * 0 in a fresh checkpoint); the table is not partitioned by batch.
    */
-  private long appendOnly(TableBatch batch, long batchId) {
+  private long appendOnly(TableBatch batch, String query, long batchId) {
     List<org.apache.spark.sql.Column> all = new ArrayList<>();
     for (ColumnSpec column : batch.columns) {
       all.add(col(TableBatch.quote(column.name)));
@@ -78,9 +79,9 @@ final class ValidatedWriter {
       return 0;
     }
     String path = paths.validated(batch.table.schema(), batch.table.table());
-    ensureTableHas(path, inserts.schema());
+    ensureTableHas(path, inserts.schema(), batch.columns);
     inserts.write().format("delta").mode("append")
-        .option("txnAppId", "lakesync-validated-" + batch.table.qualifiedName())
+        .option("txnAppId", "lakesync-validated-" + batch.table.qualifiedName() + "-" + query)
         .option("txnVersion", batchId)
         .save(path);
     return count;
@@ -100,21 +101,39 @@ final class ValidatedWriter {
     if (truncate != null) {
       changes = changes.where(col("_source_pos").gt(truncate));
     }
-    // The newest change per key: one hash aggregation (max_by), no sort.
+    // The newest change per key: one hash aggregation (max_by), no sort. A column the newest change left out
+    // (an unchanged TOAST value) takes the newest value an earlier change of the batch gave it, if any.
     List<org.apache.spark.sql.Column> keys = new ArrayList<>();
-    for (String key : batch.table.key()) {
+    for (String key : batch.keys) {
       keys.add(col(TableBatch.quote(key)));
     }
     String everything = all.stream().map(TableBatch::quote).collect(java.util.stream.Collectors.joining(", "));
+    List<org.apache.spark.sql.Column> aggregates = new ArrayList<>();
+    aggregates.add(expr("max_by(struct(" + everything + "), _source_pos)").alias("_newest"));
+    List<org.apache.spark.sql.Column> selected = new ArrayList<>();
+    for (ColumnSpec column : batch.columns) {
+      String newestValue = "_newest." + TableBatch.quote(column.name);
+      if (stats.unchangedToast > 0 && column.text) {
+        String given = "_given_" + selected.size();
+        String unchanged = UnchangedToast.test(column, TableBatch.quote(column.name));
+        aggregates.add(expr("max_by(" + TableBatch.quote(column.name) + ", CASE WHEN " + unchanged + " THEN NULL ELSE _source_pos END)")
+            .alias(given));
+        selected.add(expr("CASE WHEN " + UnchangedToast.test(column, newestValue) + " THEN coalesce(" + given + ", "
+            + newestValue + ") ELSE " + newestValue + " END").alias(column.name));
+      } else {
+        selected.add(col(newestValue).alias(column.name));
+      }
+    }
+    METADATA.forEach(name -> selected.add(col("_newest." + name).alias(name)));
     Dataset<Row> newest = changes
         .groupBy(keys.toArray(new org.apache.spark.sql.Column[0]))
-        .agg(expr("max_by(struct(" + everything + "), _source_pos)").alias("_newest"))
-        .select(all.stream().map(name -> col("_newest." + TableBatch.quote(name))).toArray(org.apache.spark.sql.Column[]::new));
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new org.apache.spark.sql.Column[0]))
+        .select(selected.toArray(new org.apache.spark.sql.Column[0]));
 
     String path = paths.validated(batch.table.schema(), batch.table.table());
-    ensureTableHas(path, newest.schema());
+    ensureTableHas(path, newest.schema(), batch.columns);
 
-    String firstKey = batch.table.key().get(0);
+    String firstKey = batch.keys.get(0);
     long before = DeltaCommits.newestVersion(spark, path);
     if (truncate == null && stats.firstKeyMin != null
         && keyBounds.allBelow(path, before, firstKey, newest.schema().apply(firstKey).dataType(), stats.firstKeyMin)) {
@@ -130,8 +149,7 @@ final class ValidatedWriter {
       String source = "s." + TableBatch.quote(column.name);
       String target = "t." + TableBatch.quote(column.name);
       String value = column.text
-          ? "CASE WHEN " + source + " = '" + dev.lakesync.stream.StreamProcessor.UNCHANGED_TOAST + "' THEN " + target
-              + " ELSE " + source + " END"
+          ? "CASE WHEN " + UnchangedToast.test(column, source) + " THEN " + target + " ELSE " + source + " END"
           : source;
       // A delete keeps the row's last values next to _op = 'd'.
       update.put(TableBatch.quote(column.name), "CASE WHEN s._op = 'd' THEN " + target + " ELSE " + value + " END");
@@ -142,14 +160,14 @@ final class ValidatedWriter {
       insert.put(name, "s." + name);
     }
     org.apache.spark.sql.Column on = null;
-    for (String key : batch.table.key()) {
+    for (String key : batch.keys) {
       org.apache.spark.sql.Column equal = col("t." + TableBatch.quote(key)).equalTo(col("s." + TableBatch.quote(key)));
       on = on == null ? equal : on.and(equal);
     }
     if (truncate == null && stats.firstKeyMin != null) {
       // The batch's key range lets Delta skip the files whose key statistics lie outside it (new rows of an
       // increasing key touch no old file). Bound as literals, not pasted into SQL. A truncate must see every row.
-      String first = "t." + TableBatch.quote(batch.table.key().get(0));
+      String first = "t." + TableBatch.quote(batch.keys.get(0));
       on = on.and(col(first).geq(org.apache.spark.sql.functions.lit(stats.firstKeyMin)))
           .and(col(first).leq(org.apache.spark.sql.functions.lit(stats.firstKeyMax)));
     }
@@ -215,45 +233,50 @@ final class ValidatedWriter {
     return "'" + position + "'";
   }
 
-  /** The validated table's columns and their Spark SQL types; empty when the table does not exist yet. */
-  Map<String, String> columnTypes(TableConfig table) {
-    return columnTypes(paths.validated(table.schema(), table.table()));
+  /** The validated table's rows (tombstones included), or null when it does not exist yet. */
+  Dataset<Row> rows(TableConfig table) {
+    String path = paths.validated(table.schema(), table.table());
+    return DeltaTable.isDeltaTable(spark, path) ? DeltaTable.forPath(spark, path).toDF() : null;
   }
 
-  private Map<String, String> columnTypes(String path) {
-    Map<String, String> types = tableColumns.get(path);
-    if (types != null) {
-      return types;
+  /** The validated table's columns; none when the table does not exist yet. */
+  LakeColumns columns(TableConfig table) {
+    return columns(paths.validated(table.schema(), table.table()));
+  }
+
+  private LakeColumns columns(String path) {
+    LakeColumns columns = tableColumns.get(path);
+    if (columns != null) {
+      return columns;
     }
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      return Map.of();
+      return LakeColumns.NONE;
     }
-    Map<String, String> read = new java.util.HashMap<>();
-    for (StructField field : DeltaTable.forPath(spark, path).toDF().schema().fields()) {
-      read.put(field.name(), field.dataType().sql());
-    }
+    LakeColumns read = LakeColumns.of(DeltaTable.forPath(spark, path).toDF().schema());
     tableColumns.put(path, read);
     return read;
   }
 
   /**
    * Creates the table, or adds the columns it lacks, before the MERGE; a batch whose columns the table is known to
-   * have reads nothing.
+   * have reads nothing. A column whose lake name is not its source name records the source name in its metadata.
+   * Columns are added by an empty append that merges the schema, not by ALTER TABLE: metadata needs no SQL text.
    */
-  private void ensureTableHas(String path, StructType wanted) {
-    if (columnTypes(path).keySet().containsAll(Arrays.asList(wanted.fieldNames()))) {
+  private void ensureTableHas(String path, StructType wanted, List<ColumnSpec> columns) {
+    if (columns(path).types.keySet().containsAll(Arrays.asList(wanted.fieldNames()))) {
       return;
     }
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      spark.createDataFrame(java.util.List.of(), wanted).write().format("delta").save(path);
-    }
-    Set<String> existing = new HashSet<>(Arrays.asList(DeltaTable.forPath(spark, path).toDF().columns()));
+    Map<String, String> sourceOf = new java.util.HashMap<>();
+    columns.forEach(column -> sourceOf.put(column.name, column.source));
+    StructType described = new StructType();
     for (StructField field : wanted.fields()) {
-      if (!existing.contains(field.name())) {
-        spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + TableBatch.quote(field.name()) + " "
-            + field.dataType().sql() + ")");
-      }
+      String source = sourceOf.getOrDefault(field.name(), field.name());
+      described = described.add(source.equals(field.name()) ? field : field.copy(field.name(), field.dataType(),
+          field.nullable(), new MetadataBuilder().withMetadata(field.metadata())
+              .putString(LakeColumnNames.SOURCE_NAME, source).build()));
     }
+    spark.createDataFrame(java.util.List.of(), described).write().format("delta").mode("append")
+        .option("mergeSchema", "true").save(path);
     tableColumns.remove(path); // read again when next needed
   }
 }

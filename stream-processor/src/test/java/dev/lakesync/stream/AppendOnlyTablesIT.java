@@ -59,7 +59,7 @@ class AppendOnlyTablesIT {
         "UPDATE bank.audit_log SET actor = 'eve' WHERE at = 1");
     capture(0);
     assertThat(world.process()).contains("quarantined=1");
-    List<Row> quarantined = world.spark.read().format("delta").load(world.paths().quarantine("audit_log"))
+    List<Row> quarantined = world.spark.read().format("delta").load(world.paths().quarantine("bank", "audit_log"))
         .selectExpr("error").collectAsList();
     assertThat(quarantined).extracting(row -> row.getString(0))
         .containsExactly("not an insert: an update of a table declared appendOnly");

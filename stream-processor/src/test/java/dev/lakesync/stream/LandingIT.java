@@ -54,8 +54,9 @@ class LandingIT {
     assertThat(world.process()).contains("process: batch 0 landed=4 applied=0 superseded=0 quarantined=3 dropped=0 unknown_table=1");
     assertThat(landedValues("customers")).containsExactlyInAnyOrder("{\"payload\":{\"op\":\"c\"}}", "not json {");
     assertThat(landedValues("payments")).containsExactly("{\"payload\":{\"op\":\"u\"}}");
-    assertThat(landedValues(LandingWriter.UNKNOWN_TABLE)).containsExactly("{\"payload\":{}}");
-    Row first = spark.read().format("delta").load(new LakePaths(config.lake().root()).landing("payments")).first();
+    assertThat(spark.read().format("delta").load(new LakePaths(config.lake().root()).landingOfUnknownTables())
+        .selectExpr("cast(value as string)").first().getString(0)).isEqualTo("{\"payload\":{}}");
+    Row first = spark.read().format("delta").load(new LakePaths(config.lake().root()).landing("bank", "payments")).first();
     assertThat(first.<String>getAs("topic")).isEqualTo("lakesync.bank.payments");
     assertThat(new String(first.<byte[]>getAs("key"), StandardCharsets.UTF_8)).isEqualTo("{\"id\":7}");
 
@@ -73,7 +74,7 @@ class LandingIT {
   }
 
   private List<String> landedValues(String table) {
-    return spark.read().format("delta").load(new LakePaths(config.lake().root()).landing(table))
+    return spark.read().format("delta").load(new LakePaths(config.lake().root()).landing("bank", table))
         .selectExpr("cast(value as string)").collectAsList().stream().map(row -> row.getString(0))
         .collect(Collectors.toList());
   }

@@ -63,7 +63,7 @@ class LogCheckpointsIT {
     LogCheckpoints checkpoints = new LogCheckpoints(LocalSpark.config(lake), spark, out);
     checkpoints.takeOverFromCommits();
     String validated = paths.validated("bank", "customers");
-    String landing = paths.landing("customers");
+    String landing = paths.landing("bank", "customers");
     for (int commit = 0; commit < 12; commit++) { // versions 0 to 11: Delta's default would checkpoint version 10
       append(validated, commit);
       append(landing, commit);
@@ -77,7 +77,7 @@ class LogCheckpointsIT {
     assertThat(DeltaCommits.lastCheckpointVersion(spark, validated)).isEqualTo(11);
     assertThat(checkpointFiles(validated)).isEqualTo(1);
     assertThat(DeltaCommits.lastCheckpointVersion(spark, landing)).as("a raw zone waits for 100 commits").isEqualTo(-1);
-    assertThat(Files.exists(Path.of(paths.quarantine("customers")))).as("a table never written stays absent").isFalse();
+    assertThat(Files.exists(Path.of(paths.quarantine("bank", "customers")))).as("a table never written stays absent").isFalse();
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("checkpoint of " + validated + " (12 commits since the last)");
     assertThat(checkpoints.checkpointIfDue(validated, LogCheckpoints.VALIDATED_INTERVAL)).as("nothing due right after").isFalse();
 

@@ -135,7 +135,7 @@ class OrderingAndPoisonIT {
   }
 
   private static List<String> quarantine() {
-    return spark.read().format("delta").load(new LakePaths(config.lake().root()).quarantine("items"))
+    return spark.read().format("delta").load(new LakePaths(config.lake().root()).quarantine("app", "items"))
         .selectExpr("cast(key AS string)", "error").collectAsList().stream()
         .map((Row row) -> row.getString(0) + " " + row.getString(1)).collect(Collectors.toList());
   }

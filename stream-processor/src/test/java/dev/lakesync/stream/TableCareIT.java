@@ -89,7 +89,7 @@ class TableCareIT {
     assertThat(table("items")).containsEntry(5L, "fig|12|c").doesNotContainKey(6L);
     assertThat(world.spark.read().format("delta").load(world.paths().validated("app", "items")).schema()
         .apply("qty").dataType().sql()).isEqualTo("INT");
-    assertThat(world.spark.read().format("delta").load(world.paths().quarantine("items"))
+    assertThat(world.spark.read().format("delta").load(world.paths().quarantine("app", "items"))
         .selectExpr("error").collectAsList()).extracting(row -> row.getString(0))
         .containsExactly("wrong type for qty (event type BIGINT, table type INT)");
   }
@@ -171,7 +171,7 @@ class TableCareIT {
     assertThat(landed).isEqualTo(3 + 3 + 1 + 2 + 120 + 2 + 1);
     Row last = batches.get(batches.size() - 1);
     assertThat(last.getLong(last.fieldIndex("unknown_table"))).isEqualTo(1);
-    assertThat(world.spark.read().format("delta").load(world.paths().landing(LandingWriter.UNKNOWN_TABLE)).count())
+    assertThat(world.spark.read().format("delta").load(world.paths().landingOfUnknownTables()).count())
         .isEqualTo(1);
   }
 
@@ -185,9 +185,9 @@ class TableCareIT {
     assertThat(io.delta.tables.DeltaTable.isDeltaTable(world.spark, world.paths().validated("app", "orders")))
         .as("nothing of the failed batch was merged").isFalse();
     // The records were landed (idempotently): the batch replays on restart, and fails again until fixed.
-    assertThat(world.spark.read().format("delta").load(world.paths().landing("orders")).count()).isEqualTo(2);
+    assertThat(world.spark.read().format("delta").load(world.paths().landing("app", "orders")).count()).isEqualTo(2);
     assertThatThrownBy(world::process).hasStackTraceContaining("rule qty_limit (action fail)");
-    assertThat(world.spark.read().format("delta").load(world.paths().landing("orders")).count()).isEqualTo(2);
+    assertThat(world.spark.read().format("delta").load(world.paths().landing("app", "orders")).count()).isEqualTo(2);
   }
 
   @Test

@@ -84,7 +84,7 @@ class ValidatedTablesIT {
     assertThat(second).contains("quarantined=2");
 
     // The two rule-breaking payments are quarantined with their rule names, and nowhere in the validated table.
-    List<Row> quarantined = spark.read().format("delta").load(paths().quarantine("payments"))
+    List<Row> quarantined = spark.read().format("delta").load(paths().quarantine("bank", "payments"))
         .selectExpr("cast(key AS string) AS key", "error").orderBy("key").collectAsList();
     assertThat(quarantined).extracting(row -> row.getString(0) + " " + row.getString(1))
         .containsExactly("{\"id\":1002} rule amount_positive", "{\"id\":1003} rule currency_iso");

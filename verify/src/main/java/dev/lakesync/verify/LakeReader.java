@@ -2,6 +2,7 @@ package dev.lakesync.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.change.SourcePosition;
 import dev.lakesync.common.config.TableConfig;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 
 /** A validated table's live rows and positions, and the newest quarantined change per key. */
 final class LakeReader {
@@ -40,19 +42,26 @@ final class LakeReader {
     String validated = paths.validated(table.schema(), table.table());
     if (DeltaTables.exists(spark, validated)) {
       Dataset<Row> rows = spark.read().format("delta").load(validated);
-      String[] columns = rows.columns();
+      // Each data column under its source name (a renamed column records it), the metadata columns left out.
+      StructField[] fields = rows.schema().fields();
+      String[] sourceNames = new String[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        boolean metadata = LakeColumnNames.METADATA.contains(fields[i].name());
+        sourceNames[i] = metadata ? null : fields[i].metadata().contains(LakeColumnNames.SOURCE_NAME)
+            ? fields[i].metadata().getString(LakeColumnNames.SOURCE_NAME) : fields[i].name();
+      }
       for (Row row : rows.collectAsList()) {
         Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < columns.length; i++) {
-          if (!columns[i].startsWith("_")) {
-            values.put(columns[i], Values.of(row.get(i)));
+        for (int i = 0; i < fields.length; i++) {
+          if (sourceNames[i] != null) {
+            values.put(sourceNames[i], Values.of(row.get(i)));
           }
         }
         String key = "d".equals(row.getAs("_op")) ? Rows.key(table.key(), values) : lake.live.put(table.key(), values);
         lake.positions.put(key, row.getAs("_source_pos"));
       }
     }
-    String quarantine = paths.quarantine(table.table());
+    String quarantine = paths.quarantine(table.schema(), table.table());
     if (DeltaTables.exists(spark, quarantine)) {
       for (Row row : spark.read().format("delta").load(quarantine).selectExpr("CAST(value AS STRING)", "reasons")
           .collectAsList()) {

@@ -51,7 +51,7 @@ public final class Reconciliation {
         lakeRows += lakeTable.live.size();
         long explained = 0;
         for (String key : Rows.union(sourceTable.byKey, lakeTable.live.byKey)) {
-          String difference = Rows.difference(sourceTable.byKey.get(key), lakeTable.live.byKey.get(key));
+          String difference = Rows.differenceInEveryColumn(sourceTable.byKey.get(key), lakeTable.live.byKey.get(key));
           if (difference.isEmpty()) {
             continue;
           }

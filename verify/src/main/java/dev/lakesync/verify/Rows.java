@@ -50,6 +50,18 @@ final class Rows {
 
   /** What differs between an expected and an actual row, over the columns both have; empty when they agree. */
   static String difference(Map<String, String> expected, Map<String, String> actual) {
+    return difference(expected, actual, false);
+  }
+
+  /**
+   * As {@link #difference(Map, Map)}, and a column of {@code expected} that {@code actual} lacks differs as well,
+   * unless its value is null (a source column the lake does not have yet, named in the result).
+   */
+  static String differenceInEveryColumn(Map<String, String> expected, Map<String, String> actual) {
+    return difference(expected, actual, true);
+  }
+
+  private static String difference(Map<String, String> expected, Map<String, String> actual, boolean everyColumn) {
     if (expected == null && actual == null) {
       return "";
     }
@@ -61,8 +73,12 @@ final class Rows {
     }
     Map<String, String> differences = new LinkedHashMap<>();
     for (Map.Entry<String, String> column : expected.entrySet()) {
-      if (actual.containsKey(column.getKey()) && !column.getValue().equals(actual.get(column.getKey()))) {
-        differences.put(column.getKey(), column.getValue() + " vs " + actual.get(column.getKey()));
+      if (actual.containsKey(column.getKey())) {
+        if (!column.getValue().equals(actual.get(column.getKey()))) {
+          differences.put(column.getKey(), column.getValue() + " vs " + actual.get(column.getKey()));
+        }
+      } else if (everyColumn && !column.getValue().equals(Values.of(null))) {
+        differences.put(column.getKey(), column.getValue() + " vs no such column");
       }
     }
     return differences.isEmpty() ? "" : differences.toString();

@@ -166,7 +166,7 @@ class ReconciliationIT {
       rows.add(RowFactory.create(value.getBytes(StandardCharsets.UTF_8),
           List.of(value.startsWith("{") ? "rule amount_positive" : "not JSON")));
     }
-    spark.createDataFrame(rows, schema).write().format("delta").save(new LakePaths(config.lake().root()).quarantine("payments"));
+    spark.createDataFrame(rows, schema).write().format("delta").save(new LakePaths(config.lake().root()).quarantine("bank", "payments"));
   }
 
   private static void sql(String... statements) throws Exception {

@@ -33,4 +33,14 @@ class RowsTest {
     assertThat(Rows.union(source.byKey, lake.byKey)).contains("actor=bob,at=2#3");
     assertThat(source.byKey.get("actor=bob,at=2#3")).isNull();
   }
+
+  @Test
+  void aSourceColumnTheLakeLacksDiffersUnlessItIsNull() {
+    Map<String, String> source = Map.of("id", "1", "note", "hi", "added", "null");
+    Map<String, String> lake = Map.of("id", "1");
+
+    assertThat(Rows.differenceInEveryColumn(source, lake)).isEqualTo("{note=hi vs no such column}");
+    assertThat(Rows.difference(source, lake)).as("the warehouse's comparison: columns both have").isEmpty();
+    assertThat(Rows.differenceInEveryColumn(Map.of("id", "1", "added", "null"), lake)).isEmpty();
+  }
 }
