@@ -95,6 +95,11 @@ public final class LakesyncCli {
         Set.of("--config"), Set.of(), options -> {
           throw options.usage("verify runs through the ./lakesync launcher, which starts it with Spark's classpath");
         }));
+    commands.put("quarantine", new Command("What the quarantine holds, and its replay under the current rules: quarantine list|replay --config FILE [--table T] [--reason R].",
+        "usage: lakesync quarantine list|replay --config FILE [--table SCHEMA.TABLE] [--reason TEXT]   (runs through the ./lakesync launcher)",
+        Set.of("--config", "--table", "--reason"), Set.of(), options -> {
+          throw options.usage("quarantine runs through the ./lakesync launcher, which starts it with Spark's classpath");
+        }));
     commands.put("get", new Command("Print a serving document of a declared type: get TYPE ID [--partition-key K] [--config FILE].",
         "usage: lakesync get TYPE ID [--partition-key K] [--config FILE]   (runs through the ./lakesync launcher)",
         Set.of("--config"), Set.of(), options -> {

@@ -49,6 +49,11 @@ final class BatchHandler implements AutoCloseable {
     this.quarantine = new QuarantineWriter(paths);
     this.validated = new ValidatedWriter(spark, paths);
     this.workers = SideBySide.pool("lakesync-batch-worker", config.tables().size() + 1);
+    registerFunctions(spark);
+  }
+
+  /** The functions a batch's parse calls by name. */
+  static void registerFunctions(SparkSession spark) {
     spark.udf().register(SourcePositionUdf.NAME, new SourcePositionUdf(), org.apache.spark.sql.types.DataTypes.StringType);
     spark.udf().register(EnvelopeUdf.NAME, new EnvelopeUdf(), EnvelopeUdf.TYPE);
     spark.udf().register(EnvelopeUdf.SchemaUdf.NAME, new EnvelopeUdf.SchemaUdf(), org.apache.spark.sql.types.DataTypes.StringType);

@@ -63,8 +63,11 @@ final class LakeReader {
     }
     String quarantine = paths.quarantine(table.schema(), table.table());
     if (DeltaTables.exists(spark, quarantine)) {
-      for (Row row : spark.read().format("delta").load(quarantine).selectExpr("CAST(value AS STRING)", "reasons")
-          .collectAsList()) {
+      Dataset<Row> events = spark.read().format("delta").load(quarantine);
+      if (java.util.Arrays.asList(events.columns()).contains("replayed_at")) {
+        events = events.where("replayed_at IS NULL"); // a replayed event is in the validated table or superseded
+      }
+      for (Row row : events.selectExpr("CAST(value AS STRING)", "reasons").collectAsList()) {
         quarantinedChange(table, row.getString(0), lake.quarantined);
         if (!row.isNullAt(1)) {
           for (Object reason : row.getList(1)) {
