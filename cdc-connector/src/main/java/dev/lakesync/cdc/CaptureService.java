@@ -116,12 +116,15 @@ public final class CaptureService {
     prepareBroker(config.broker());
 
     ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "lakesync-capture-engine"));
-    try (Producer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.from(config.broker(), config.name() + "-cdc"));
+    java.util.Properties producerSettings = ProducerSettings.from(config.broker(), config.name() + "-cdc");
+    OversizedChanges oversized = new OversizedChanges(ProducerSettings.maxRequestSize(producerSettings),
+        config.workDir().resolve("cdc").resolve("oversized"), out);
+    try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
          MetricsServer server = startMetricsServer()) {
       DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
           .using(DebeziumProperties.from(config))
           .using(this::engineCompleted)
-          .notifying(new KafkaPublisher(producer, new ChangeRecordMapper(config), metrics))
+          .notifying(new KafkaPublisher(producer, new ChangeRecordMapper(config), metrics, oversized))
           .build();
       running = true;
       long started = System.currentTimeMillis();

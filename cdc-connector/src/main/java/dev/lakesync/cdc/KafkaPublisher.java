@@ -21,8 +21,12 @@ final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChange
   private final ChangeRecordMapper mapper;
   private final CaptureMetrics metrics;
 
-  KafkaPublisher(Producer<byte[], byte[]> producer, ChangeRecordMapper mapper, CaptureMetrics metrics) {
+  private final OversizedChanges oversized;
+
+  KafkaPublisher(Producer<byte[], byte[]> producer, ChangeRecordMapper mapper, CaptureMetrics metrics,
+      OversizedChanges oversized) {
     this.producer = producer;
+    this.oversized = oversized;
     this.mapper = mapper;
     this.metrics = metrics;
   }
@@ -38,7 +42,7 @@ final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChange
         metrics.skipped();
         continue;
       }
-      sends.add(producer.send(mapped.record));
+      sends.add(producer.send(oversized.fit(mapped.record, mapped.table)));
       sent.add(mapped);
     }
     producer.flush();
@@ -51,7 +55,7 @@ final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChange
       }
       metrics.acknowledged(sent.get(i).table, sent.get(i).sourceTsMs, System.currentTimeMillis());
     }
-    int markable = markable(records.stream().map(event -> event.record().sourceOffset())
+    int markable = markable(records.stream().map(event -> heldBackBy(event.record()))
         .collect(java.util.stream.Collectors.toList()));
     for (RecordChangeEvent<SourceRecord> event : records.subList(0, markable)) {
       committer.markProcessed(event);
@@ -63,31 +67,41 @@ final class KafkaPublisher implements DebeziumEngine.ChangeConsumer<RecordChange
   }
 
   /**
-   * How many of a batch's records (by their source offsets, in order) may be marked processed. PostgreSQL gives one
-   * LSN to every row of a multi-row insert or COPY, and Debezium's PostgreSQL connector resumes after the stored
-   * offset's LSN as a whole (debezium/dbz#1554, fixed in 3.7): an offset stored within such a group would lose the
-   * group's remaining rows on restart. So the records sharing the batch's last LSN are left unmarked: the stored
-   * offset stays before the group, and a restart publishes the group again (downstream applies a change once).
+   * How many of a batch's records may be marked processed, given each record's {@link #heldBackBy} key. PostgreSQL
+   * gives one LSN to every row of a multi-row insert or COPY, and Debezium's PostgreSQL connector resumes after the
+   * stored offset's LSN as a whole (debezium/dbz#1554, fixed in 3.7): an offset stored within such a group would lose
+   * the group's remaining rows on restart. So when a batch ends with a streamed change, the changes sharing its LSN
+   * are left unmarked: the stored offset stays before the group, and a restart publishes the group again (downstream
+   * applies a change once). A batch that ends with anything else (a transaction's END marker, a heartbeat) ends
+   * after every group it holds.
    */
-  static int markable(List<Map<String, ?>> offsets) {
-    if (offsets.isEmpty()) {
+  static int markable(List<Object> heldBackBy) {
+    if (heldBackBy.isEmpty()) {
       return 0;
     }
-    Object last = lsn(offsets.get(offsets.size() - 1));
+    Object last = heldBackBy.get(heldBackBy.size() - 1);
     if (last == null) {
-      return offsets.size();
+      return heldBackBy.size();
     }
-    int count = offsets.size();
-    while (count > 0 && last.equals(lsn(offsets.get(count - 1)))) {
+    int count = heldBackBy.size();
+    while (count > 0 && last.equals(heldBackBy.get(count - 1))) {
       count--;
     }
     return count;
   }
 
-  /** A streamed change's LSN; null for a snapshot read (they all carry the snapshot's LSN) and other sources. */
-  private static Object lsn(Map<String, ?> offset) {
-    return offset == null || Boolean.TRUE.toString().equals(String.valueOf(offset.get("snapshot"))) ? null
-        : offset.get("lsn");
+  /**
+   * A streamed PostgreSQL change's LSN; null for anything else: snapshot reads (which all carry the snapshot's LSN),
+   * transaction markers, heartbeats, other sources.
+   */
+  static Object heldBackBy(SourceRecord record) {
+    Map<String, ?> offset = record.sourceOffset();
+    boolean change = record.value() instanceof org.apache.kafka.connect.data.Struct
+        && ((org.apache.kafka.connect.data.Struct) record.value()).schema().field("op") != null;
+    if (!change || offset == null || Boolean.TRUE.toString().equals(String.valueOf(offset.get("snapshot")))) {
+      return null;
+    }
+    return offset.get("lsn");
   }
 
   private static String describe(Map<String, ?> offset) {

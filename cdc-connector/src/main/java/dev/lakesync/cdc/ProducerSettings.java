@@ -35,4 +35,10 @@ final class ProducerSettings {
     props.putAll(broker.kafka());
     return props;
   }
+
+  /** The largest request the producer sends (Kafka's default 1 MB unless the settings say otherwise). */
+  static int maxRequestSize(Properties settings) {
+    Object value = settings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return value == null ? 1_048_576 : Integer.parseInt(value.toString().trim());
+  }
 }

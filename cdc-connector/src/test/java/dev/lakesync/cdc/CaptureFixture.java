@@ -139,11 +139,14 @@ final class CaptureFixture {
     final String op;
     final JsonNode key;
     final JsonNode value;
+    /** The marker's header when capture published one in place of a change too large for the broker. */
+    final String oversized;
 
     Event(ConsumerRecord<byte[], byte[]> record) {
       this.topic = record.topic();
       this.table = header(record, ChangeHeaders.TABLE);
       this.op = header(record, ChangeHeaders.OP);
+      this.oversized = header(record, ChangeHeaders.OVERSIZED);
       this.key = parse(record.key());
       this.value = parse(record.value());
     }

@@ -41,7 +41,7 @@ public final class LakeColumnNames {
    * identity in the batch and the checks' results.
    */
   public static final List<String> RESERVED = java.util.stream.Stream.concat(METADATA.stream(), java.util.stream.Stream.of(
-      "_kafka_topic", "_kafka_partition", "_kafka_offset", "_schema_id", "_event", "_checks", "_reasons", "_dropped",
+      "_kafka_topic", "_kafka_partition", "_kafka_offset", "_schema_id", "_oversized", "_event", "_checks", "_reasons", "_dropped",
       "_failed_rule", "_newest", "_toast_reason")).collect(java.util.stream.Collectors.toUnmodifiableList());
 
   private static final int MAX = 120;

@@ -37,6 +37,12 @@ final class TableBatch implements AutoCloseable {
   static final String OFFSET = "_kafka_offset";
   /** The fingerprint of the record's event schema ({@link EnvelopeUdf}), null when it has none. */
   static final String SCHEMA_ID = "_schema_id";
+  /** The oversized marker's header text, null for a change ({@link #OVERSIZED_HEADER}). */
+  static final String OVERSIZED = "_oversized";
+  /** capture's header on a marker published in place of a change too large for the broker. */
+  private static final String OVERSIZED_HEADER = "lakesync.oversized";
+  private static final Column OVERSIZED_REASON = when(col(OVERSIZED).isNotNull(),
+      org.apache.spark.sql.functions.concat(lit("oversized: "), col(OVERSIZED)));
   static final String REASONS = "_reasons";
   static final String DROPPED = "_dropped";
   /** The name of the first {@code fail} rule a well-formed event breaks, or null. */
@@ -92,12 +98,17 @@ final class TableBatch implements AutoCloseable {
       schemaCheck = when(col(SCHEMA_ID).equalTo(schema.getKey()), lit(schema.getValue())).otherwise(schemaCheck);
     }
     Column schemaId = col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID).alias(SCHEMA_ID);
+    // A marker capture published in place of a change too large for the broker (see its OversizedChanges).
+    Column oversized = (java.util.Arrays.asList(records.columns()).contains("headers")
+        ? expr("element_at(filter(headers, h -> h.key = '" + OVERSIZED_HEADER + "'), 1).value").cast("string")
+        : lit(null).cast("string")).alias(OVERSIZED);
     if (columns.isEmpty()) {
       // Nothing in this batch carries a readable schema: every record is quarantined, with the schema's problem when
       // it has one.
       Dataset<Row> rows = records.select(col("topic").alias(TOPIC), col("partition").alias(PARTITION),
-              col("offset").alias(OFFSET), schemaId)
-          .withColumn(REASONS, array(coalesce(schemaCheck, lit("unparseable: not a Debezium JSON event"))))
+              col("offset").alias(OFFSET), schemaId, oversized)
+          .withColumn(REASONS, array(coalesce(OVERSIZED_REASON, schemaCheck,
+              lit("unparseable: not a Debezium JSON event"))))
           .withColumn(DROPPED, lit(false)).withColumn(FAILED_RULE, lit(null).cast("string"));
       return new TableBatch(table, columns, keysOf(table, columns), rows, null);
     }
@@ -116,7 +127,7 @@ final class TableBatch implements AutoCloseable {
     // maps instead of Spark inlining (and re-running) the parse into each expression that refers to it. The raw
     // value stays out of the cache (quarantine joins it back from the batch).
     Dataset<Row> events = records.select(col("topic").alias(TOPIC), col("partition").alias(PARTITION),
-        col("offset").alias(OFFSET), schemaId,
+        col("offset").alias(OFFSET), schemaId, oversized,
         from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload(image)).cast(payload(lakeImage))
             .alias("_event")).persist();
     Dataset<Row> parsed = events
@@ -134,7 +145,7 @@ final class TableBatch implements AutoCloseable {
     String parseable = "(_event IS NOT NULL AND (_op IS NOT NULL OR _event.source IS NOT NULL "
         + "OR _event.after IS NOT NULL OR _event.before IS NOT NULL))";
     List<String> checks = new ArrayList<>();
-    checks.add("CASE WHEN NOT " + parseable + " THEN 'unparseable: not a Debezium JSON event' END");
+    checks.add("CASE WHEN NOT " + parseable + " AND " + OVERSIZED + " IS NULL THEN 'unparseable: not a Debezium JSON event' END");
     checks.add("CASE WHEN " + parseable + " AND (_op IS NULL OR _op NOT IN ('c', 'u', 'd', 'r', 't')) "
         + "THEN concat('unknown op: ', coalesce(_op, 'none')) END");
     checks.add("CASE WHEN _op IN " + ROW_OPS + " AND _event.after IS NULL THEN 'missing after' END");
@@ -170,6 +181,7 @@ final class TableBatch implements AutoCloseable {
     }
     rules.add("CAST(NULL AS STRING)");
     List<Column> checkColumns = new ArrayList<>();
+    checkColumns.add(OVERSIZED_REASON);
     checkColumns.add(schemaCheck);
     checks.forEach(check -> checkColumns.add(expr(check)));
     Dataset<Row> rows = parsed

@@ -67,6 +67,11 @@ final class SparkStack implements AutoCloseable {
 
   /** Publishes one record with the lakesync.table header, as cdc-connector does, and waits for the ack. */
   void produce(String topic, String table, String key, String value) throws Exception {
+    produce(topic, table, key, value, Map.of());
+  }
+
+  /** As {@link #produce(String, String, String, String)}, with more headers. */
+  void produce(String topic, String table, String key, String value, Map<String, String> headers) throws Exception {
     java.util.Properties props = new java.util.Properties();
     props.put("bootstrap.servers", stack.bootstrapServers());
     props.put("acks", "all");
@@ -77,6 +82,8 @@ final class SparkStack implements AutoCloseable {
           new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value);
       record.headers().add(new org.apache.kafka.common.header.internals.RecordHeader("lakesync.table",
           table.getBytes(StandardCharsets.UTF_8)));
+      headers.forEach((name, text) -> record.headers().add(
+          new org.apache.kafka.common.header.internals.RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
       producer.send(record).get();
     }
   }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  *       read ({@code source.snapshot} other than {@code false}) sorts before every streamed change: a transaction
  *       that began before the replication slot's consistent point and committed after it is not in the snapshot,
  *       yet streams with change LSNs (and, first after the snapshot, no commit LSN) below the snapshot's LSN; it
- *       must still win over the snapshot row (seen: an account update lost that way under a running workload).</li>
+ *       must still win over the snapshot row (seen: an account update lost that way under a running workload).
+ *       An incremental snapshot's read (an ad-hoc re-snapshot while streaming) sorts at its LSN instead, after the
+ *       changes streamed before it, so that it repairs the lake.</li>
  *   <li>MySQL / MariaDB: binlog file number, event position, row within the event.</li>
  *   <li>SQL Server: commit LSN, change LSN, event serial number.</li>
  *   <li>Oracle: commit SCN, then the change's SCN.</li>
@@ -50,8 +52,20 @@ public final class SourcePosition {
   }
 
   private static String postgres(Map<String, ?> source) {
-    long lsn = number(source, "lsn");
     Object snapshot = source.get("snapshot");
+    if ("incremental".equalsIgnoreCase(String.valueOf(snapshot))) {
+      // Read while streaming, between two watermarks of the log, and emitted only for keys no change touched
+      // within them: the row as of the stream's position (its source names no LSN; the sequence holds the last
+      // commit's), newer than every change streamed before it.
+      Matcher parsed = SEQUENCE.matcher(String.valueOf(source.get("sequence")));
+      if (!parsed.matches() || parsed.group(2) == null || parsed.group(2).isEmpty()) {
+        throw new IllegalArgumentException("incremental snapshot read without a commit LSN in source.sequence: "
+            + source.get("sequence"));
+      }
+      long position = Long.parseUnsignedLong(parsed.group(2));
+      return pad(position) + "/" + pad(position);
+    }
+    long lsn = number(source, "lsn");
     if (snapshot != null && !"false".equalsIgnoreCase(snapshot.toString())) {
       return pad(0) + "/" + pad(lsn);
     }

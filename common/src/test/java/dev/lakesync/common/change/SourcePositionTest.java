@@ -37,6 +37,18 @@ class SourcePositionTest {
   }
 
   @Test
+  void anIncrementalSnapshotReadSortsAfterTheChangesStreamedBeforeItAndBeforeLaterOnes() {
+    // A change's sequence holds the last commit LSN before its transaction, then its own LSN; an incremental read
+    // carries no LSN and the last commit LSN twice.
+    String streamedBefore = pg("[\"24298000\",\"24298500\"]", 24298500L); // its transaction commits at 24298736
+    String incrementalRead = SourcePosition.of("postgresql", source("lsn", null, "snapshot", "incremental",
+        "sequence", "[\"24298736\",\"24298736\"]"));
+    String streamedAfter = pg("[\"24298736\",\"24298776\"]", 24298776L);
+
+    assertThat(List.of(streamedBefore, incrementalRead, streamedAfter)).isSorted();
+  }
+
+  @Test
   void aSnapshotReadSortsBeforeAChangeThatBeganBeforeTheSlotsConsistentPoint() {
     // The slot's consistent point (the snapshot's LSN) is 24300000; a transaction that wrote at 24299000 and
     // committed after it is not in the snapshot and is the first streamed: no commit LSN in its sequence yet.
