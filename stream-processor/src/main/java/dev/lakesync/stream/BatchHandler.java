@@ -85,8 +85,9 @@ final class BatchHandler implements AutoCloseable {
         if (landed > 0) {
           Dataset<Row> records = tagged.filter(col(LandingWriter.TABLE).equalTo(table.qualifiedName()));
           Map<Long, String> schemas = shape.schemas(table.qualifiedName());
+          boolean withoutSchema = shape.hasRecordsWithoutSchema(table.qualifiedName());
           tasks.add(() -> {
-            processTable(table, records, schemas, landed, query, batchId, metrics);
+            processTable(table, records, schemas, withoutSchema, landed, query, batchId, metrics);
             return null;
           });
         }
@@ -119,9 +120,9 @@ final class BatchHandler implements AutoCloseable {
     }
   }
 
-  private void processTable(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, long landed,
-      String query, long batchId, BatchMetrics metrics) {
-    try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table))) {
+  private void processTable(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, boolean withoutSchema,
+      long landed, String query, long batchId, BatchMetrics metrics) {
+    try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table), withoutSchema)) {
       long started = System.nanoTime();
       TableBatch.Stats stats = batch.stats();
       if (stats.unchangedToast > 0) {

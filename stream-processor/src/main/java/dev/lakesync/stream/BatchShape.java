@@ -18,6 +18,8 @@ import org.apache.spark.sql.Row;
 final class BatchShape {
   private final Map<String, Long> counts = new HashMap<>();
   private final Map<String, Map<Long, String>> schemas = new HashMap<>();
+  /** Tables with records that are not a {"schema":...,"payload":...} envelope (poison, capture's markers). */
+  private final java.util.Set<String> withoutSchema = new java.util.HashSet<>();
 
   /**
    * {@code batch} carries {@link LandingWriter#TABLE}; {@code known} holds the schema texts by fingerprint seen so far
@@ -46,7 +48,9 @@ final class BatchShape {
     for (Row group : groups) {
       String table = group.getString(0);
       shape.counts.merge(table, group.getLong(4), Long::sum);
-      if (!group.isNullAt(1)) {
+      if (group.isNullAt(1)) {
+        shape.withoutSchema.add(table);
+      } else {
         shape.schemas.computeIfAbsent(table, key -> new java.util.LinkedHashMap<>())
             .put(group.getLong(1), known.get(group.getLong(1)));
       }
@@ -64,6 +68,11 @@ final class BatchShape {
 
   long total() {
     return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether some of a table's records are not an envelope with a schema. */
+  boolean hasRecordsWithoutSchema(String table) {
+    return withoutSchema.contains(table);
   }
 
   /** The distinct schema texts of a table's events by fingerprint (none when no event carries one). */

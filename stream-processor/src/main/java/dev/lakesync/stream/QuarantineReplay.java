@@ -98,7 +98,7 @@ final class QuarantineReplay {
         schemas.put(row.getLong(0), row.getString(1));
       }
       ValidatedWriter validated = new ValidatedWriter(spark, paths);
-      try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table))) {
+      try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table), false)) {
         TableBatch.Stats stats = batch.stats();
         if (stats.unchangedToast > 0) {
           batch.refuseUnknownToastValues(validated.rows(table));

@@ -89,8 +89,11 @@ final class TableBatch implements AutoCloseable {
   /**
    * Parses a table's {@code records}, whose distinct event schemas by fingerprint are {@code schemas} (see
    * {@link BatchShape}), into the columns of {@code lake} (the validated table's; none before it exists).
+   * {@code withoutSchema} says whether some records are not an envelope (only those can be capture's markers of
+   * oversized changes, whose headers are then read).
    */
-  static TableBatch parse(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, LakeColumns lake) {
+  static TableBatch parse(TableConfig table, Dataset<Row> records, Map<Long, String> schemas, LakeColumns lake,
+      boolean withoutSchema) {
     Map<Long, String> unreadable = new LinkedHashMap<>();
     List<ColumnSpec> columns = columnsOf(schemas, lake, unreadable);
     Column schemaCheck = lit(null).cast("string");
@@ -99,8 +102,11 @@ final class TableBatch implements AutoCloseable {
     }
     Column schemaId = col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID).alias(SCHEMA_ID);
     // A marker capture published in place of a change too large for the broker (see its OversizedChanges).
-    Column oversized = (java.util.Arrays.asList(records.columns()).contains("headers")
-        ? expr("element_at(filter(headers, h -> h.key = '" + OVERSIZED_HEADER + "'), 1).value").cast("string")
+    // Read only when some records are not an envelope, as a marker is not: reading every record's headers out of
+    // the cached batch would cost each batch's parse.
+    Column oversized = (withoutSchema && java.util.Arrays.asList(records.columns()).contains("headers")
+        ? when(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID).isNull(),
+            expr("element_at(filter(headers, h -> h.key = '" + OVERSIZED_HEADER + "'), 1).value").cast("string"))
         : lit(null).cast("string")).alias(OVERSIZED);
     if (columns.isEmpty()) {
       // Nothing in this batch carries a readable schema: every record is quarantined, with the schema's problem when
@@ -126,10 +132,11 @@ final class TableBatch implements AutoCloseable {
     // The JSON is parsed once, in a projection of its own that is cached: every expression below reads the parsed
     // maps instead of Spark inlining (and re-running) the parse into each expression that refers to it. The raw
     // value stays out of the cache (quarantine joins it back from the batch).
+    Column parsedPayload = from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload(image));
+    boolean renamed = columns.stream().anyMatch(column -> !column.wire.equals(column.name));
     Dataset<Row> events = records.select(col("topic").alias(TOPIC), col("partition").alias(PARTITION),
         col("offset").alias(OFFSET), schemaId, oversized,
-        from_json(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD), payload(image)).cast(payload(lakeImage))
-            .alias("_event")).persist();
+        (renamed ? parsedPayload.cast(payload(lakeImage)) : parsedPayload).alias("_event")).persist();
     Dataset<Row> parsed = events
         .withColumn("_op", expr("_event.op"))
         .withColumn("_source_ts_ms", expr("try_cast(_event.source.ts_ms AS BIGINT)"))
