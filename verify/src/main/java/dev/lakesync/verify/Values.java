@@ -42,6 +42,26 @@ final class Values {
     if (value instanceof byte[]) {
       return Base64.getEncoder().encodeToString((byte[]) value);
     }
+    if (value instanceof java.sql.Array) {
+      // A source array (JDBC), compared element by element with the lake's.
+      try {
+        return elements(java.util.Arrays.asList((Object[]) ((java.sql.Array) value).getArray()));
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot read an array value: " + e.getMessage(), e);
+      }
+    }
+    if (value instanceof scala.collection.Seq) {
+      // A lake array (Spark hands a Scala sequence).
+      return elements(scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<?>) value));
+    }
     return value.toString();
+  }
+
+  private static String elements(java.util.List<?> elements) {
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    for (Object element : elements) {
+      texts.add(of(element));
+    }
+    return texts.toString();
   }
 }

@@ -22,4 +22,14 @@ class ValuesTest {
     assertThat(Values.of(-7)).isEqualTo(Values.of((short) -7)).isEqualTo(Values.of(-7L));
     assertThat(Values.of(new BigDecimal("0.00"))).isEqualTo("0");
   }
+
+  @Test
+  void arraysCompareElementByElementWhetherJdbcOrSparkReadThem() {
+    scala.collection.Seq<Object> lake = scala.collection.JavaConverters.asScalaBuffer(
+        java.util.Arrays.<Object>asList(1, null, 3)).toSeq();
+    java.sql.Array source = (java.sql.Array) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {java.sql.Array.class}, (proxy, method, args) -> method.getName().equals("getArray")
+            ? new Object[] {1L, null, new BigDecimal("3.0")} : null);
+    assertThat(Values.of(lake)).isEqualTo(Values.of(source)).isEqualTo("[1, null, 3]");
+  }
 }
