@@ -59,7 +59,7 @@ final class LogCheckpoints implements AutoCloseable {
   }
 
   /**
-   * Makes the tables this session creates from now on leave checkpoints to this class, unless the pipeline's
+   * Makes the tables the Spark session creates from now on leave checkpoints to this class, unless the pipeline's
    * {@code lake.spark} settings chose an interval.
    */
   void takeOverFromCommits() {
