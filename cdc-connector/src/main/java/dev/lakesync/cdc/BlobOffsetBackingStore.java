@@ -34,10 +34,12 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   private static final int FORMAT = 1;
 
   private BlobClient blob;
+  private boolean stripSkipCounts;
 
   @Override
   public void configure(WorkerConfig config) {
     super.configure(config);
+    stripSkipCounts = "true".equals(String.valueOf(config.originals().get(MariaDbRestartOffsets.STRIP)));
     String url = String.valueOf(config.originals().get(URL));
     blob = client(url, System.getenv(CONNECTION_STRING_ENV));
   }
@@ -70,6 +72,12 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
     } catch (BlobStorageException e) {
       throw new CaptureException("cannot read offsets from " + blob.getBlobUrl() + ": " + e.getServiceMessage(), e);
     }
+  }
+
+  @Override
+  public java.util.concurrent.Future<Void> set(Map<ByteBuffer, ByteBuffer> values,
+      org.apache.kafka.connect.util.Callback<Void> callback) {
+    return super.set(stripSkipCounts ? MariaDbRestartOffsets.withoutSkipCounts(values) : values, callback);
   }
 
   @Override

@@ -58,8 +58,13 @@ final class DebeziumProperties {
 
     // Offsets are flushed only for records the publisher has marked processed, i.e. acknowledged by the broker.
     String offsetsBlob = offsetsBlobUrl(config);
+    boolean mariaDb = config.source().type() == SourceConfig.Type.MARIADB;
+    if (mariaDb) {
+      props.setProperty(MariaDbRestartOffsets.STRIP, "true");
+    }
     if (offsetsBlob == null) {
-      props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+      props.setProperty("offset.storage", mariaDb ? MariaDbRestartOffsets.FileStore.class.getName()
+          : "org.apache.kafka.connect.storage.FileOffsetBackingStore");
       props.setProperty("offset.storage.file.filename", offsetsFile(config).toAbsolutePath().toString());
     } else {
       props.setProperty("offset.storage", BlobOffsetBackingStore.class.getName());

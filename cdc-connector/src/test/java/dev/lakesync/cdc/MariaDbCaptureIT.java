@@ -55,6 +55,16 @@ class MariaDbCaptureIT {
         assertThat(events.get(3).key.get("id").asInt()).isEqualTo(1);
         assertThat(events.get(1).payload().get("source").get("file").asText()).startsWith("binlog");
       }
+
+      // Changes made while capture is down, right after streamed ones, are all captured when it starts again.
+      mariadb.execute("INSERT INTO shop.orders VALUES (3, 3.00, 'third', NULL)", "DELETE FROM shop.orders WHERE id = 2");
+      try (CaptureFixture.Running capture = new CaptureFixture.Running(config, new CaptureService.Options())) {
+        List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of("maria.shop.orders"),
+            e -> e.stream().anyMatch(event -> "d".equals(event.op) && event.key.get("id").asInt() == 2), Duration.ofSeconds(60));
+        assertThat(capture.stop()).isEqualTo(0);
+        assertThat(events.stream().filter(event -> !"r".equals(event.op)).map(event -> event.op + event.key.get("id").asInt()))
+            .as(capture.output()).containsSubsequence("c2", "u2", "d1", "c3", "d2");
+      }
     }
   }
 }

@@ -285,7 +285,8 @@ final class TableBatch implements AutoCloseable {
         .withColumn("_unknown", expr("concat_ws(', ', " + String.join(", ", unknown) + ")"))
         .where("_last_op <> 'd' AND _unknown <> ''")
         .withColumn("_toast_reason", expr("concat('unchanged TOAST value of ', _unknown, ' with no earlier value in the "
-            + "batch or the lake (the row was never inserted into the lake: snapshot the table again)')"));
+            + "batch or the lake (the row was never inserted into the lake, or its key changed in a table without "
+            + "REPLICA IDENTITY FULL: snapshot the table again)')"));
     List<Column> kept = new ArrayList<>(java.util.Arrays.asList(keyColumns));
     kept.add(col("_toast_reason"));
     refused = refused.select(kept.toArray(new Column[0]));

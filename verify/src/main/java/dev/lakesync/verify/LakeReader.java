@@ -37,7 +37,8 @@ final class LakeReader {
     this.paths = paths;
   }
 
-  LakeTable read(TableConfig table) {
+  /** The table's rows; {@code decimalColumns} (source names) held as text are compared as the decimals they spell. */
+  LakeTable read(TableConfig table, java.util.Set<String> decimalColumns) {
     LakeTable lake = new LakeTable();
     String validated = paths.validated(table.schema(), table.table());
     if (DeltaTables.exists(spark, validated)) {
@@ -54,7 +55,9 @@ final class LakeReader {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < fields.length; i++) {
           if (sourceNames[i] != null) {
-            values.put(sourceNames[i], Values.of(row.get(i)));
+            Object value = row.get(i);
+            boolean decimalText = value instanceof String && decimalColumns.contains(sourceNames[i]);
+            values.put(sourceNames[i], decimalText ? Values.ofDecimalText((String) value) : Values.of(value));
           }
         }
         String key = "d".equals(row.getAs("_op")) ? Rows.key(table.key(), values) : lake.live.put(table.key(), values);

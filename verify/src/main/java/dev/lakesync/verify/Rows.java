@@ -8,6 +8,8 @@ import java.util.TreeMap;
 /** A table's rows by key ("id=5", "a=1,b=2"), each row its columns' values in {@link Values} form. */
 final class Rows {
   final Map<String, Map<String, String>> byKey = new TreeMap<>();
+  /** The source's decimal columns: the lake keeps those wider than its decimals as their exact text. */
+  final java.util.Set<String> decimalColumns = new java.util.HashSet<>();
 
   static String key(List<String> keyColumns, Map<String, String> row) {
     StringBuilder key = new StringBuilder();

@@ -48,10 +48,17 @@ final class SourceReader implements AutoCloseable {
     String sql = "SELECT * FROM " + quote.apply(table.schema()) + "." + quote.apply(table.table());
     try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
       ResultSetMetaData meta = result.getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        if (meta.getColumnType(i) == java.sql.Types.NUMERIC || meta.getColumnType(i) == java.sql.Types.DECIMAL) {
+          rows.decimalColumns.add(meta.getColumnName(i));
+        }
+      }
       while (result.next()) {
         Map<String, String> row = new HashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-          row.put(meta.getColumnName(i), Values.of(result.getObject(i)));
+          // A time of day travels as microseconds since midnight (the lake's BIGINT); JDBC's Time has milliseconds.
+          row.put(meta.getColumnName(i), meta.getColumnType(i) == java.sql.Types.TIME
+              ? Values.ofTimeText(result.getString(i)) : Values.of(result.getObject(i)));
         }
         rows.put(table.key(), row);
       }

@@ -57,6 +57,30 @@ final class Values {
     return value.toString();
   }
 
+  /** A decimal the lake keeps as text (wider than its decimals), in the form of the source's decimal. */
+  static String ofDecimalText(String text) {
+    try {
+      return of(new BigDecimal(text));
+    } catch (NumberFormatException e) {
+      return text; // NaN, Infinity: compared as spelled
+    }
+  }
+
+  /** A time as text ("[-]H:MM:SS[.ffffff]", MySQL's may pass 24 h) as microseconds, the lake's form of a time. */
+  static String ofTimeText(String text) {
+    if (text == null) {
+      return of(null);
+    }
+    java.util.regex.Matcher time = java.util.regex.Pattern.compile("(-?)(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?").matcher(text);
+    if (!time.matches()) {
+      return text;
+    }
+    String fraction = time.group(5) == null ? "0" : (time.group(5) + "00000").substring(0, 6);
+    long micros = ((Long.parseLong(time.group(2)) * 60 + Long.parseLong(time.group(3))) * 60 + Long.parseLong(time.group(4)))
+        * 1_000_000L + Long.parseLong(fraction);
+    return String.valueOf(time.group(1).isEmpty() ? micros : -micros);
+  }
+
   private static String elements(java.util.List<?> elements) {
     java.util.List<String> texts = new java.util.ArrayList<>();
     for (Object element : elements) {

@@ -32,4 +32,21 @@ class ValuesTest {
             ? new Object[] {1L, null, new BigDecimal("3.0")} : null);
     assertThat(Values.of(lake)).isEqualTo(Values.of(source)).isEqualTo("[1, null, 3]");
   }
+
+  @Test
+  void aDecimalTheLakeKeepsAsTextComparesAsTheSourcesDecimalTrailingZerosAside() {
+    assertThat(Values.ofDecimalText("-74.00")).isEqualTo(Values.of(new BigDecimal("-74"))).isEqualTo("-74");
+    assertThat(Values.ofDecimalText("997059816151293631858584052364.80"))
+        .isEqualTo(Values.of(new BigDecimal("997059816151293631858584052364.8")));
+    assertThat(Values.ofDecimalText("1.20")).isNotEqualTo(Values.of(new BigDecimal("1.21")));
+    assertThat(Values.ofDecimalText("NaN")).isEqualTo("NaN");
+  }
+
+  @Test
+  void aTimeOfDayComparesAsTheMicrosecondsSinceMidnightTheLakeHolds() {
+    assertThat(Values.ofTimeText("08:02:45")).isEqualTo(Values.of(28_965_000_000L));
+    assertThat(Values.ofTimeText("01:54:44.98")).isEqualTo(Values.of(6_884_980_000L));
+    assertThat(Values.ofTimeText("-838:59:59.000001")).isEqualTo("-3020399000001");
+    assertThat(Values.ofTimeText(null)).isEqualTo("null");
+  }
 }
