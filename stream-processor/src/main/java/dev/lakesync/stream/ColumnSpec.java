@@ -165,6 +165,10 @@ final class ColumnSpec {
           return new ColumnSpec(name, optional, "try_cast(%s AS DECIMAL(" + precision + ", " + scale + "))", false,
               "DECIMAL(" + precision + "," + scale + ")");
         }
+        if (sourceType.equals("MONEY")) {
+          // PostgreSQL's money: a 64-bit count of hundredths, sent as decimal text (sometimes with an exponent).
+          return new ColumnSpec(name, optional, "try_cast(%s AS DECIMAL(19, 2))", false, "DECIMAL(19,2)");
+        }
         // Text, and decimals Spark cannot hold (more than 38 digits, or no declared precision) as their exact text.
         return new ColumnSpec(name, optional, "%s", true, "STRING");
       case "array":

@@ -28,13 +28,15 @@ class ColumnSpecTest {
   }
 
   @Test
-  void mapsDecimalsSparkCannotHoldToTheirExactTextAndPlainArraysToArrays() throws Exception {
+  void mapsDecimalsSparkCannotHoldToTheirExactTextMoneyToCentsAndPlainArraysToArrays() throws Exception {
     assertThat(column("{\"type\":\"string\",\"field\":\"d\",\"parameters\":{\"__debezium.source.column.type\":\"NUMERIC\","
         + "\"__debezium.source.column.length\":\"14\",\"__debezium.source.column.scale\":\"2\"}}").sqlType).isEqualTo("DECIMAL(14,2)");
     assertThat(column("{\"type\":\"string\",\"field\":\"d\",\"parameters\":{\"__debezium.source.column.type\":\"NUMERIC\","
         + "\"__debezium.source.column.length\":\"40\",\"__debezium.source.column.scale\":\"39\"}}").sqlType).isEqualTo("STRING");
     assertThat(column("{\"type\":\"string\",\"field\":\"d\",\"parameters\":{\"__debezium.source.column.type\":\"NUMERIC\","
         + "\"__debezium.source.column.length\":\"131089\",\"__debezium.source.column.scale\":\"0\"}}").sqlType).isEqualTo("STRING");
+    assertThat(column("{\"type\":\"string\",\"field\":\"m\",\"parameters\":{\"__debezium.source.column.type\":\"MONEY\"}}")
+        .sqlType).isEqualTo("DECIMAL(19,2)");
     assertThat(column("{\"type\":\"array\",\"field\":\"a\",\"items\":{\"type\":\"int32\"}}").sqlType).isEqualTo("ARRAY<INT>");
     assertThat(column("{\"type\":\"array\",\"field\":\"a\",\"items\":{\"type\":\"int32\",\"name\":\"io.debezium.time.Date\"}}")
         .sqlType).isEqualTo("STRING");

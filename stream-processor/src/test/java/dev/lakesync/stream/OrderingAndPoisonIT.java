@@ -64,12 +64,16 @@ class OrderingAndPoisonIT {
     send(5, "this is not json");
     send(6, event("c", 6, "fig", "-1", null, 47, 47));
     send(7, event("c", 7, "test", "1", null, 48, 48));
+    send(9, event("x", 9, "date", "1", null, 49, 49));
+    // No record key: the row's key comes from the event's own image.
+    world.produce(TOPIC, "app.items", null, event("c", 10, "lime", "1", null, 49, 49));
 
     String first = world.process();
-    assertThat(first).contains("landed=10 applied=2 superseded=3 quarantined=4 dropped=1 unknown_table=0");
+    assertThat(first).contains("landed=12 applied=3 superseded=3 quarantined=5 dropped=1 unknown_table=0");
     // Row 2 was created and deleted in the same batch: only its newest change applies, a key-only tombstone.
-    assertThat(table()).isEqualTo(Map.of(1L, "apple|4|u", 2L, "d"));
+    assertThat(table()).isEqualTo(Map.of(1L, "apple|4|u", 2L, "d", 10L, "lime|1|c"));
     assertThat(quarantine()).containsExactlyInAnyOrder(
+        "{\"id\":9} unknown op: x",
         "{\"id\":3} missing after",
         "{\"id\":4} wrong type for qty",
         "5 unparseable: not a Debezium JSON event",
@@ -83,7 +87,8 @@ class OrderingAndPoisonIT {
 
     String second = world.process();
     assertThat(second).contains("landed=4 applied=2 superseded=2 quarantined=0 dropped=0");
-    Map<Long, String> expected = new TreeMap<>(Map.of(1L, "apple|5|u|red", 2L, "d|null", 8L, "kiwi|2|c|green"));
+    Map<Long, String> expected = new TreeMap<>(Map.of(1L, "apple|5|u|red", 2L, "d|null", 8L, "kiwi|2|c|green",
+        10L, "lime|1|c|null"));
     assertThat(tableWithColor()).isEqualTo(expected);
   }
 

@@ -37,8 +37,8 @@ final class LakeReader {
     this.paths = paths;
   }
 
-  /** The table's rows; {@code decimalColumns} (source names) held as text are compared as the decimals they spell. */
-  LakeTable read(TableConfig table, java.util.Set<String> decimalColumns) {
+  /** The table's rows, each value in the form of {@code source}'s: decimals held as text and bit strings as bytes. */
+  LakeTable read(TableConfig table, Rows source) {
     LakeTable lake = new LakeTable();
     String validated = paths.validated(table.schema(), table.table());
     if (DeltaTables.exists(spark, validated)) {
@@ -56,8 +56,13 @@ final class LakeReader {
         for (int i = 0; i < fields.length; i++) {
           if (sourceNames[i] != null) {
             Object value = row.get(i);
-            boolean decimalText = value instanceof String && decimalColumns.contains(sourceNames[i]);
-            values.put(sourceNames[i], decimalText ? Values.ofDecimalText((String) value) : Values.of(value));
+            if (value instanceof String && source.decimalColumns.contains(sourceNames[i])) {
+              values.put(sourceNames[i], Values.ofDecimalText((String) value));
+            } else if (source.bitColumns.contains(sourceNames[i])) {
+              values.put(sourceNames[i], Values.ofBits(value));
+            } else {
+              values.put(sourceNames[i], Values.of(value));
+            }
           }
         }
         String key = "d".equals(row.getAs("_op")) ? Rows.key(table.key(), values) : lake.live.put(table.key(), values);

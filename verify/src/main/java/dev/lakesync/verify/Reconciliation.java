@@ -45,7 +45,7 @@ public final class Reconciliation {
       for (TableConfig table : config.tables()) {
         String name = table.qualifiedName();
         Rows sourceTable = source.read(table);
-        LakeReader.LakeTable lakeTable = lake.read(table, sourceTable.decimalColumns);
+        LakeReader.LakeTable lakeTable = lake.read(table, sourceTable);
         lakeTables.put(name, lakeTable);
         sourceRows += sourceTable.size();
         lakeRows += lakeTable.live.size();

@@ -10,6 +10,8 @@ final class Rows {
   final Map<String, Map<String, String>> byKey = new TreeMap<>();
   /** The source's decimal columns: the lake keeps those wider than its decimals as their exact text. */
   final java.util.Set<String> decimalColumns = new java.util.HashSet<>();
+  /** The source's bit strings (longer than one bit): the lake keeps them as bytes. */
+  final java.util.Set<String> bitColumns = new java.util.HashSet<>();
 
   static String key(List<String> keyColumns, Map<String, String> row) {
     StringBuilder key = new StringBuilder();

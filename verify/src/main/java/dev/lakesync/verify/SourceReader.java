@@ -49,16 +49,31 @@ final class SourceReader implements AutoCloseable {
     try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
       ResultSetMetaData meta = result.getMetaData();
       for (int i = 1; i <= meta.getColumnCount(); i++) {
-        if (meta.getColumnType(i) == java.sql.Types.NUMERIC || meta.getColumnType(i) == java.sql.Types.DECIMAL) {
+        if (meta.getColumnType(i) == java.sql.Types.NUMERIC || meta.getColumnType(i) == java.sql.Types.DECIMAL
+            || "money".equals(meta.getColumnTypeName(i))) {
           rows.decimalColumns.add(meta.getColumnName(i));
+        }
+        if ("varbit".equals(meta.getColumnTypeName(i)) || "bit".equals(meta.getColumnTypeName(i))
+            && meta.getPrecision(i) > 1) {
+          rows.bitColumns.add(meta.getColumnName(i));
         }
       }
       while (result.next()) {
         Map<String, String> row = new HashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
           // A time of day travels as microseconds since midnight (the lake's BIGINT); JDBC's Time has milliseconds.
-          row.put(meta.getColumnName(i), meta.getColumnType(i) == java.sql.Types.TIME
-              ? Values.ofTimeText(result.getString(i)) : Values.of(result.getObject(i)));
+          String value;
+          if (meta.getColumnType(i) == java.sql.Types.TIME) {
+            value = Values.ofTimeText(result.getString(i));
+          } else if (rows.bitColumns.contains(meta.getColumnName(i))) {
+            value = Values.ofBits(result.getString(i));
+          } else if ("money".equals(meta.getColumnTypeName(i))) {
+            // PostgreSQL writes money with the currency's grouping ("-9,475,354.30"), which JDBC cannot read as a number.
+            value = Values.ofMoneyText(result.getString(i));
+          } else {
+            value = Values.of(result.getObject(i));
+          }
+          row.put(meta.getColumnName(i), value);
         }
         rows.put(table.key(), row);
       }

@@ -42,6 +42,13 @@ final class Values {
     if (value instanceof byte[]) {
       return Base64.getEncoder().encodeToString((byte[]) value);
     }
+    if (value instanceof org.postgresql.util.PGInterval) {
+      // The ISO 8601 form Debezium sends (its interval.handling.mode=string): every part, seconds without trailing zeros.
+      org.postgresql.util.PGInterval interval = (org.postgresql.util.PGInterval) value;
+      BigDecimal seconds = BigDecimal.valueOf(interval.getWholeSeconds()).add(BigDecimal.valueOf(interval.getMicroSeconds(), 6));
+      return "P" + interval.getYears() + "Y" + interval.getMonths() + "M" + interval.getDays() + "DT" + interval.getHours()
+          + "H" + interval.getMinutes() + "M" + seconds.stripTrailingZeros().toPlainString() + "S";
+    }
     if (value instanceof java.sql.Array) {
       // A source array (JDBC), compared element by element with the lake's.
       try {
@@ -64,6 +71,37 @@ final class Values {
     } catch (NumberFormatException e) {
       return text; // NaN, Infinity: compared as spelled
     }
+  }
+
+  /** An amount as PostgreSQL's money prints it ("$1,234.50", "-$3.00", "($3.00)") as the decimal it is. */
+  static String ofMoneyText(String text) {
+    if (text == null) {
+      return of(null);
+    }
+    boolean negative = text.contains("-") || text.startsWith("(");
+    String digits = text.replaceAll("[^0-9.]", "");
+    return ofDecimalText(negative ? "-" + digits : digits);
+  }
+
+  /**
+   * A bit string, from the source as its digits ("0110") or from the lake as the little-endian bytes Debezium makes
+   * of it, as the number it spells (leading zeros are not kept in the lake).
+   */
+  static String ofBits(Object value) {
+    if (value == null) {
+      return of(null);
+    }
+    if (value instanceof byte[]) {
+      byte[] littleEndian = (byte[]) value;
+      byte[] bigEndian = new byte[littleEndian.length];
+      for (int i = 0; i < littleEndian.length; i++) {
+        bigEndian[i] = littleEndian[littleEndian.length - 1 - i];
+      }
+      return "bits " + new java.math.BigInteger(1, bigEndian).toString(2);
+    }
+    String digits = value.toString();
+    return digits.matches("[01]+") ? "bits " + new java.math.BigInteger(digits, 2).toString(2)
+        : digits.isEmpty() ? "bits 0" : of(value);
   }
 
   /** A time as text ("[-]H:MM:SS[.ffffff]", MySQL's may pass 24 h) as microseconds, the lake's form of a time. */

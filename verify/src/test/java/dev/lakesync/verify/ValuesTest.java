@@ -49,4 +49,25 @@ class ValuesTest {
     assertThat(Values.ofTimeText("-838:59:59.000001")).isEqualTo("-3020399000001");
     assertThat(Values.ofTimeText(null)).isEqualTo("null");
   }
+
+  @Test
+  void anAmountOfMoneyComparesAsItsDecimalWhateverTheCurrencysGrouping() {
+    assertThat(Values.ofMoneyText("-9,475,354.30")).isEqualTo(Values.of(new BigDecimal("-9475354.3")));
+    assertThat(Values.ofMoneyText("$1,234.50")).isEqualTo("1234.5");
+    assertThat(Values.ofMoneyText("($3.00)")).isEqualTo("-3");
+  }
+
+  @Test
+  void aBitStringComparesWithTheLittleEndianBytesDebeziumMakesOfIt() {
+    assertThat(Values.ofBits("011010110111")).isEqualTo(Values.ofBits(new byte[] {(byte) 0xB7, 0x06}));
+    assertThat(Values.ofBits("011010110111")).isNotEqualTo(Values.ofBits(new byte[] {0x06, (byte) 0xB7}));
+    assertThat(Values.ofBits("000")).isEqualTo(Values.ofBits(new byte[0])).isEqualTo(Values.ofBits(""));
+  }
+
+  @Test
+  void anIntervalComparesInTheIsoFormDebeziumSends() throws Exception {
+    assertThat(Values.of(new org.postgresql.util.PGInterval("31 years 3 mons -15 days 06:12:59.576741")))
+        .isEqualTo("P31Y3M-15DT6H12M59.576741S");
+    assertThat(Values.of(new org.postgresql.util.PGInterval("1 day -04:05:06"))).isEqualTo("P0Y0M1DT-4H-5M-6S");
+  }
 }

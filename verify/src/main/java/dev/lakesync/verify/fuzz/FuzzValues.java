@@ -99,6 +99,15 @@ final class FuzzValues {
         micros / 1_000_000 % 60, micros % 1_000_000);
   }
 
+  /** A bit string of {@code length} bits, as PostgreSQL writes it ("0110..."). */
+  static String bits(Random random, int length) {
+    StringBuilder bits = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      bits.append(random.nextBoolean() ? '1' : '0');
+    }
+    return bits.toString();
+  }
+
   static String uuid(Random random) {
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }

@@ -27,6 +27,8 @@ final class MariaDbFuzz implements FuzzDialect {
       FuzzType.of("year", r -> String.valueOf(1901 + r.nextInt(255))),
       FuzzType.of("enum('sad', 'ok', 'happy', 'très bien')", r -> List.of("sad", "ok", "happy", "très bien").get(r.nextInt(4))),
       FuzzType.of("json", FuzzValues::json),
+      FuzzType.of("bit(12)", r -> FuzzValues.bits(r, 12)),
+      FuzzType.of("set('red', 'green', 'blue')", r -> List.of("", "red", "green,blue", "red,green,blue").get(r.nextInt(4))),
       FuzzType.of("varbinary(16)", r -> FuzzValues.hex(FuzzValues.bytes(r, r.nextInt(12)))),
       FuzzType.of("text", r -> FuzzValues.text(r, 6)),
       FuzzType.large("mediumtext", r -> r.nextInt(3) == 0 ? FuzzValues.text(r, 4) : FuzzValues.largeText(r, 9000)),
@@ -60,7 +62,11 @@ final class MariaDbFuzz implements FuzzDialect {
 
   @Override
   public String parameter(FuzzType type, String quotedSchema) {
-    // Binary values travel as hex text; every other value as text MariaDB converts to the column's type.
+    // Binary values travel as hex text, bit strings as text of 0s and 1s; every other value as text MariaDB converts
+    // to the column's type.
+    if (type.ddl.startsWith("bit")) {
+      return "CAST(CONV(?, 2, 10) AS UNSIGNED)";
+    }
     return type.ddl.contains("binary") || type.ddl.contains("blob") ? "UNHEX(?)" : "?";
   }
 

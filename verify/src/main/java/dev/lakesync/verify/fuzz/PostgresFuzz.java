@@ -33,6 +33,18 @@ final class PostgresFuzz implements FuzzDialect {
       FuzzType.of("json", FuzzValues::json),
       FuzzType.of("jsonb", FuzzValues::json),
       FuzzType.of("%s.mood", r -> List.of("sad", "ok", "happy", "très bien").get(r.nextInt(4))),
+      FuzzType.of("interval", r -> r.nextInt(100) + " years " + r.nextInt(12) + " mons " + (r.nextInt(60) - 30) + " days "
+          + FuzzValues.time(r)),
+      FuzzType.of("money", r -> FuzzValues.decimal(r, 12, 2)),
+      FuzzType.of("bit(12)", r -> FuzzValues.bits(r, 12)),
+      FuzzType.of("varbit(20)", r -> FuzzValues.bits(r, r.nextInt(21))),
+      FuzzType.of("int4range", r -> {
+        int low = r.nextInt(1000) - 500;
+        return r.nextInt(5) == 0 ? "empty" : "[" + low + "," + (low + 1 + r.nextInt(100)) + ")";
+      }),
+      FuzzType.of("%s.pair", r -> "(" + (r.nextInt(2000) - 1000) + ",\"" + FuzzValues.text(r, 3).replace("\\", "\\\\")
+          .replace("\"", "\\\"") + "\")"),
+      FuzzType.of("date[]", r -> FuzzValues.pgArray(r, FuzzValues::date)),
       FuzzType.of("text[]", r -> FuzzValues.pgArray(r, x -> FuzzValues.text(x, 3))),
       FuzzType.of("integer[]", r -> FuzzValues.pgArray(r, x -> String.valueOf(x.nextInt(2000) - 1000))),
       FuzzType.large("text", r -> r.nextInt(3) == 0 ? FuzzValues.text(r, 4) : FuzzValues.largeText(r, 9000)),
@@ -74,7 +86,8 @@ final class PostgresFuzz implements FuzzDialect {
   @Override
   public List<String> createSchema(String schema) {
     return List.of("CREATE SCHEMA " + quote(schema),
-        "CREATE TYPE " + quote(schema) + ".mood AS ENUM ('sad', 'ok', 'happy', 'très bien')");
+        "CREATE TYPE " + quote(schema) + ".mood AS ENUM ('sad', 'ok', 'happy', 'très bien')",
+        "CREATE TYPE " + quote(schema) + ".pair AS (n integer, label text)");
   }
 
   @Override
