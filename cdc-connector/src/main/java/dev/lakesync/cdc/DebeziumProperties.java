@@ -109,6 +109,9 @@ final class DebeziumProperties {
     switch (source.type()) {
       case POSTGRESQL:
         props.setProperty("plugin.name", "pgoutput");
+        // Composite types and other types Debezium does not know would be left out of every event (a dropped column);
+        // included, they travel as their text's bytes, which the processor turns back into text.
+        props.setProperty("include.unknown.datatypes", "true");
         props.setProperty("slot.name", source.slotName());
         props.setProperty("publication.name", source.publication());
         props.setProperty("publication.autocreate.mode", "filtered");

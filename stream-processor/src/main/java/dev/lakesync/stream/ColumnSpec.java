@@ -78,6 +78,11 @@ final class ColumnSpec {
   private static final int MAX_DECIMAL_PRECISION = 38;
 
   /** Spark SQL element types of arrays of plain Debezium types. */
+  /** Source types whose values are bytes; any other type sent as bytes is one Debezium does not know. */
+  private static final java.util.Set<String> BINARY_SOURCE_TYPES = java.util.Set.of("BYTEA", "BIT", "VARBIT", "BINARY",
+      "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB", "IMAGE", "RAW", "LONG RAW", "ROWVERSION", "TIMESTAMP",
+      "GEOMETRY", "GEOGRAPHY", "HIERARCHYID", "UDT", "BFILE");
+
   private static final java.util.Map<String, String> ELEMENT_TYPES = java.util.Map.of("boolean", "BOOLEAN",
       "int8", "INT", "int16", "INT", "int32", "INT", "int64", "BIGINT", "float32", "FLOAT", "float64", "DOUBLE",
       "string", "STRING");
@@ -156,6 +161,10 @@ final class ColumnSpec {
       case "float64":
         return new ColumnSpec(name, optional, "try_cast(%s AS DOUBLE)", false, "DOUBLE");
       case "bytes":
+        if (!sourceType.isEmpty() && !BINARY_SOURCE_TYPES.contains(sourceType)) {
+          // A type Debezium does not know (a PostgreSQL composite type): the bytes of its text form.
+          return new ColumnSpec(name, optional, "decode(unbase64(%s), 'UTF-8')", true, "STRING");
+        }
         return new ColumnSpec(name, optional, "unbase64(%s)", true, "BINARY");
       case "string":
         int precision = parameters.path("__debezium.source.column.length").asInt(0);
@@ -176,7 +185,20 @@ final class ColumnSpec {
         if (element != null && field.path("items").path("name").isMissingNode()) {
           return new ColumnSpec(name, optional, "from_json(%s, 'ARRAY<" + element + ">')", false, "ARRAY<" + element + ">");
         }
-        // An array of values that have a logical type of their own (dates, decimals, structs): its JSON text.
+        String items = field.path("items").path("name").asText("");
+        if (items.equals("io.debezium.time.Date")) {
+          return new ColumnSpec(name, optional, "transform(from_json(%s, 'ARRAY<INT>'), d -> date_add(DATE'1970-01-01', d))",
+              false, "ARRAY<DATE>");
+        }
+        if (items.equals("io.debezium.time.MicroTimestamp")) {
+          return new ColumnSpec(name, optional, "transform(from_json(%s, 'ARRAY<BIGINT>'), t -> timestamp_micros(t))",
+              false, "ARRAY<TIMESTAMP>");
+        }
+        if (items.equals("io.debezium.time.ZonedTimestamp")) {
+          return new ColumnSpec(name, optional, "transform(from_json(%s, 'ARRAY<STRING>'), t -> CAST(t AS TIMESTAMP))",
+              false, "ARRAY<TIMESTAMP>");
+        }
+        // An array of values that have another logical type of their own (decimals, structs): its JSON text.
         return new ColumnSpec(name, optional, "%s", false, "STRING");
       case "struct":
       case "map":

@@ -39,8 +39,16 @@ class ColumnSpecTest {
         .sqlType).isEqualTo("DECIMAL(19,2)");
     assertThat(column("{\"type\":\"array\",\"field\":\"a\",\"items\":{\"type\":\"int32\"}}").sqlType).isEqualTo("ARRAY<INT>");
     assertThat(column("{\"type\":\"array\",\"field\":\"a\",\"items\":{\"type\":\"int32\",\"name\":\"io.debezium.time.Date\"}}")
+        .sqlType).isEqualTo("ARRAY<DATE>");
+    assertThat(column("{\"type\":\"array\",\"field\":\"a\",\"items\":{\"type\":\"string\",\"name\":\"io.debezium.data.VariableScaleDecimal\"}}")
         .sqlType).isEqualTo("STRING");
     assertThat(column("{\"type\":\"struct\",\"field\":\"g\",\"fields\":[]}").sqlType).isEqualTo("STRING");
+    // A type Debezium does not know travels as its text's bytes: text again in the lake. Real bytes stay bytes.
+    assertThat(column("{\"type\":\"bytes\",\"field\":\"p\",\"parameters\":{\"__debezium.source.column.type\":\"PAIR\"}}")
+        .sqlType).isEqualTo("STRING");
+    assertThat(column("{\"type\":\"bytes\",\"field\":\"b\",\"parameters\":{\"__debezium.source.column.type\":\"BYTEA\"}}")
+        .sqlType).isEqualTo("BINARY");
+    assertThat(column("{\"type\":\"bytes\",\"field\":\"b\"}").sqlType).isEqualTo("BINARY");
   }
 
   private static ColumnSpec column(String field) throws Exception {

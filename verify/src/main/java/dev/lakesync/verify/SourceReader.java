@@ -53,8 +53,8 @@ final class SourceReader implements AutoCloseable {
             || "money".equals(meta.getColumnTypeName(i))) {
           rows.decimalColumns.add(meta.getColumnName(i));
         }
-        if ("varbit".equals(meta.getColumnTypeName(i)) || "bit".equals(meta.getColumnTypeName(i))
-            && meta.getPrecision(i) > 1) {
+        if ("varbit".equals(meta.getColumnTypeName(i))
+            || "bit".equalsIgnoreCase(meta.getColumnTypeName(i)) && meta.getPrecision(i) > 1) {
           rows.bitColumns.add(meta.getColumnName(i));
         }
       }
@@ -66,7 +66,9 @@ final class SourceReader implements AutoCloseable {
           if (meta.getColumnType(i) == java.sql.Types.TIME) {
             value = Values.ofTimeText(result.getString(i));
           } else if (rows.bitColumns.contains(meta.getColumnName(i))) {
-            value = Values.ofBits(result.getString(i));
+            // PostgreSQL gives the digits; MySQL and MariaDB the value's bytes, most significant first.
+            Object bits = result.getObject(i);
+            value = Values.ofBits(bits instanceof byte[] ? new java.math.BigInteger(1, (byte[]) bits).toString(2) : bits);
           } else if ("money".equals(meta.getColumnTypeName(i))) {
             // PostgreSQL writes money with the currency's grouping ("-9,475,354.30"), which JDBC cannot read as a number.
             value = Values.ofMoneyText(result.getString(i));

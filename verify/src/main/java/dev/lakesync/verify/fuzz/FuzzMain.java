@@ -106,6 +106,18 @@ public final class FuzzMain {
     List<String> failed = new ArrayList<>();
     try (BenchStack running = BenchStack.start(home, stackConfig, dir.resolve("stack.log"));
          EmbeddedMariaDbServer mariadb = mariaDb(source, dir, out)) {
+      // Ctrl-C: stop the stack and MariaDB too, not only this JVM.
+      Thread stopServers = new Thread(() -> {
+        try {
+          if (mariadb != null) {
+            mariadb.close();
+          }
+          running.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "fuzz-stop-servers");
+      Runtime.getRuntime().addShutdownHook(stopServers);
       List<FuzzDialect> dialects = new ArrayList<>();
       if (!source.equals("mariadb")) {
         dialects.add(new PostgresFuzz(stack.source().port(), stack.source().database()));
@@ -142,6 +154,7 @@ public final class FuzzMain {
         }
       } finally {
         spark.stop();
+        Runtime.getRuntime().removeShutdownHook(stopServers);
       }
     }
     if (!failed.isEmpty()) {

@@ -81,8 +81,8 @@ final class FuzzWorkload {
         }
         transactions.add(transaction);
       }
-      // Half the rounds in one micro-batch, the others cut into two to five, across transactions.
-      Round round = new Round(random.nextBoolean() ? 1 : 2 + random.nextInt(4));
+      // Half the rounds in one micro-batch, the others cut into two or three, across transactions.
+      Round round = new Round(random.nextBoolean() ? 1 : 2 + random.nextInt(2));
       round.transactions.addAll(transactions);
       rounds.add(round);
     }

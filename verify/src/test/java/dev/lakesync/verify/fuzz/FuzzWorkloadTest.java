@@ -47,6 +47,19 @@ class FuzzWorkloadTest {
   }
 
   @Test
+  void fiftySeedsUseEveryTypeOfBothSources() {
+    for (FuzzDialect dialect : List.of(POSTGRES, MARIADB)) {
+      java.util.Set<FuzzType> used = new java.util.HashSet<>();
+      for (long seed = 1; seed <= 50; seed++) {
+        for (FuzzTable table : FuzzWorkload.generate(seed, dialect).tables) {
+          table.columns.forEach(column -> used.add(column.type));
+        }
+      }
+      assertThat(used).as(dialect.sourceType()).containsExactlyInAnyOrderElementsOf(dialect.types());
+    }
+  }
+
+  @Test
   void aKeyChangeOfARowWithLargeValuesComesOnlyWherePostgresqlSendsTheOldRowWhole() {
     for (long seed = 1; seed <= 50; seed++) {
       for (FuzzWorkload.Round round : FuzzWorkload.generate(seed, POSTGRES).rounds) {
