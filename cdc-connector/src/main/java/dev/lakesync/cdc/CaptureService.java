@@ -160,6 +160,7 @@ public final class CaptureService {
   private void waitUntilDone(long started) {
     long lastStatus = System.currentTimeMillis();
     long lastTotal = 0;
+    long streamingSince = 0;
     while (!stopRequested.get()) {
       try {
         if (engineDone.await(200, TimeUnit.MILLISECONDS)) {
@@ -175,9 +176,17 @@ public final class CaptureService {
         lastStatus = now;
         lastTotal = metrics.total();
       }
-      if (options.once) {
-        long lastActivity = Math.max(started, metrics.lastAckMs());
-        if (now - lastActivity >= options.idleToFinish.toMillis() && now - started >= options.idleToFinish.toMillis()) {
+      if (options.once && streamingSince == 0) {
+        Boolean streaming = DebeziumStreaming.connected();
+        // Without streaming metrics (none registered a minute in), idle counts from the start.
+        if (Boolean.TRUE.equals(streaming) || streaming == null && now - started >= 60_000) {
+          streamingSince = streaming == null ? started : now;
+        }
+      }
+      // Idle counts only once Debezium streams: a slow start or a long snapshot is not an idle source.
+      if (options.once && streamingSince > 0) {
+        long lastActivity = Math.max(streamingSince, metrics.lastAckMs());
+        if (now - lastActivity >= options.idleToFinish.toMillis()) {
           out.println("capture: source idle for " + options.idleToFinish.toSeconds() + " s, finishing (--once)");
           return;
         }

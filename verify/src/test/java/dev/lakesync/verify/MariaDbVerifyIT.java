@@ -100,6 +100,7 @@ class MariaDbVerifyIT {
         jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", "dev.lakesync.cdc.CaptureMain",
         "--config", file.toString(), "--once").redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(capture.waitFor(5, TimeUnit.MINUTES)).as("capture --once ended").isTrue();
+    System.out.print(Files.readString(log));
     assertThat(capture.exitValue()).as(Files.readString(log)).isZero();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     new StreamProcessor(config, spark, new PrintStream(output, true, StandardCharsets.UTF_8))
