@@ -9,6 +9,8 @@ import java.util.Base64;
 
 /** One text form per value, whichever side read it (JDBC from a database, Spark from Delta), so rows compare. */
 final class Values {
+  private static final java.util.regex.Pattern TIME =
+      java.util.regex.Pattern.compile("(-?)(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?");
   private Values() {
   }
 
@@ -109,7 +111,7 @@ final class Values {
     if (text == null) {
       return of(null);
     }
-    java.util.regex.Matcher time = java.util.regex.Pattern.compile("(-?)(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?").matcher(text);
+    java.util.regex.Matcher time = TIME.matcher(text);
     if (!time.matches()) {
       return text;
     }

@@ -44,14 +44,15 @@ final class FuzzRun {
     final long mismatches;
     final String report;
     /** Where the seed's time went. */
-    String timing = "";
+    final String timing;
 
-    Result(long seed, int tables, int changes, long mismatches, String report) {
+    Result(long seed, int tables, int changes, long mismatches, String report, String timing) {
       this.seed = seed;
       this.tables = tables;
       this.changes = changes;
       this.mismatches = mismatches;
       this.report = report;
+      this.timing = timing;
     }
   }
 
@@ -130,11 +131,10 @@ final class FuzzRun {
         if (mismatches + quarantined == 0) {
           dialect.cleanUp(workload.schema);
         }
-        Result result = new Result(workload.seed, workload.tables.size(), workload.changes(), mismatches + quarantined,
-            quarantined == 0 ? text : text + "quarantined events (the fuzz makes only valid data): " + quarantined + "\n");
-        result.timing = String.format("its group of %d: capture %d s, process %d s; verify %d s", workloads.size(),
-            captureNanos / 1_000_000_000L, processNanos / 1_000_000_000L, (System.nanoTime() - start) / 1_000_000_000L);
-        results.add(result);
+        results.add(new Result(workload.seed, workload.tables.size(), workload.changes(), mismatches + quarantined,
+            quarantined == 0 ? text : text + "quarantined events (the fuzz makes only valid data): " + quarantined + "\n",
+            String.format("its group of %d: capture %d s, process %d s; verify %d s", workloads.size(),
+                captureNanos / 1_000_000_000L, processNanos / 1_000_000_000L, (System.nanoTime() - start) / 1_000_000_000L)));
       }
     }
     dialect.cleanUp(name);

@@ -12,6 +12,7 @@ final class FuzzValues {
   /** Characters that break careless code: quotes, escapes, separators, non-Latin letters, an emoji. */
   private static final String[] PIECES = {"a", "b", "Z", "0", "7", " ", "'", "\"", "\\", ",", ";", "{", "}", "(", ")",
       "[", "]", "\n", "\t", "ä", "ß", "É", "漢", "字", "😀", "%", "_", "$", "NULL", "null", "__lakesync"};
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
   private FuzzValues() {
@@ -115,7 +116,7 @@ final class FuzzValues {
   /** A small JSON object whose string member holds awkward characters. */
   static String json(Random random) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
+      return JSON.writeValueAsString(java.util.Map.of(
           "n", random.nextInt(1000), "s", text(random, 4), "ok", random.nextBoolean()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
