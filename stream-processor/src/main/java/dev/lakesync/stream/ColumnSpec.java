@@ -77,12 +77,20 @@ final class ColumnSpec {
   /** Spark holds decimals of at most 38 digits. */
   private static final int MAX_DECIMAL_PRECISION = 38;
 
-  /** Spark SQL element types of arrays of plain Debezium types. */
+  /**
+   * A PostgreSQL interval's ISO text with its seconds rounded to the microsecond, the type's precision: Debezium's
+   * PostgreSQL connector takes the seconds through a double, so 1.003969 may arrive as 1.0039690000000001.
+   */
+  private static final String MICROSECOND_INTERVAL = "CASE WHEN %s RLIKE '[.][0-9]{7,}S$' THEN concat("
+      + "regexp_extract(%s, '^(.*M)-?[0-9.]+S$', 1), regexp_replace(CAST(round(CAST(regexp_extract(%s, "
+      + "'M(-?[0-9.]+)S$', 1) AS DECIMAL(38, 18)), 6) AS STRING), '[.]?0+$', ''), 'S') ELSE %s END";
+
   /** Source types whose values are bytes; any other type sent as bytes is one Debezium does not know. */
   private static final java.util.Set<String> BINARY_SOURCE_TYPES = java.util.Set.of("BYTEA", "BIT", "VARBIT", "BINARY",
       "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB", "IMAGE", "RAW", "LONG RAW", "ROWVERSION", "TIMESTAMP",
       "GEOMETRY", "GEOGRAPHY", "HIERARCHYID", "UDT", "BFILE");
 
+  /** Spark SQL element types of arrays of plain Debezium types. */
   private static final java.util.Map<String, String> ELEMENT_TYPES = java.util.Map.of("boolean", "BOOLEAN",
       "int8", "INT", "int16", "INT", "int32", "INT", "int64", "BIGINT", "float32", "FLOAT", "float64", "DOUBLE",
       "string", "STRING");
@@ -142,6 +150,11 @@ final class ColumnSpec {
         return new ColumnSpec(name, optional, "timestamp_millis(try_cast(%s AS BIGINT))", false, "TIMESTAMP");
       case "io.debezium.time.ZonedTimestamp":
         return new ColumnSpec(name, optional, "try_cast(%s AS TIMESTAMP)", false, "TIMESTAMP");
+      case "io.debezium.time.Interval":
+        if (sourceType.equals("INTERVAL")) {
+          return new ColumnSpec(name, optional, MICROSECOND_INTERVAL, false, "STRING");
+        }
+        break;
       default:
         break;
     }
