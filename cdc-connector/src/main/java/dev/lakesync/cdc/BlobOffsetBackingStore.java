@@ -3,7 +3,10 @@ package dev.lakesync.cdc;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobClientBuilder;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.core.util.Context;
 import com.azure.core.util.BinaryData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Debezium offsets kept in one blob (ADLS Gen2 or Blob Storage), for capture services whose local disk does not
  * survive a redeploy. Event Hubs has no compacted topics on most tiers, so a Kafka offsets topic is not the default.
- * Each commit rewrites the blob; authentication is {@code LAKESYNC_STORAGE_CONNECTION_STRING} when set, otherwise
- * DefaultAzureCredential (managed identity).
+ * Each commit rewrites the blob under a lease ({@link OffsetsBlobLease}), so only one capture instance writes it;
+ * authentication is {@code LAKESYNC_STORAGE_CONNECTION_STRING} when set, otherwise DefaultAzureCredential (managed
+ * identity).
  */
 public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   /** Engine property naming the blob URL. */
@@ -34,13 +38,15 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   private static final int FORMAT = 1;
 
   private BlobClient blob;
+  private String url;
   private boolean stripSkipCounts;
+  private OffsetsBlobLease lease;
 
   @Override
   public void configure(WorkerConfig config) {
     super.configure(config);
     stripSkipCounts = "true".equals(String.valueOf(config.originals().get(MariaDbRestartOffsets.STRIP)));
-    String url = String.valueOf(config.originals().get(URL));
+    url = String.valueOf(config.originals().get(URL));
     blob = client(url, System.getenv(CONNECTION_STRING_ENV));
   }
 
@@ -62,15 +68,37 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   public synchronized void start() {
     super.start();
     try {
-      if (blob.getContainerClient().exists() && blob.exists()) {
-        data = decode(blob.downloadContent().toBytes());
-        LOG.info("loaded {} offset entries from {}", data.size(), blob.getBlobUrl());
-      } else {
-        blob.getContainerClient().createIfNotExists();
+      blob.getContainerClient().createIfNotExists();
+      if (createIfAbsent()) {
         LOG.info("no offsets yet at {}; starting fresh", blob.getBlobUrl());
       }
+      lease = OffsetsBlobLease.acquire(blob, url, OffsetsBlobLease.ACQUIRE_WAIT);
+      data = decode(blob.downloadContent().toBytes());
+      LOG.info("loaded {} offset entries from {}", data.size(), blob.getBlobUrl());
     } catch (BlobStorageException e) {
       throw new CaptureException("cannot read offsets from " + blob.getBlobUrl() + ": " + e.getServiceMessage(), e);
+    }
+  }
+
+  /** Writes an empty offsets blob unless one exists (a lease needs a blob); true when this call wrote it. */
+  private boolean createIfAbsent() {
+    try {
+      blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(encode(Map.of())))
+          .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE);
+      return true;
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+        return false; // it exists (possibly leased by another instance, which acquiring the lease reports)
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    super.stop();
+    if (lease != null) {
+      lease.close();
     }
   }
 
@@ -83,11 +111,18 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   @Override
   protected void save() {
     try {
-      blob.upload(BinaryData.fromBytes(encode(data)), true);
+      blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(encode(data)))
+          .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.id())), null, Context.NONE);
     } catch (BlobStorageException e) {
+      lease.refused(e);
       // Failing the commit keeps the old offsets: the engine replays, nothing is lost.
       throw new CaptureException("cannot write offsets to " + blob.getBlobUrl() + ": " + e.getServiceMessage(), e);
     }
+  }
+
+  /** Why this process stopped writing the offsets blob configured as {@code url}, or null. */
+  static String lostReason(String url) {
+    return OffsetsBlobLease.lostReason(url);
   }
 
   @Override

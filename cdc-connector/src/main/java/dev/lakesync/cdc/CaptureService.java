@@ -161,6 +161,7 @@ public final class CaptureService {
     long lastStatus = System.currentTimeMillis();
     long lastTotal = 0;
     long streamingSince = 0;
+    String offsetsBlob = DebeziumProperties.offsetsBlobUrl(config);
     while (!stopRequested.get()) {
       try {
         if (engineDone.await(200, TimeUnit.MILLISECONDS)) {
@@ -168,6 +169,11 @@ public final class CaptureService {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
+      }
+      String lostOffsets = BlobOffsetBackingStore.lostReason(offsetsBlob);
+      if (lostOffsets != null) {
+        failure.compareAndSet(null, lostOffsets);
         return;
       }
       long now = System.currentTimeMillis();

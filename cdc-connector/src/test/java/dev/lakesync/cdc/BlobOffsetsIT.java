@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import com.azure.storage.blob.models.LeaseStateType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Offsets in a blob, against Azurite (Microsoft's Blob Storage emulator, from npm; {@code .ci/run} installs it and
- * sets LAKESYNC_AZURITE_BLOB). A second run resumes from the blob's offsets instead of snapshotting again.
+ * sets LAKESYNC_AZURITE_BLOB). A second run resumes from the blob's offsets instead of snapshotting again; a second
+ * instance on the same blob is refused while the first holds its lease.
  */
 @ExtendWith(EmbeddedStack.class)
 class BlobOffsetsIT {
@@ -28,8 +31,75 @@ class BlobOffsetsIT {
   @TempDir
   Path dir;
 
+  private Process emulator;
+
   @Test
   void resumesFromOffsetsKeptInABlob(EmbeddedStack.Servers servers) throws Exception {
+    int port = startAzurite();
+    String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/blob-it.dat";
+    String db = CaptureFixture.createDatabase(servers, "blob");
+    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
+        "INSERT INTO app.t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    Path config = config(servers, db, url);
+
+    assertThat(runOnce(config, connection(port), dir.resolve("first.log"))).isEqualTo(0);
+    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port));
+    assertThat(blob.exists()).as("offsets blob written").isTrue();
+    assertThat(BlobOffsetBackingStore.decode(blob.downloadContent().toBytes())).isNotEmpty();
+    assertThat(blob.getProperties().getLeaseState()).as("lease released at a clean stop").isEqualTo(LeaseStateType.AVAILABLE);
+
+    CaptureFixture.execute(servers, db, "INSERT INTO app.t VALUES (4, 'd')", "UPDATE app.t SET v = 'z' WHERE id = 1");
+    assertThat(runOnce(config, connection(port), dir.resolve("second.log"))).isEqualTo(0);
+
+    List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(db + ".app.t"), e -> e.size() >= 5,
+        Duration.ofSeconds(30));
+    assertThat(events).extracting(e -> e.op).containsExactly("r", "r", "r", "c", "u");
+    assertThat(dir.resolve("work/cdc/" + db + "-offsets.dat")).doesNotExist();
+  }
+
+  @Test
+  void aSecondInstanceOnTheSameOffsetsFailsAtStartAndAfterAKillTheNextResumes(EmbeddedStack.Servers servers)
+      throws Exception {
+    int port = startAzurite();
+    String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/lease-it.dat";
+    String db = CaptureFixture.createDatabase(servers, "lease");
+    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
+        "INSERT INTO app.t VALUES (1, 'a'), (2, 'b')");
+    Path config = config(servers, db, url);
+    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port));
+
+    Process first = CaptureFixture.captureProcess(List.of(),
+        java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connection(port)), dir.resolve("first.log"),
+        "--config", config.toString()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!(blob.exists() && !BlobOffsetBackingStore.decode(blob.downloadContent().toBytes()).isEmpty())) {
+        assertThat(first.isAlive()).as("first capture runs").isTrue();
+        assertThat(System.nanoTime()).as("first capture commits offsets").isLessThan(deadline);
+        Thread.sleep(500);
+      }
+      assertThat(runOnce(config, connection(port), dir.resolve("second.log"))).as("second instance refused").isEqualTo(1);
+      assertThat(Files.readString(dir.resolve("second.log"))).contains("is in use by another capture instance")
+          .doesNotContain(DEV_KEY);
+      assertThat(first.isAlive()).as("the first instance keeps running").isTrue();
+      assertThat(blob.getProperties().getLeaseState()).as("still leased by the first").isEqualTo(LeaseStateType.LEASED);
+      assertThat(Files.readString(dir.resolve("first.log"))).as("the first one's offsets writes all accepted")
+          .doesNotContain("cannot write offsets").doesNotContain("lost the lease");
+
+      first.destroyForcibly(); // SIGKILL: the lease is left to lapse
+      assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      CaptureFixture.execute(servers, db, "INSERT INTO app.t VALUES (3, 'c')");
+      assertThat(runOnce(config, connection(port), dir.resolve("third.log"))).as("next instance after the lease lapsed")
+          .isEqualTo(0);
+      List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(db + ".app.t"), e -> e.size() >= 3,
+          Duration.ofSeconds(30));
+      assertThat(events).extracting(e -> e.op).containsExactly("r", "r", "c");
+    } finally {
+      first.destroyForcibly();
+    }
+  }
+
+  private int startAzurite() throws Exception {
     String azurite = System.getenv("LAKESYNC_AZURITE_BLOB");
     if (azurite == null || !Files.isExecutable(Path.of(azurite))) {
       System.out.println("BlobOffsetsIT: SKIPPED, Azurite not installed (set LAKESYNC_AZURITE_BLOB; .ci/run does)");
@@ -39,42 +109,36 @@ class BlobOffsetsIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process emulator = new ProcessBuilder(azurite, "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
+    emulator = new ProcessBuilder(azurite, "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
         "--location", dir.resolve("azurite").toString(), "--silent", "--skipApiVersionCheck", "--loose")
         .redirectErrorStream(true).redirectOutput(dir.resolve("azurite.log").toFile()).start();
-    try {
-      String connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DEV_KEY
-          + ";BlobEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";
-      String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/blob-it.dat";
-      String db = CaptureFixture.createDatabase(servers, "blob");
-      CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
-          "INSERT INTO app.t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
-      Path config = dir.resolve("pipeline.yaml");
-      Files.writeString(config, String.join("\n",
-          "name: " + db,
-          "workDir: " + dir.resolve("work"),
-          "source: {type: postgresql, host: 127.0.0.1, port: " + servers.postgres().port() + ", database: " + db
-              + ", user: postgres, password: x, slotName: " + db + ", publication: " + db + ", offsetsUrl: '" + url + "'}",
-          "broker: {bootstrapServers: '" + servers.kafka().bootstrapServers() + "', topicPrefix: " + db + "}",
-          "lake: {root: " + dir.resolve("lake") + "}",
-          "tables: [{name: app.t, key: [id]}]", ""));
+    return port;
+  }
 
-      assertThat(runOnce(config, connection, dir.resolve("first.log"))).isEqualTo(0);
-      BlobClient blob = BlobOffsetBackingStore.client(url, connection);
-      assertThat(blob.exists()).as("offsets blob written").isTrue();
-      assertThat(BlobOffsetBackingStore.decode(blob.downloadContent().toBytes())).isNotEmpty();
-
-      CaptureFixture.execute(servers, db, "INSERT INTO app.t VALUES (4, 'd')", "UPDATE app.t SET v = 'z' WHERE id = 1");
-      assertThat(runOnce(config, connection, dir.resolve("second.log"))).isEqualTo(0);
-
-      List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(db + ".app.t"), e -> e.size() >= 5,
-          Duration.ofSeconds(30));
-      assertThat(events).extracting(e -> e.op).containsExactly("r", "r", "r", "c", "u");
-      assertThat(dir.resolve("work/cdc/" + db + "-offsets.dat")).doesNotExist();
-    } finally {
+  @AfterEach
+  void stopAzurite() throws InterruptedException {
+    if (emulator != null) {
       emulator.destroy();
       emulator.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static String connection(int port) {
+    return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DEV_KEY
+        + ";BlobEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";
+  }
+
+  private Path config(EmbeddedStack.Servers servers, String db, String url) throws Exception {
+    Path config = dir.resolve("pipeline.yaml");
+    Files.writeString(config, String.join("\n",
+        "name: " + db,
+        "workDir: " + dir.resolve("work"),
+        "source: {type: postgresql, host: 127.0.0.1, port: " + servers.postgres().port() + ", database: " + db
+            + ", user: postgres, password: x, slotName: " + db + ", publication: " + db + ", offsetsUrl: '" + url + "'}",
+        "broker: {bootstrapServers: '" + servers.kafka().bootstrapServers() + "', topicPrefix: " + db + "}",
+        "lake: {root: " + dir.resolve("lake") + "}",
+        "tables: [{name: app.t, key: [id]}]", ""));
+    return config;
   }
 
   private static int runOnce(Path config, String connectionString, Path log) throws Exception {
