@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import com.azure.storage.blob.models.LeaseStateType;
+import com.azure.storage.blob.options.BlobBreakLeaseOptions;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,26 @@ class BlobOffsetsIT {
       List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(db + ".app.t"), e -> e.size() >= 3,
           Duration.ofSeconds(30));
       assertThat(events).extracting(e -> e.op).containsExactly("r", "r", "c");
+
+      // Another owner takes the lease (as an operator breaking it would): the running instance stops, never writing.
+      Process fourth = CaptureFixture.captureProcess(List.of(),
+          java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connection(port)), dir.resolve("fourth.log"),
+          "--config", config.toString()).start();
+      try {
+        while (blob.getProperties().getLeaseState() != LeaseStateType.LEASED) {
+          assertThat(fourth.isAlive()).as("fourth capture runs").isTrue();
+          Thread.sleep(200);
+        }
+        BlobLeaseClient other = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
+        other.breakLeaseWithResponse(new BlobBreakLeaseOptions().setBreakPeriod(Duration.ZERO), null, null);
+        other.acquireLease(60);
+        assertThat(fourth.waitFor(60, TimeUnit.SECONDS)).as("stops on losing the lease").isTrue();
+        assertThat(fourth.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("fourth.log"))).contains("lost the lease of the offsets blob");
+        other.releaseLease();
+      } finally {
+        fourth.destroyForcibly();
+      }
     } finally {
       first.destroyForcibly();
     }
