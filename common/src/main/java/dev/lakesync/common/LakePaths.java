@@ -22,6 +22,11 @@ public final class LakePaths {
     return root + "/landing/_unknown";
   }
 
+  /** The source's transaction BEGIN/END markers, exactly as received. */
+  public String landingOfTransactionMarkers() {
+    return root + "/landing/_transactions";
+  }
+
   /** Events that failed parsing or rules, with reasons. */
   public String quarantine(String schema, String table) {
     return root + "/quarantine/" + Identifiers.requireValid(schema) + "/" + Identifiers.requireValid(table);

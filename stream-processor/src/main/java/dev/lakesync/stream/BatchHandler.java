@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import org.apache.spark.sql.Dataset;
@@ -27,6 +28,11 @@ import org.apache.spark.sql.SparkSession;
  * a no-op. A broken {@code fail} rule stops the job before that table's MERGE; the batch is replayed on restart.
  */
 final class BatchHandler implements AutoCloseable {
+  /** A batch record that is a source transaction's END marker. */
+  private static final String TRANSACTION_END = LandingWriter.TABLE + " = '" + LandingWriter.TRANSACTION_MARKERS
+      + "' AND CAST(element_at(filter(headers, h -> h.key = 'lakesync.op'), 1).value AS STRING) = 'END'";
+  /** How long a source transaction seen in part holds back the consistent point before it is reported and let go. */
+  static final java.time.Duration TRANSACTION_WAIT = java.time.Duration.ofMinutes(10);
   /** The local property Spark sets on a streaming query's thread to the query's id. */
   private static final String QUERY_ID = "sql.streaming.queryId";
   private final PipelineConfig config;
@@ -39,6 +45,9 @@ final class BatchHandler implements AutoCloseable {
   private final ExecutorService workers;
   /** Event schema texts by fingerprint, as batches reveal them (see {@link BatchShape}). */
   private final Map<Long, String> schemaTexts = new HashMap<>();
+  private final ConsistentPoints points;
+  private final TransactionLedger ledger;
+  private long pointSequence;
 
   BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.config = config;
@@ -50,6 +59,14 @@ final class BatchHandler implements AutoCloseable {
     this.validated = new ValidatedWriter(spark, paths);
     this.workers = SideBySide.pool("lakesync-batch-worker", config.tables().size() + 1);
     registerFunctions(spark);
+    this.points = new ConsistentPoints(paths, spark.sparkContext().hadoopConfiguration());
+    try {
+      Optional<ConsistentPoints.Entry> newest = points.newestEntry();
+      this.ledger = newest.map(entry -> entry.ledger).orElseGet(TransactionLedger::new);
+      this.pointSequence = newest.map(entry -> entry.sequence).orElse(0L);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the consistent points under " + paths.state(StreamProcessor.STAGE), e);
+    }
   }
 
   /** The functions a batch's parse calls by name. */
@@ -73,6 +90,7 @@ final class BatchHandler implements AutoCloseable {
       metrics.addPhase("read", started);
       metrics.landed = shape.total();
       metrics.unknownTable = shape.count(LandingWriter.UNKNOWN_TABLE);
+      metrics.markers = shape.count(LandingWriter.TRANSACTION_MARKERS);
       List<Callable<Void>> tasks = new ArrayList<>();
       tasks.add(() -> {
         long landingStarted = System.nanoTime();
@@ -92,7 +110,10 @@ final class BatchHandler implements AutoCloseable {
           });
         }
       }
+      List<Row> ends = metrics.markers == 0 ? List.of() : tagged.where(TRANSACTION_END)
+          .select(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD)).collectAsList();
       runAll(tasks);
+      recordConsistentPoint(ends, batchId, metrics);
     } finally {
       tagged.unpersist();
     }
@@ -104,6 +125,39 @@ final class BatchHandler implements AutoCloseable {
     }
     out.println(metrics.line(ended));
     out.flush();
+  }
+
+  /**
+   * Feeds the batch's END markers to the ledger (the tables' changes were fed as each table was parsed) and records
+   * the ledger and, when no source transaction is left half seen, a consistent point at the tables' versions now.
+   */
+  private void recordConsistentPoint(List<Row> ends, long batchId, BatchMetrics metrics) {
+    long now = System.currentTimeMillis();
+    synchronized (ledger) {
+      for (Row end : ends) {
+        TransactionMarker.end(end.getString(0), config.tables()).ifPresent(marker -> ledger.ended(marker.id, marker.counts, now));
+      }
+      for (String given : ledger.settle(now - TRANSACTION_WAIT.toMillis())) {
+        out.println("process: WARNING source transaction " + given + " still not whole after "
+            + TRANSACTION_WAIT.toMinutes() + " min; no longer held back, so readers may see part of it");
+      }
+      Map<String, Long> versions = null;
+      if (ledger.openCount() == 0) {
+        versions = new java.util.TreeMap<>();
+        for (TableConfig table : config.tables()) {
+          long version = DeltaTables.newestVersion(spark, paths.validated(table.schema(), table.table()));
+          if (version >= 0) {
+            versions.put(table.qualifiedName(), version);
+          }
+        }
+      }
+      metrics.openTransactions = ledger.openCount();
+      try {
+        points.record(++pointSequence, batchId, ledger, versions);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot record the consistent point of batch " + batchId, e);
+      }
+    }
   }
 
   /** Runs the tasks side by side and waits for all of them; the first failure is rethrown once all have ended. */
@@ -144,6 +198,13 @@ final class BatchHandler implements AutoCloseable {
       long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, query, batchId); // no schema: all quarantined
       metrics.addPhase("merge", started);
       metrics.addTable(table.qualifiedName(), landed, stats, applied);
+      List<Row> orders = batch.transactionOrders();
+      long now = System.currentTimeMillis();
+      synchronized (ledger) {
+        for (Row transaction : orders) {
+          ledger.seen(transaction.getString(0), table.qualifiedName(), transaction.getList(1), now);
+        }
+      }
     }
   }
 

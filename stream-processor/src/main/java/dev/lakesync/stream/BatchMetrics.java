@@ -24,6 +24,10 @@ final class BatchMetrics {
   final long startedAtMs;
   long landed;
   long unknownTable;
+  /** Source transaction markers (landed, not applied to any table). */
+  long markers;
+  /** Source transactions seen in part after this batch (no consistent point while any is). */
+  long openTransactions;
   long applied;
   long quarantined;
   long dropped;
@@ -63,7 +67,7 @@ final class BatchMetrics {
   }
 
   long superseded() {
-    return landed - unknownTable - applied - quarantined - dropped;
+    return landed - unknownTable - markers - applied - quarantined - dropped;
   }
 
   /** Now minus the newest source commit in the batch: how far the validated tables are behind the source. */
@@ -74,7 +78,8 @@ final class BatchMetrics {
   synchronized String line(long endedAtMs) {
     Long lag = lagMs(endedAtMs);
     return String.format("process: batch %d landed=%d applied=%d superseded=%d quarantined=%d dropped=%d unknown_table=%d"
-            + " lag_ms=%s in %d ms%s", batchId, landed, applied, superseded(), quarantined, dropped, unknownTable,
+            + " markers=%d open_transactions=%d lag_ms=%s in %d ms%s", batchId, landed, applied, superseded(), quarantined,
+        dropped, unknownTable, markers, openTransactions,
         lag == null ? "-" : lag.toString(), endedAtMs - startedAtMs,
         quarantinedByReason.isEmpty() ? "" : " reasons=" + quarantinedByReason);
   }
@@ -95,6 +100,8 @@ final class BatchMetrics {
     record.put("quarantined", quarantined);
     record.put("dropped", dropped);
     record.put("unknown_table", unknownTable);
+    record.put("markers", markers);
+    record.put("open_transactions", openTransactions);
     record.put("lag_ms", lagMs(endedAtMs));
     record.put("ended_at_ms", endedAtMs);
     Map<String, Long> lagByTable = new TreeMap<>();

@@ -43,6 +43,7 @@ final class KafkaSourceOptions {
     for (TableConfig table : config.tables()) {
       topics.add(config.broker().topicFor(table.schema(), table.table()));
     }
+    topics.add(config.broker().transactionTopic()); // its END markers tell when a source transaction is whole
     return topics;
   }
 }

@@ -18,11 +18,14 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The landing zone: every Kafka record of a micro-batch, exactly as received (key, value, topic, partition, offset,
  * timestamp, headers), appended to {@code landing/<schema>/<table>} partitioned by ingest date. Records whose table is not
- * configured land in {@code landing/_unknown}: nothing is dropped before this point. A replayed batch is not appended
+ * configured land in {@code landing/_unknown}, transaction markers in {@code landing/_transactions}: nothing is
+ * dropped before this point. A replayed batch is not appended
  * twice ({@link BatchAppends}).
  */
 final class LandingWriter {
   static final String UNKNOWN_TABLE = "_unknown";
+  /** {@link #TABLE} of the source's transaction markers (the capture's table header for them). */
+  static final String TRANSACTION_MARKERS = "_transaction";
   /** Column added to the batch: the configured table's qualified name (schema.table), or {@link #UNKNOWN_TABLE}. */
   static final String TABLE = "_table";
 
@@ -35,6 +38,7 @@ final class LandingWriter {
       pathOfTable.put(table.qualifiedName(), paths.landing(table.schema(), table.table()));
     }
     pathOfTable.put(UNKNOWN_TABLE, paths.landingOfUnknownTables());
+    pathOfTable.put(TRANSACTION_MARKERS, paths.landingOfTransactionMarkers());
   }
 
   /** The batch with {@link #TABLE}: from the lakesync.table header, which both routing modes carry. */

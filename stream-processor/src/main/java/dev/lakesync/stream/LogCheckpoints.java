@@ -51,6 +51,7 @@ final class LogCheckpoints implements AutoCloseable {
     this.out = out;
     LakePaths paths = new LakePaths(config.lake().root());
     intervals.put(paths.landingOfUnknownTables(), RAW_INTERVAL);
+    intervals.put(paths.landingOfTransactionMarkers(), RAW_INTERVAL);
     for (TableConfig table : config.tables()) {
       intervals.put(paths.landing(table.schema(), table.table()), RAW_INTERVAL);
       intervals.put(paths.quarantine(table.schema(), table.table()), RAW_INTERVAL);

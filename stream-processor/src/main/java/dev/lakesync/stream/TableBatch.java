@@ -217,7 +217,25 @@ final class TableBatch implements AutoCloseable {
 
   private static StructType payload(StructType image) {
     return new StructType()
-        .add("before", image).add("after", image).add("op", DataTypes.StringType).add("source", SourcePositionUdf.SOURCE);
+        .add("before", image).add("after", image).add("op", DataTypes.StringType).add("source", SourcePositionUdf.SOURCE)
+        .add("transaction", TRANSACTION);
+  }
+
+  /** Debezium's transaction block of a change: the source transaction's id and the change's order in it per table. */
+  private static final StructType TRANSACTION = new StructType().add("id", DataTypes.StringType)
+      .add("data_collection_order", DataTypes.LongType);
+
+  /**
+   * For each source transaction with changes in this batch: its id and the orders of its changes to this table
+   * (Debezium's data_collection_order), for the {@link TransactionLedger}.
+   */
+  List<Row> transactionOrders() {
+    if (cached == null) {
+      return List.of();
+    }
+    return cached.where("_event.transaction.id IS NOT NULL AND _event.transaction.data_collection_order IS NOT NULL")
+        .groupBy(expr("_event.transaction.id")).agg(expr("collect_set(_event.transaction.data_collection_order)"))
+        .collectAsList();
   }
 
   /** The table's key columns by their lake names. */

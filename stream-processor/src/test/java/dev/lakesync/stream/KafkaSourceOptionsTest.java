@@ -35,9 +35,9 @@ class KafkaSourceOptionsTest {
   }
 
   @Test
-  void readsEveryTableTopicAndStopsOnDataLossWithAShortFetchWait() throws Exception {
+  void readsEveryTableTopicAndTheTransactionMarkersAndStopsOnDataLossWithAShortFetchWait() throws Exception {
     Map<String, String> options = KafkaSourceOptions.from(config(""), 0);
-    assertThat(options.get("subscribe")).isEqualTo("bank.bank.customers,bank.bank.accounts");
+    assertThat(options.get("subscribe")).isEqualTo("bank.bank.customers,bank.bank.accounts,bank.transaction");
     assertThat(options).containsEntry("failOnDataLoss", "true").containsEntry("kafka.fetch.max.wait.ms", "100")
         .doesNotContainKey("maxOffsetsPerTrigger");
     assertThat(KafkaSourceOptions.from(config(""), 5000)).containsEntry("maxOffsetsPerTrigger", "5000");
