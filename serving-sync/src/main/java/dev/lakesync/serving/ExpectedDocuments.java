@@ -39,10 +39,11 @@ public final class ExpectedDocuments {
     Map<String, List<String>> keys = new HashMap<>();
     config.tables().forEach(table -> keys.put(table.qualifiedName(), table.key()));
     Map<String, Long> versions = new HashMap<>();
+    java.util.function.ToLongFunction<String> readable = tables.readableVersions();
     Map<String, Dataset<Row>> read = new HashMap<>();
     this.rows = table -> read.computeIfAbsent(table, name -> tables.at(name, versions.get(name)));
     DocumentResolver.Result result = new DocumentResolver(spark, table -> {
-      long version = versions.computeIfAbsent(table, tables::currentVersion);
+      long version = versions.computeIfAbsent(table, readable::applyAsLong);
       return version < 0 ? Optional.empty() : Optional.of(rows.apply(table).schema());
     }, keys::get).resolve(serving.documents()).checked();
     this.missingTables = result.missingTables;

@@ -1,7 +1,7 @@
 package dev.lakesync.serving;
 
 import dev.lakesync.common.LakePaths;
-import dev.lakesync.stream.DeltaTables;
+import dev.lakesync.stream.ConsistentPoints;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,9 +16,12 @@ final class LakeTables {
     this.paths = paths;
   }
 
-  /** The table's newest version, or -1 when it does not exist yet. */
-  long currentVersion(String table) {
-    return DeltaTables.newestVersion(spark, path(table));
+  /**
+   * The version of each validated table to build documents from: the processor's newest consistent point, so that
+   * no document holds part of a source transaction (-1 for a table that did not exist at that point).
+   */
+  java.util.function.ToLongFunction<String> readableVersions() {
+    return ConsistentPoints.readableVersions(spark, paths);
   }
 
   /** Every row at {@code version}, tombstones (_op = 'd') included. */

@@ -100,9 +100,10 @@ public final class ServingSync implements AutoCloseable {
     long started = System.nanoTime();
     Map<String, Long> now = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
+    java.util.function.ToLongFunction<String> readable = tables.readableVersions();
     for (DocumentDeclaration declaration : serving.documents()) {
       for (String table : declaration.tables()) {
-        long version = now.computeIfAbsent(table, tables::currentVersion);
+        long version = now.computeIfAbsent(table, readable::applyAsLong);
         if (version < 0 && !missing.contains(table)) {
           missing.add(table);
         }

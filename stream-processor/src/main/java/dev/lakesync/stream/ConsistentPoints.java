@@ -8,6 +8,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,10 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The processor's record after each batch, under {@code _state/stream-processor/consistent-points/}: the source
@@ -71,6 +74,25 @@ public final class ConsistentPoints {
   public ConsistentPoints(LakePaths paths, Configuration hadoop) {
     this.folder = new Path(paths.state(StreamProcessor.STAGE) + "/" + FOLDER);
     this.hadoop = hadoop;
+  }
+
+  /**
+   * The version of each validated table (by schema.table) a reader uses now: its version at the newest consistent
+   * point (-1 when it did not exist yet), or its newest version when the processor has recorded no point (a lake
+   * written before points were). One call reads the point once, so every table of one read is at the same point.
+   */
+  public static ToLongFunction<String> readableVersions(SparkSession spark, LakePaths paths) {
+    Optional<Point> point;
+    try {
+      point = new ConsistentPoints(paths, spark.sparkContext().hadoopConfiguration()).newest();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the consistent points under " + paths.state(StreamProcessor.STAGE), e);
+    }
+    if (point.isPresent()) {
+      return table -> point.get().version(table).orElse(-1L);
+    }
+    return table -> DeltaTables.newestVersion(spark, paths.validated(table.substring(0, table.indexOf('.')),
+        table.substring(table.indexOf('.') + 1)));
   }
 
   /** The newest consistent point, or empty when the processor has recorded none (a lake from before points). */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A source transaction over two tables whose changes arrive in two micro-batches: the consistent point the
  * processor records stays before it until both halves are applied, so a reader as of the point sees all of it or
- * none. Events and markers are hand-made in the shape cdc-connector publishes.
+ * none. Events and markers are hand-made ({@link HandMadeEvents}).
  */
 class ConsistentPointsIT {
   private static final String TABLES = String.join("\n",
@@ -85,33 +85,23 @@ class ConsistentPointsIT {
         .map(row -> row.getLong(0)).sorted().collect(Collectors.toList());
   }
 
-  private static final String ROW = "{\"type\":\"struct\",\"optional\":true,\"fields\":["
-      + "{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"},{\"type\":\"string\",\"optional\":true,\"field\":\"v\"}]}";
-  private static final String SCHEMA = "{\"type\":\"struct\",\"fields\":["
-      + ROW.replace("{\"type\":\"struct\",", "{\"type\":\"struct\",\"field\":\"before\",") + ","
-      + ROW.replace("{\"type\":\"struct\",", "{\"type\":\"struct\",\"field\":\"after\",") + ","
-      + "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
-      + "{\"type\":\"struct\",\"optional\":false,\"field\":\"source\",\"fields\":[]}]}";
+  private static final Map<String, String> TYPES = new java.util.LinkedHashMap<>(Map.of("id", "int64"));
+
+  static {
+    TYPES.put("v", "string");
+  }
 
   /** A create of row {@code id} in {@code table}, as change {@code order} of transaction {@code tx} (none: null). */
   private static void send(String table, long id, String tx, long order, long lsn) throws Exception {
-    String source = "{\"connector\":\"postgresql\",\"ts_ms\":1795544234036,\"lsn\":" + lsn + ",\"sequence\":\"[\\\""
-        + lsn + "\\\",\\\"" + lsn + "\\\"]\"}";
-    String transaction = tx == null ? "null"
-        : "{\"id\":\"" + tx + "\",\"total_order\":" + order + ",\"data_collection_order\":" + order + "}";
-    String value = "{\"schema\":" + SCHEMA + ",\"payload\":{\"before\":null,\"after\":{\"id\":" + id + ",\"v\":\"x\"},"
-        + "\"op\":\"" + (tx == null ? "r" : "c") + "\",\"source\":" + source + ",\"transaction\":" + transaction + "}}";
-    world.produce(config.broker().topicFor("app", table), "app." + table, "{\"id\":" + id + "}", value,
-        Map.of("lakesync.op", tx == null ? "r" : "c"));
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("id", id);
+    row.put("v", "x");
+    String op = tx == null ? "r" : "c";
+    HandMadeEvents.send(world, "app", table, id, op,
+        HandMadeEvents.change(op, row, TYPES, tx, order, lsn));
   }
 
   private static void end(String tx, Map<String, Integer> counts) throws Exception {
-    String collections = counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(entry -> "{\"data_collection\":\"" + entry.getKey() + "\",\"event_count\":" + entry.getValue() + "}")
-        .collect(Collectors.joining(","));
-    String value = "{\"schema\":{\"type\":\"struct\",\"fields\":[]},\"payload\":{\"status\":\"END\",\"id\":\"" + tx
-        + "\",\"event_count\":" + counts.values().stream().mapToInt(Integer::intValue).sum() + ",\"data_collections\":["
-        + collections + "],\"ts_ms\":1795544234036}}";
-    world.produce(config.broker().transactionTopic(), "_transaction", null, value, Map.of("lakesync.op", "END"));
+    HandMadeEvents.sendEnd(world, tx, counts);
   }
 }

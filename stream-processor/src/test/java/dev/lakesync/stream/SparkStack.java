@@ -23,10 +23,10 @@ import org.apache.spark.sql.SparkSession;
  * The stream-processor tests' world: the stack in its own JVM (its broker cannot share Spark's JVM), a local Spark
  * session, the pipeline config, and the moves the tests make on the job (run once, forget a committed batch).
  */
-final class SparkStack implements AutoCloseable {
-  final StackProcess stack;
-  final SparkSession spark;
-  final PipelineConfig config;
+public final class SparkStack implements AutoCloseable {
+  public final StackProcess stack;
+  public final SparkSession spark;
+  public final PipelineConfig config;
 
   private SparkStack(StackProcess stack, SparkSession spark, PipelineConfig config) {
     this.stack = stack;
@@ -35,8 +35,20 @@ final class SparkStack implements AutoCloseable {
   }
 
   /** Starts the stack with the given {@code tables:} YAML and creates the tables' topics. */
-  static SparkStack start(Path dir, String tablesYaml) throws Exception {
-    StackProcess stack = StackProcess.start(Path.of(".."), StackProcess.writeConfig(dir, tablesYaml));
+  public static SparkStack start(Path dir, String tablesYaml) throws Exception {
+    return start(dir, tablesYaml, port -> "");
+  }
+
+  /**
+   * As {@link #start(Path, String)}, with more config sections (YAML) made from the stack's PostgreSQL port (its
+   * {@code warehouse} and {@code serving} databases).
+   */
+  public static SparkStack start(Path dir, String tablesYaml, java.util.function.IntFunction<String> moreYaml)
+      throws Exception {
+    Path file = StackProcess.writeConfig(dir, tablesYaml);
+    int postgresPort = new PipelineConfigLoader(name -> null).load(file).source().port();
+    Files.writeString(file, Files.readString(file) + moreYaml.apply(postgresPort) + "\n");
+    StackProcess stack = StackProcess.start(Path.of(".."), file);
     PipelineConfig config = new PipelineConfigLoader(name -> null).load(stack.config());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) stack.bootstrapServers()))) {
       Collection<NewTopic> topics = KafkaSourceOptions.topics(config).stream()
@@ -46,12 +58,12 @@ final class SparkStack implements AutoCloseable {
     return new SparkStack(stack, SparkSessions.create(config, "lakesync-it"), config);
   }
 
-  LakePaths paths() {
+  public LakePaths paths() {
     return new LakePaths(config.lake().root());
   }
 
   /** Runs the job once (available-now) and returns what it printed. */
-  String process() throws Exception {
+  public String process() throws Exception {
     return process(0);
   }
 
@@ -71,7 +83,8 @@ final class SparkStack implements AutoCloseable {
   }
 
   /** As {@link #produce(String, String, String, String)}, with more headers. */
-  void produce(String topic, String table, String key, String value, Map<String, String> headers) throws Exception {
+  public void produce(String topic, String table, String key, String value, Map<String, String> headers)
+      throws Exception {
     java.util.Properties props = new java.util.Properties();
     props.put("bootstrap.servers", stack.bootstrapServers());
     props.put("acks", "all");

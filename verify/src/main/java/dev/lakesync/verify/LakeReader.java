@@ -37,12 +37,15 @@ final class LakeReader {
     this.paths = paths;
   }
 
-  /** The table's rows, each value in the form of {@code source}'s: decimals held as text and bit strings as bytes. */
-  LakeTable read(TableConfig table, Rows source) {
+  /**
+   * The table's rows at {@code version} (none below 0), each value in the form of {@code source}'s: decimals held as
+   * text and bit strings as bytes.
+   */
+  LakeTable read(TableConfig table, Rows source, long version) {
     LakeTable lake = new LakeTable();
     String validated = paths.validated(table.schema(), table.table());
-    if (DeltaTables.exists(spark, validated)) {
-      Dataset<Row> rows = spark.read().format("delta").load(validated);
+    if (version >= 0) {
+      Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(validated);
       // Each data column under its source name (a renamed column records it), the metadata columns left out.
       StructField[] fields = rows.schema().fields();
       String[] sourceNames = new String[fields.length];

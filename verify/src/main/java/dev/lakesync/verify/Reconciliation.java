@@ -1,5 +1,7 @@
 package dev.lakesync.verify;
 
+import dev.lakesync.stream.ConsistentPoints;
+import java.util.function.ToLongFunction;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
@@ -41,11 +43,13 @@ public final class Reconciliation {
     long lakeRows = 0;
     long warehouseRows = 0;
     long servingDocs = 0;
+    // The lake as the warehouse and serving stages read it: as of the processor's newest consistent point.
+    ToLongFunction<String> readable = ConsistentPoints.readableVersions(spark, paths);
     try (SourceReader source = new SourceReader(config.source())) {
       for (TableConfig table : config.tables()) {
         String name = table.qualifiedName();
         Rows sourceTable = source.read(table);
-        LakeReader.LakeTable lakeTable = lake.read(table, sourceTable);
+        LakeReader.LakeTable lakeTable = lake.read(table, sourceTable, readable.applyAsLong(name));
         lakeTables.put(name, lakeTable);
         sourceRows += sourceTable.size();
         lakeRows += lakeTable.live.size();
@@ -72,7 +76,7 @@ public final class Reconciliation {
         }
       }
       if (config.warehouse().isPresent()) {
-        try (WarehouseCheck warehouse = new WarehouseCheck(config, spark, paths)) {
+        try (WarehouseCheck warehouse = new WarehouseCheck(config, spark, paths, readable)) {
           warehouseRows = warehouse.run(mismatches, out);
         }
       }

@@ -5,7 +5,6 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
 import dev.lakesync.common.config.WarehouseModel;
-import dev.lakesync.stream.DeltaTables;
 import dev.lakesync.warehouse.ExpectedAggregates;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -35,9 +34,13 @@ final class WarehouseCheck implements AutoCloseable {
   private final SparkSession spark;
   private final LakePaths paths;
   private final Connection connection;
+  /** Each validated table's version to compare with (the one the warehouse loads up to). */
+  private final java.util.function.ToLongFunction<String> readable;
 
-  WarehouseCheck(PipelineConfig pipeline, SparkSession spark, LakePaths paths) throws SQLException {
+  WarehouseCheck(PipelineConfig pipeline, SparkSession spark, LakePaths paths,
+      java.util.function.ToLongFunction<String> readable) throws SQLException {
     this.pipeline = pipeline;
+    this.readable = readable;
     this.config = pipeline.warehouse().orElseThrow();
     this.spark = spark;
     this.paths = paths;
@@ -63,8 +66,9 @@ final class WarehouseCheck implements AutoCloseable {
       Rows lake = new Rows();
       String validated = paths.validated(model.from().substring(0, model.from().indexOf('.')),
           model.from().substring(model.from().indexOf('.') + 1));
-      if (DeltaTables.exists(spark, validated)) {
-        Dataset<Row> table = spark.read().format("delta").load(validated);
+      long version = readable.applyAsLong(model.from());
+      if (version >= 0) {
+        Dataset<Row> table = spark.read().format("delta").option("versionAsOf", version).load(validated);
         Map<String, String> columns = model.columnsOver(List.of(table.columns()), column -> { });
         columns.forEach((name, expression) -> {
           if (model.history() != WarehouseModel.History.TYPE2 || model.tracked().isEmpty()

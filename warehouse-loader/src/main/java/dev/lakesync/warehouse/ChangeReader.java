@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.stream.ConsistentPoints;
 import dev.lakesync.stream.DeltaTables;
 import dev.lakesync.warehouse.model.ResolvedModel;
 import java.util.ArrayList;
@@ -29,9 +30,12 @@ final class ChangeReader {
     this.paths = paths;
   }
 
-  /** The validated table's newest version, or -1 when it does not exist yet. */
-  long currentVersion(String table) {
-    return DeltaTables.newestVersion(spark, path(table));
+  /**
+   * The version of each validated table to load up to: the processor's newest consistent point, so that a load never
+   * holds part of a source transaction (-1 for a table that did not exist at that point).
+   */
+  java.util.function.ToLongFunction<String> readableVersions() {
+    return ConsistentPoints.readableVersions(spark, paths);
   }
 
   /** The validated table's schema, or empty when the lake does not hold it yet. */

@@ -103,9 +103,10 @@ public final class WarehouseLoader {
       dialect.lock(connection);
       Map<String, Long> loaded = loadState(connection, schema);
       Map<ResolvedModel, long[]> ranges = new LinkedHashMap<>();
+      java.util.function.ToLongFunction<String> readable = reader.readableVersions();
       for (ResolvedModel model : models) {
         if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
-          long current = reader.currentVersion(model.declared().from());
+          long current = readable.applyAsLong(model.declared().from());
           long last = loaded.getOrDefault(model.name(), -1L);
           if (current > last) {
             ranges.put(model, new long[] {last, current});
