@@ -48,6 +48,8 @@ final class BatchHandler implements AutoCloseable {
   private final ConsistentPoints points;
   private final TransactionLedger ledger;
   private long pointSequence;
+  /** The id of the newest source transaction whose END marker the processor has read. */
+  private String lastTransaction;
 
   BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.config = config;
@@ -64,6 +66,7 @@ final class BatchHandler implements AutoCloseable {
       Optional<ConsistentPoints.Entry> newest = points.newestEntry();
       this.ledger = newest.map(entry -> entry.ledger).orElseGet(TransactionLedger::new);
       this.pointSequence = newest.map(entry -> entry.sequence).orElse(0L);
+      this.lastTransaction = newest.map(entry -> entry.lastTransaction).orElse(null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the consistent points under " + paths.state(StreamProcessor.STAGE), e);
     }
@@ -110,10 +113,14 @@ final class BatchHandler implements AutoCloseable {
           });
         }
       }
+      long endsStarted = System.nanoTime();
       List<Row> ends = metrics.markers == 0 ? List.of() : tagged.where(TRANSACTION_END)
-          .select(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD)).collectAsList();
+          .select(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.PAYLOAD)).orderBy(col("partition"), col("offset")).collectAsList();
+      metrics.addPhase("transactions", endsStarted);
       runAll(tasks);
+      long pointStarted = System.nanoTime();
       recordConsistentPoint(ends, batchId, metrics);
+      metrics.addPhase("transactions", pointStarted);
     } finally {
       tagged.unpersist();
     }
@@ -135,7 +142,10 @@ final class BatchHandler implements AutoCloseable {
     long now = System.currentTimeMillis();
     synchronized (ledger) {
       for (Row end : ends) {
-        TransactionMarker.end(end.getString(0), config.tables()).ifPresent(marker -> ledger.ended(marker.id, marker.counts, now));
+        TransactionMarker.end(end.getString(0), config.tables(), postgres()).ifPresent(marker -> {
+          ledger.ended(marker.id, marker.counts, now);
+          lastTransaction = marker.id;
+        });
       }
       for (String given : ledger.settle(now - TRANSACTION_WAIT.toMillis())) {
         out.println("process: WARNING source transaction " + given + " still not whole after "
@@ -153,11 +163,15 @@ final class BatchHandler implements AutoCloseable {
       }
       metrics.openTransactions = ledger.openCount();
       try {
-        points.record(++pointSequence, batchId, ledger, versions);
+        points.record(++pointSequence, batchId, ledger, lastTransaction, versions);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot record the consistent point of batch " + batchId, e);
       }
     }
+  }
+
+  private boolean postgres() {
+    return config.source().type() == dev.lakesync.common.config.SourceConfig.Type.POSTGRESQL;
   }
 
   /** Runs the tasks side by side and waits for all of them; the first failure is rethrown once all have ended. */
@@ -198,7 +212,9 @@ final class BatchHandler implements AutoCloseable {
       long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, query, batchId); // no schema: all quarantined
       metrics.addPhase("merge", started);
       metrics.addTable(table.qualifiedName(), landed, stats, applied);
-      List<Row> orders = batch.transactionOrders();
+      started = System.nanoTime();
+      List<Row> orders = batch.transactionOrders(postgres());
+      metrics.addPhase("transactions", started);
       long now = System.currentTimeMillis();
       synchronized (ledger) {
         for (Row transaction : orders) {

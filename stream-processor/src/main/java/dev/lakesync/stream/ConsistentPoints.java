@@ -38,15 +38,22 @@ public final class ConsistentPoints {
   /** A point: each validated table's Delta version (by schema.table) at which every source transaction is whole. */
   public static final class Point {
     private final long sequence;
+    private final String lastTransaction;
     private final Map<String, Long> versions;
 
-    Point(long sequence, Map<String, Long> versions) {
+    Point(long sequence, String lastTransaction, Map<String, Long> versions) {
       this.sequence = sequence;
+      this.lastTransaction = lastTransaction;
       this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(versions));
     }
 
     public long sequence() {
       return sequence;
+    }
+
+    /** The id of the newest source transaction applied whole at this point (null before any END marker). */
+    public String lastTransaction() {
+      return lastTransaction;
     }
 
     /** The version of {@code table} (schema.table) at this point; empty when the table did not exist yet. */
@@ -59,11 +66,14 @@ public final class ConsistentPoints {
   static final class Entry {
     final long sequence;
     final TransactionLedger ledger;
+    /** The id of the newest source transaction whose END marker had been read. */
+    final String lastTransaction;
     final Point point;
 
-    Entry(long sequence, TransactionLedger ledger, Point point) {
+    Entry(long sequence, TransactionLedger ledger, String lastTransaction, Point point) {
       this.sequence = sequence;
       this.ledger = ledger;
+      this.lastTransaction = lastTransaction;
       this.point = point;
     }
   }
@@ -119,13 +129,18 @@ public final class ConsistentPoints {
     return Optional.empty();
   }
 
-  /** Records a batch's ledger and, when {@code versions} is not null, its consistent point. */
-  void record(long sequence, long batchId, TransactionLedger ledger, Map<String, Long> versions) throws IOException {
+  /**
+   * Records a batch's ledger and the newest source transaction whose END marker was read, and when {@code versions}
+   * is not null, its consistent point: those versions, with that transaction applied whole.
+   */
+  void record(long sequence, long batchId, TransactionLedger ledger, String lastTransaction, Map<String, Long> versions)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("sequence", sequence);
     root.put("batch_id", batchId);
     root.put("recorded_ms", System.currentTimeMillis());
     root.set("open_transactions", JSON.readTree(ledger.toJson()));
+    root.put("last_transaction", lastTransaction);
     if (versions != null) {
       ObjectNode point = root.putObject("versions");
       versions.forEach(point::put);
@@ -188,8 +203,8 @@ public final class ConsistentPoints {
     if (root.has("versions")) {
       Map<String, Long> versions = new LinkedHashMap<>();
       root.path("versions").fields().forEachRemaining(table -> versions.put(table.getKey(), table.getValue().asLong()));
-      point = new Point(sequence, versions);
+      point = new Point(sequence, root.path("last_transaction").textValue(), versions);
     }
-    return new Entry(sequence, ledger, point);
+    return new Entry(sequence, ledger, root.path("last_transaction").textValue(), point);
   }
 }

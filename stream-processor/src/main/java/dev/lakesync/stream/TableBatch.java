@@ -226,16 +226,16 @@ final class TableBatch implements AutoCloseable {
       .add("data_collection_order", DataTypes.LongType);
 
   /**
-   * For each source transaction with changes in this batch: its id and the orders of its changes to this table
-   * (Debezium's data_collection_order), for the {@link TransactionLedger}.
+   * For each source transaction with changes in this batch: its id ({@link TransactionMarker#transactionOf}) and the
+   * orders of its changes to this table (Debezium's data_collection_order), for the {@link TransactionLedger}.
    */
-  List<Row> transactionOrders() {
+  List<Row> transactionOrders(boolean postgres) {
     if (cached == null) {
       return List.of();
     }
+    String id = postgres ? "substring_index(_event.transaction.id, ':', 1)" : "_event.transaction.id";
     return cached.where("_event.transaction.id IS NOT NULL AND _event.transaction.data_collection_order IS NOT NULL")
-        .groupBy(expr("_event.transaction.id")).agg(expr("collect_set(_event.transaction.data_collection_order)"))
-        .collectAsList();
+        .groupBy(expr(id)).agg(expr("collect_set(_event.transaction.data_collection_order)")).collectAsList();
   }
 
   /** The table's key columns by their lake names. */

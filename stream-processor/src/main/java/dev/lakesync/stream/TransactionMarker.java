@@ -24,8 +24,18 @@ final class TransactionMarker {
     this.counts = counts;
   }
 
+  /**
+   * The transaction a Debezium transaction id names: Debezium's PostgreSQL connector gives each event and marker
+   * {@code xid:lsn} with its own LSN, so there the xid alone names the transaction; other connectors' ids are whole
+   * (a MySQL GTID has a colon of its own).
+   */
+  static String transactionOf(String id, boolean postgres) {
+    int colon = id.indexOf(':');
+    return postgres && colon > 0 ? id.substring(0, colon) : id;
+  }
+
   /** The END marker in {@code payload} (the envelope's payload JSON), or empty when it is not one. */
-  static Optional<TransactionMarker> end(String payload, List<TableConfig> tables) {
+  static Optional<TransactionMarker> end(String payload, List<TableConfig> tables, boolean postgres) {
     if (payload == null) {
       return Optional.empty();
     }
@@ -47,6 +57,6 @@ final class TransactionMarker {
         counts.merge(table, collection.path("event_count").asLong(), Long::sum);
       }
     }
-    return Optional.of(new TransactionMarker(root.path("id").asText(), counts));
+    return Optional.of(new TransactionMarker(transactionOf(root.path("id").asText(), postgres), counts));
   }
 }

@@ -67,6 +67,7 @@ class ConsistentPointsIT {
     assertThat(world.process()).contains("open_transactions=0");
     ConsistentPoints.Point whole = points.newest().orElseThrow();
     assertThat(whole.sequence()).isGreaterThan(first.sequence());
+    assertThat(whole.lastTransaction()).isEqualTo("t1");
     assertThat(ids("a", whole)).containsExactly(0L, 1L);
     assertThat(ids("b", whole)).containsExactly(1L);
 

@@ -39,7 +39,9 @@ public final class HandMadeEvents {
     payload.putObject("source").put("connector", "postgresql").put("ts_ms", 1795544234036L).put("lsn", lsn)
         .put("sequence", "[\"" + lsn + "\",\"" + lsn + "\"]");
     if (tx != null) {
-      payload.putObject("transaction").put("id", tx).put("total_order", order).put("data_collection_order", order);
+      // As Debezium's PostgreSQL connector: the xid, then the event's own LSN.
+      payload.putObject("transaction").put("id", tx + ":" + lsn).put("total_order", order)
+          .put("data_collection_order", order);
     }
     ObjectNode event = JSON.createObjectNode();
     event.set("schema", schema);
@@ -49,7 +51,7 @@ public final class HandMadeEvents {
 
   /** Transaction {@code tx}'s END marker: its change count per table (schema.table). */
   public static String end(String tx, Map<String, Integer> counts) {
-    ObjectNode payload = JSON.createObjectNode().put("status", "END").put("id", tx)
+    ObjectNode payload = JSON.createObjectNode().put("status", "END").put("id", tx + ":999999")
         .put("event_count", counts.values().stream().mapToInt(Integer::intValue).sum());
     ArrayNode collections = payload.putArray("data_collections");
     new java.util.TreeMap<>(counts).forEach((table, count) ->

@@ -73,10 +73,12 @@ class TransactionLedgerTest {
         "tables: [{name: s.a, key: [id]}, {name: s.b, key: [id]}]", ""), "test.yaml");
     TransactionMarker end = TransactionMarker.end("{\"status\":\"END\",\"id\":\"571:53195832\",\"event_count\":4,"
         + "\"data_collections\":[{\"data_collection\":\"s.a\",\"event_count\":3},{\"data_collection\":\"s.other\","
-        + "\"event_count\":1}],\"ts_ms\":1}", config.tables()).orElseThrow();
-    assertThat(end.id).isEqualTo("571:53195832");
+        + "\"event_count\":1}],\"ts_ms\":1}", config.tables(), true).orElseThrow();
+    assertThat(end.id).as("PostgreSQL: the xid, without the marker's own LSN").isEqualTo("571");
     assertThat(end.counts).containsExactly(Map.entry("s.a", 3L));
-    assertThat(TransactionMarker.end("{\"status\":\"BEGIN\",\"id\":\"1\"}", config.tables())).isEmpty();
-    assertThat(TransactionMarker.end("not json", config.tables())).isEmpty();
+    assertThat(TransactionMarker.end("{\"status\":\"END\",\"id\":\"3e11fa47-71ca-11e1-9e33-c80aa9429562:23\"}",
+        config.tables(), false).orElseThrow().id).as("a MySQL GTID kept whole").isEqualTo("3e11fa47-71ca-11e1-9e33-c80aa9429562:23");
+    assertThat(TransactionMarker.end("{\"status\":\"BEGIN\",\"id\":\"1\"}", config.tables(), true)).isEmpty();
+    assertThat(TransactionMarker.end("not json", config.tables(), true)).isEmpty();
   }
 }

@@ -37,6 +37,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ProcessBenchmark {
   private static final String TOPIC = "bench.bench.events";
+  /** The transaction markers' topic of topic prefix "bench": each change is its own transaction, closed by an END. */
+  private static final String TRANSACTION_TOPIC = "bench.transaction";
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Path home;
@@ -71,7 +73,8 @@ public final class ProcessBenchmark {
     try (BenchStack stack = BenchStack.start(home, configFile, work.resolve("stack.log"))) {
       String bootstrap = config.broker().bootstrapServersString();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(TRANSACTION_TOPIC, 1, (short) 1)))
+            .all().get(30, TimeUnit.SECONDS);
       }
       long produceStarted = System.nanoTime();
       long expectedRows = prefill(bootstrap, changes, keys);
@@ -295,6 +298,10 @@ public final class ProcessBenchmark {
     record.headers().add(new RecordHeader("lakesync.table", SyntheticEvents.TABLE.getBytes(StandardCharsets.UTF_8)));
     record.headers().add(new RecordHeader("lakesync.op", op.getBytes(StandardCharsets.UTF_8)));
     producer.send(record);
+    ProducerRecord<String, String> end = new ProducerRecord<>(TRANSACTION_TOPIC, null, SyntheticEvents.end(sequence));
+    end.headers().add(new RecordHeader("lakesync.table", "_transaction".getBytes(StandardCharsets.UTF_8)));
+    end.headers().add(new RecordHeader("lakesync.op", "END".getBytes(StandardCharsets.UTF_8)));
+    producer.send(end);
   }
 
   private static KafkaProducer<String, String> producer(String bootstrap) {

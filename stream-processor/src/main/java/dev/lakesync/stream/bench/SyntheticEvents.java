@@ -69,6 +69,14 @@ final class SyntheticEvents {
    * One event: {@code op} c, u or d of row {@code id}, at log position {@code sequence} (the n-th change), committed
    * at {@code sourceTsMs}.
    */
+  /** The END marker of the transaction of change {@code sequence}, as Debezium's PostgreSQL connector sends it. */
+  static String end(long sequence) {
+    long lsn = 100_000_000L + sequence * 64;
+    return "{\"schema\":{\"type\":\"struct\",\"fields\":[]},\"payload\":{\"status\":\"END\",\"id\":\"" + (1000 + sequence)
+        + ":" + (lsn + 8) + "\",\"event_count\":1,\"data_collections\":[{\"data_collection\":\"" + TABLE
+        + "\",\"event_count\":1}],\"ts_ms\":0}}";
+  }
+
   static String event(String op, long id, long sequence, long sourceTsMs) {
     long lsn = 100_000_000L + sequence * 64;
     String row = "{\"id\":" + id + ",\"account\":" + (id % 1000) + ",\"amount\":\"" + (sequence % 100_000) / 100
