@@ -40,9 +40,7 @@ class BlobOffsetsIT {
   void resumesFromOffsetsKeptInABlob(EmbeddedStack.Servers servers) throws Exception {
     int port = startAzurite();
     String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/blob-it.dat";
-    String db = CaptureFixture.createDatabase(servers, "blob");
-    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
-        "INSERT INTO app.t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    String db = database(servers, "blob", "(1, 'a'), (2, 'b'), (3, 'c')");
     Path config = config(servers, db, url);
 
     assertThat(runOnce(config, connection(port), dir.resolve("first.log"))).isEqualTo(0);
@@ -65,15 +63,11 @@ class BlobOffsetsIT {
       throws Exception {
     int port = startAzurite();
     String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/lease-it.dat";
-    String db = CaptureFixture.createDatabase(servers, "lease");
-    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
-        "INSERT INTO app.t VALUES (1, 'a'), (2, 'b')");
+    String db = database(servers, "lease", "(1, 'a'), (2, 'b')");
     Path config = config(servers, db, url);
     BlobClient blob = BlobOffsetBackingStore.client(url, connection(port));
 
-    Process first = CaptureFixture.captureProcess(List.of(),
-        java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connection(port)), dir.resolve("first.log"),
-        "--config", config.toString()).start();
+    Process first = capture(config, connection(port), dir.resolve("first.log"));
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (!(blob.exists() && !BlobOffsetBackingStore.decode(blob.downloadContent().toBytes()).isEmpty())) {
@@ -99,9 +93,7 @@ class BlobOffsetsIT {
       assertThat(events).extracting(e -> e.op).containsExactly("r", "r", "c");
 
       // Another owner takes the lease (as an operator breaking it would): the running instance stops, never writing.
-      Process fourth = CaptureFixture.captureProcess(List.of(),
-          java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connection(port)), dir.resolve("fourth.log"),
-          "--config", config.toString()).start();
+      Process fourth = capture(config, connection(port), dir.resolve("fourth.log"));
       try {
         while (blob.getProperties().getLeaseState() != LeaseStateType.LEASED) {
           assertThat(fourth.isAlive()).as("fourth capture runs").isTrue();
@@ -164,10 +156,25 @@ class BlobOffsetsIT {
     return config;
   }
 
-  private static int runOnce(Path config, String connectionString, Path log) throws Exception {
-    Process process = CaptureFixture.captureProcess(List.of(),
+  /** A source database with table app.t holding {@code rows} (SQL VALUES). */
+  private static String database(EmbeddedStack.Servers servers, String prefix, String rows) throws Exception {
+    String db = CaptureFixture.createDatabase(servers, prefix);
+    CaptureFixture.execute(servers, db, "CREATE SCHEMA app", "CREATE TABLE app.t (id int PRIMARY KEY, v text)",
+        "INSERT INTO app.t VALUES " + rows);
+    return db;
+  }
+
+  /** Starts capture in its own process, its offsets in the blob the connection string reaches. */
+  private static Process capture(Path config, String connectionString, Path log, String... more) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(more));
+    return CaptureFixture.captureProcess(List.of(),
         java.util.Map.of(BlobOffsetBackingStore.CONNECTION_STRING_ENV, connectionString), log,
-        "--config", config.toString(), "--once").start();
+        args.toArray(new String[0])).start();
+  }
+
+  private static int runOnce(Path config, String connectionString, Path log) throws Exception {
+    Process process = capture(config, connectionString, log, "--once");
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("capture --once finishes").isTrue();
     if (process.exitValue() != 0) {
       System.out.println(Files.readString(log));
