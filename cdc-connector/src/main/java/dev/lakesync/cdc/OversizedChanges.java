@@ -25,6 +25,7 @@ final class OversizedChanges {
   /** Room left for the record's framing, which the producer counts against the limit too. */
   private static final int FRAMING = 1024;
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private final int limit;
   private final Path folder;
   private final PrintStream out;
@@ -45,12 +46,25 @@ final class OversizedChanges {
     String reason = size + " bytes, above the broker's limit of " + limit + "; the change is kept in " + file;
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     headers.add(ChangeHeaders.OVERSIZED, reason.getBytes(StandardCharsets.UTF_8));
-    byte[] marker = ("{\"lakesync_oversized\":{\"bytes\":" + size + ",\"limit\":" + limit + "}}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] marker = ("{\"lakesync_oversized\":{\"bytes\":" + size + ",\"limit\":" + limit + "}"
+        + transactionOf(record.value()) + "}").getBytes(StandardCharsets.UTF_8);
     out.println("capture: a change of " + table + " (key " + text(record.key()) + ") is " + reason
         + "; published as a marker that the processor quarantines");
     out.flush();
     return new ProducerRecord<>(record.topic(), record.partition(), record.key(), marker, headers);
+  }
+
+  /**
+   * The change's transaction block as a field of the marker ({@code ,"transaction":{...}}), or nothing: the processor
+   * counts the marker as a change of that transaction, which it would otherwise wait for.
+   */
+  static String transactionOf(byte[] value) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode transaction = JSON.readTree(value).path("payload").path("transaction");
+      return transaction.isObject() ? ",\"transaction\":" + transaction : "";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   static long size(ProducerRecord<byte[], byte[]> record) {

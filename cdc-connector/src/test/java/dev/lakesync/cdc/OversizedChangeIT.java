@@ -38,7 +38,10 @@ class OversizedChangeIT {
     String topic = db + ".app.notes";
 
     try (CaptureFixture.Running capture = new CaptureFixture.Running(config, new CaptureService.Options())) {
-      CaptureFixture.execute(servers, db, "INSERT INTO app.notes VALUES (1, 'small')",
+      CaptureFixture.execute(servers, db, "INSERT INTO app.notes VALUES (1, 'small')");
+      // Once this row arrives the snapshot is done: the large change that follows is streamed, in a transaction.
+      CaptureFixture.read(servers, List.of(topic), e -> !e.isEmpty(), Duration.ofSeconds(90));
+      CaptureFixture.execute(servers, db,
           "INSERT INTO app.notes VALUES (2, (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 2000) i))",
           "INSERT INTO app.notes VALUES (3, 'after')");
       List<CaptureFixture.Event> events = CaptureFixture.read(servers, List.of(topic), e -> e.size() >= 3,
@@ -50,6 +53,9 @@ class OversizedChangeIT {
       CaptureFixture.Event marker = events.get(1);
       assertThat(marker.table).isEqualTo("app.notes");
       assertThat(marker.value.get("lakesync_oversized").get("limit").asInt()).isEqualTo(20000);
+      assertThat(marker.value.path("transaction").path("id").asText()).as("the change's transaction, for the processor")
+          .matches("[0-9]+:[0-9]+");
+      assertThat(marker.value.path("transaction").path("data_collection_order").asLong()).isEqualTo(1L);
       assertThat(marker.oversized).startsWith(marker.value.get("lakesync_oversized").get("bytes").asText()
           + " bytes, above the broker's limit of 20000; the change is kept in ");
       Path kept = Path.of(marker.oversized.substring(marker.oversized.indexOf(" kept in ") + 9));

@@ -139,7 +139,7 @@ public final class ConsistentPoints {
     root.put("sequence", sequence);
     root.put("batch_id", batchId);
     root.put("recorded_ms", System.currentTimeMillis());
-    root.set("open_transactions", JSON.readTree(ledger.toJson()));
+    root.set("ledger", JSON.readTree(ledger.toJson()));
     root.put("last_transaction", lastTransaction);
     if (versions != null) {
       ObjectNode point = root.putObject("versions");
@@ -198,7 +198,7 @@ public final class ConsistentPoints {
       return null; // pruned meanwhile
     }
     long sequence = root.path("sequence").asLong();
-    TransactionLedger ledger = TransactionLedger.fromJson(root.path("open_transactions").toString());
+    TransactionLedger ledger = TransactionLedger.fromJson(root.path("ledger").toString());
     Point point = null;
     if (root.has("versions")) {
       Map<String, Long> versions = new LinkedHashMap<>();

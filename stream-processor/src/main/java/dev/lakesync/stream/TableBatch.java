@@ -68,6 +68,8 @@ final class TableBatch implements AutoCloseable {
 
   /** The cached parse under {@link #rows}, released by {@link #close}; null when nothing was parsed. */
   private final Dataset<Row> cached;
+  /** Capture's markers of oversized changes in this batch (raw records), or null when there can be none. */
+  private Dataset<Row> oversizedMarkers;
 
   private TableBatch(TableConfig table, List<ColumnSpec> columns, List<String> keys, Dataset<Row> rows,
       Dataset<Row> cached) {
@@ -76,6 +78,14 @@ final class TableBatch implements AutoCloseable {
     this.keys = keys;
     this.rows = rows;
     this.cached = cached;
+  }
+
+  private TableBatch withOversizedMarkers(Dataset<Row> records, boolean withoutSchema) {
+    if (withoutSchema && java.util.Arrays.asList(records.columns()).contains("headers")) {
+      oversizedMarkers = records.where(col(EnvelopeUdf.COLUMN + "." + EnvelopeUdf.SCHEMA_ID).isNull()
+          .and(expr("exists(headers, h -> h.key = '" + OVERSIZED_HEADER + "')")));
+    }
+    return this;
   }
 
   @Override
@@ -116,7 +126,7 @@ final class TableBatch implements AutoCloseable {
           .withColumn(REASONS, array(coalesce(OVERSIZED_REASON, schemaCheck,
               lit("unparseable: not a Debezium JSON event"))))
           .withColumn(DROPPED, lit(false)).withColumn(FAILED_RULE, lit(null).cast("string"));
-      return new TableBatch(table, columns, keysOf(table, columns), rows, null);
+      return new TableBatch(table, columns, keysOf(table, columns), rows, null).withOversizedMarkers(records, withoutSchema);
     }
     // Row images are read as structs of JSON text, one field per column the batch's schemas name (a string's
     // content, any other value's JSON), and converted to each column's type with try_cast: a value that does not
@@ -212,7 +222,7 @@ final class TableBatch implements AutoCloseable {
       kept.add(col(name));
     }
     Dataset<Row> computed = rows.select(kept.toArray(new org.apache.spark.sql.Column[0])).persist();
-    return new TableBatch(table, columns, keys, computed, events);
+    return new TableBatch(table, columns, keys, computed, events).withOversizedMarkers(records, withoutSchema);
   }
 
   private static StructType payload(StructType image) {
@@ -230,12 +240,22 @@ final class TableBatch implements AutoCloseable {
    * orders of its changes to this table (Debezium's data_collection_order), for the {@link TransactionLedger}.
    */
   List<Row> transactionOrders(boolean postgres) {
-    if (cached == null) {
-      return List.of();
+    List<Row> orders = new ArrayList<>();
+    if (cached != null) {
+      orders.addAll(transactionOrders(cached, "_event.transaction", postgres));
     }
-    String id = postgres ? "substring_index(_event.transaction.id, ':', 1)" : "_event.transaction.id";
-    return cached.where("_event.transaction.id IS NOT NULL AND _event.transaction.data_collection_order IS NOT NULL")
-        .groupBy(expr(id)).agg(expr("collect_set(_event.transaction.data_collection_order)")).collectAsList();
+    if (oversizedMarkers != null) {
+      // A marker carries the transaction block of the change it stands for.
+      orders.addAll(transactionOrders(oversizedMarkers.select(from_json(col("value").cast("string"),
+          new StructType().add("transaction", TRANSACTION)).alias("_marker")), "_marker.transaction", postgres));
+    }
+    return orders;
+  }
+
+  private static List<Row> transactionOrders(Dataset<Row> events, String block, boolean postgres) {
+    String id = postgres ? "substring_index(" + block + ".id, ':', 1)" : block + ".id";
+    return events.where(block + ".id IS NOT NULL AND " + block + ".data_collection_order IS NOT NULL")
+        .groupBy(expr(id)).agg(expr("collect_set(" + block + ".data_collection_order)")).collectAsList();
   }
 
   /** The table's key columns by their lake names. */

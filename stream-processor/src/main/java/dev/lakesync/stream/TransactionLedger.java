@@ -18,7 +18,9 @@ import java.util.TreeSet;
  * The source transactions the processor has seen part of but not all: a change counts once seen in a batch (applied,
  * superseded or quarantined), and a transaction is whole once its END marker (Debezium's per-table event counts) and
  * every change it counts have been seen. Changes are counted by their order within the transaction, so a batch read
- * again after a crash counts nothing twice. Pure logic: the batch handler feeds it and saves it.
+ * again after a crash counts nothing twice, and the transactions most recently whole are remembered, so a change
+ * published again after a capture restart does not open its transaction anew. Pure logic: the batch handler feeds it
+ * and saves it.
  */
 final class TransactionLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,15 +61,25 @@ final class TransactionLedger {
     }
   }
 
+  /** How many transactions that became whole (or were let go) are remembered. */
+  static final int REMEMBERED = 2000;
+
   private final Map<String, Open> open = new LinkedHashMap<>();
+  private final java.util.LinkedHashSet<String> done = new java.util.LinkedHashSet<>();
 
   /** Changes of transaction {@code id} to {@code table} seen in a batch, by their order within it for that table. */
   void seen(String id, String table, Collection<Long> orders, long nowMs) {
+    if (done.contains(id)) {
+      return;
+    }
     open.computeIfAbsent(id, key -> new Open(nowMs)).seen.computeIfAbsent(table, key -> new TreeSet<>()).addAll(orders);
   }
 
   /** The END marker of transaction {@code id}: how many changes it made to each table the processor handles. */
   void ended(String id, Map<String, Long> counts, long nowMs) {
+    if (done.contains(id)) {
+      return;
+    }
     open.computeIfAbsent(id, key -> new Open(nowMs)).expected = new TreeMap<>(counts);
   }
 
@@ -81,12 +93,23 @@ final class TransactionLedger {
       Map.Entry<String, Open> entry = it.next();
       if (entry.getValue().whole()) {
         it.remove();
+        remember(entry.getKey());
       } else if (entry.getValue().firstSeenMs < giveUpBeforeMs) {
         givenUp.add(entry.getValue().describe(entry.getKey()));
         it.remove();
+        remember(entry.getKey());
       }
     }
     return givenUp;
+  }
+
+  private void remember(String id) {
+    done.add(id);
+    if (done.size() > REMEMBERED) {
+      Iterator<String> oldest = done.iterator();
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   int openCount() {
@@ -100,8 +123,10 @@ final class TransactionLedger {
 
   String toJson() {
     ObjectNode root = JSON.createObjectNode();
+    done.forEach(root.putArray("done")::add);
+    ObjectNode openNode = root.putObject("open");
     open.forEach((id, tx) -> {
-      ObjectNode node = root.putObject(id);
+      ObjectNode node = openNode.putObject(id);
       node.put("first_seen_ms", tx.firstSeenMs);
       ObjectNode seen = node.putObject("seen");
       tx.seen.forEach((table, orders) -> orders.forEach(seen.withArray(table)::add));
@@ -125,7 +150,8 @@ final class TransactionLedger {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a transaction ledger: " + e.getOriginalMessage(), e);
     }
-    root.fields().forEachRemaining(entry -> {
+    root.path("done").forEach(id -> ledger.done.add(id.asText()));
+    root.path("open").fields().forEachRemaining(entry -> {
       Open tx = new Open(entry.getValue().path("first_seen_ms").asLong());
       entry.getValue().path("seen").fields().forEachRemaining(table -> {
         Set<Long> orders = new TreeSet<>();

@@ -107,10 +107,14 @@ class AnyDataIT {
         .where("cast(value AS string) LIKE '%\"after\":{\"id\":4,\"big\":\"__lakesync_unchanged_toast\"%'")
         .selectExpr("topic", "cast(value AS string)").first();
     world.produce(update.getString(0), "odd.docs", "{\"id\":999}", update.getString(1).replace("\"after\":{\"id\":4,", "\"after\":{\"id\":999,"));
-    // A marker capture published in place of a change too large for the broker: quarantined with its reason.
-    world.produce(update.getString(0), "odd.docs", "{\"id\":5}", "{\"lakesync_oversized\":{\"bytes\":70000,\"limit\":20000}}",
+    // A marker capture published in place of a change too large for the broker: quarantined with its reason, and
+    // counted as its transaction's change, so that the transaction is whole once its END marker is read.
+    world.produce(update.getString(0), "odd.docs", "{\"id\":5}", "{\"lakesync_oversized\":{\"bytes\":70000,\"limit\":20000},"
+            + "\"transaction\":{\"id\":\"777:1\",\"total_order\":1,\"data_collection_order\":1}}",
         Map.of("lakesync.oversized", "70000 bytes, above the broker's limit of 20000; the change is kept in /work/x.json"));
-    assertThat(world.process()).contains("applied=0").contains("quarantined=2");
+    HandMadeEvents.sendEnd(world, "777", Map.of("odd.docs", 1));
+    // The re-published update belongs to a transaction already whole: it does not open it again.
+    assertThat(world.process()).contains("applied=0").contains("quarantined=2").contains("open_transactions=0");
     assertThat(world.spark.read().format("delta").load(world.paths().quarantine("odd", "docs")).selectExpr("error")
         .collectAsList()).extracting(row -> row.getString(0)).containsExactlyInAnyOrder(
             "unchanged TOAST value of big, blob with no earlier value in the batch or the lake (the row was never "

@@ -44,6 +44,26 @@ class TransactionLedgerTest {
   }
 
   @Test
+  void aChangePublishedAgainAfterItsTransactionWasWholeDoesNotOpenIt() {
+    TransactionLedger ledger = new TransactionLedger();
+    ledger.seen("5", "s.a", List.of(1L), 0);
+    ledger.ended("5", Map.of("s.a", 1L), 0);
+    ledger.settle(-1);
+    TransactionLedger restored = TransactionLedger.fromJson(ledger.toJson());
+    restored.seen("5", "s.a", List.of(1L), 0);
+    restored.ended("5", Map.of("s.a", 1L), 0);
+    restored.settle(-1);
+    assertThat(restored.openCount()).isZero();
+    for (int i = 0; i < TransactionLedger.REMEMBERED; i++) {
+      restored.seen("x" + i, "s.a", List.of(1L), 0);
+      restored.ended("x" + i, Map.of("s.a", 1L), 0);
+    }
+    restored.settle(-1);
+    restored.seen("5", "s.a", List.of(1L), 0);
+    assertThat(restored.openCount()).as("forgotten once enough others were whole").isEqualTo(1);
+  }
+
+  @Test
   void aTransactionOpenTooLongIsLetGoAndDescribed() {
     TransactionLedger ledger = new TransactionLedger();
     ledger.seen("old", "s.a", List.of(1L), 100);
