@@ -45,6 +45,8 @@ final class TableBatch implements AutoCloseable {
       org.apache.spark.sql.functions.concat(lit("oversized: "), col(OVERSIZED)));
   static final String REASONS = "_reasons";
   static final String DROPPED = "_dropped";
+  /** Whether the event is the last read of a snapshot of its table (Debezium's source.snapshot). */
+  static final String SNAPSHOT_END = "_snapshot_end";
   /** The name of the first {@code fail} rule a well-formed event breaks, or null. */
   static final String FAILED_RULE = "_failed_rule";
   /** Ops that carry a row (the others: d delete, t truncate). */
@@ -151,7 +153,8 @@ final class TableBatch implements AutoCloseable {
         .withColumn("_op", expr("_event.op"))
         .withColumn("_source_ts_ms", expr("try_cast(_event.source.ts_ms AS BIGINT)"))
         .withColumn("_source_pos", expr(SourcePositionUdf.call("_event.source")))
-        .withColumn("_ingested_at", BatchConstants.timestamp(System.currentTimeMillis()));
+        .withColumn("_ingested_at", BatchConstants.timestamp(System.currentTimeMillis()))
+        .withColumn(SNAPSHOT_END, expr("coalesce(_event.source.snapshot IN ('last', 'last_in_data_collection'), false)"));
     List<String> keys = keysOf(table, columns);
     for (ColumnSpec column : columns) {
       String wire = keys.contains(column.name)
@@ -218,7 +221,8 @@ final class TableBatch implements AutoCloseable {
     for (ColumnSpec column : columns) {
       kept.add(col(quote(column.name)));
     }
-    for (String name : List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at", REASONS, DROPPED, FAILED_RULE)) {
+    for (String name : List.of("_op", "_source_ts_ms", "_source_pos", "_ingested_at", REASONS, DROPPED, FAILED_RULE,
+        SNAPSHOT_END)) {
       kept.add(col(name));
     }
     Dataset<Row> computed = rows.select(kept.toArray(new org.apache.spark.sql.Column[0])).persist();
@@ -282,7 +286,8 @@ final class TableBatch implements AutoCloseable {
             : "min(CASE WHEN " + valid + " THEN " + quote(keys.get(0)) + " END)"),
         expr(columns.isEmpty() || keys.isEmpty() ? "CAST(NULL AS STRING)"
             : "max(CASE WHEN " + valid + " THEN " + quote(keys.get(0)) + " END)"),
-        expr(columns.isEmpty() ? "0L" : "count_if(" + valid + " AND (" + UnchangedToast.anyIn(columns) + "))"))
+        expr(columns.isEmpty() ? "0L" : "count_if(" + valid + " AND (" + UnchangedToast.anyIn(columns) + "))"),
+        expr(columns.isEmpty() ? "CAST(NULL AS STRING)" : "max(CASE WHEN " + SNAPSHOT_END + " THEN _source_pos END)"))
         .first();
     Map<String, Long> reasons = new LinkedHashMap<>();
     if (row.getLong(0) > 0) {
@@ -293,7 +298,8 @@ final class TableBatch implements AutoCloseable {
     }
     return new Stats(row.getLong(0), row.getLong(1), row.getLong(2), row.isNullAt(3) ? null : row.getLong(3),
         row.isNullAt(4) ? null : row.getString(4), row.isNullAt(5) ? null : row.getLong(5), reasons,
-        row.isNullAt(6) ? null : row.get(6), row.isNullAt(7) ? null : row.get(7), row.getLong(8));
+        row.isNullAt(6) ? null : row.get(6), row.isNullAt(7) ? null : row.get(7), row.getLong(8),
+        row.isNullAt(9) ? null : row.getString(9));
   }
 
   /**
@@ -364,9 +370,11 @@ final class TableBatch implements AutoCloseable {
     final Object firstKeyMax;
     /** Valid changes that leave a TOAST value out ({@link UnchangedToast}). */
     final long unchangedToast;
+    /** Position of the last read of a snapshot of the table that ended in this batch, or null when none did. */
+    final String snapshotEndPosition;
 
     Stats(long quarantined, long dropped, long failed, Long newestSourceTsMs, String truncatePosition, Long truncateTsMs,
-        Map<String, Long> reasons, Object firstKeyMin, Object firstKeyMax, long unchangedToast) {
+        Map<String, Long> reasons, Object firstKeyMin, Object firstKeyMax, long unchangedToast, String snapshotEndPosition) {
       this.quarantined = quarantined;
       this.dropped = dropped;
       this.failed = failed;
@@ -377,6 +385,7 @@ final class TableBatch implements AutoCloseable {
       this.firstKeyMin = firstKeyMin;
       this.firstKeyMax = firstKeyMax;
       this.unchangedToast = unchangedToast;
+      this.snapshotEndPosition = snapshotEndPosition;
     }
   }
 

@@ -130,12 +130,20 @@ final class ValidatedWriter {
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new org.apache.spark.sql.Column[0]))
         .select(selected.toArray(new org.apache.spark.sql.Column[0]));
 
+    if (stats.snapshotEndPosition != null) {
+      // A key whose newest change in the batch is older than a snapshot that ended in it was not read by that
+      // snapshot: an earlier, cut-short snapshot read it and the source deleted it since (see the MERGE below).
+      newest = newest.withColumn("_op", expr("CASE WHEN _source_pos < " + sqlLiteral(stats.snapshotEndPosition)
+          + " THEN 'd' ELSE _op END"));
+    }
     String path = paths.validated(batch.table.schema(), batch.table.table());
     ensureTableHas(path, newest.schema(), batch.columns);
 
     String firstKey = batch.keys.get(0);
     long before = DeltaCommits.newestVersion(spark, path);
-    if (truncate == null && stats.firstKeyMin != null
+    // A truncate or a completed snapshot must see every row of the table.
+    boolean wholeTable = truncate != null || stats.snapshotEndPosition != null;
+    if (!wholeTable && stats.firstKeyMin != null
         && keyBounds.allBelow(path, before, firstKey, newest.schema().apply(firstKey).dataType(), stats.firstKeyMin)) {
       // No row can match: what the MERGE would do is insert every change (deletes as tombstones). Its fixed cost
       // (finding touched files over the table's file list, a join, conflict checks) was 0.9-1.3 s against
@@ -164,7 +172,7 @@ final class ValidatedWriter {
       org.apache.spark.sql.Column equal = col("t." + TableBatch.quote(key)).equalTo(col("s." + TableBatch.quote(key)));
       on = on == null ? equal : on.and(equal);
     }
-    if (truncate == null && stats.firstKeyMin != null) {
+    if (!wholeTable && stats.firstKeyMin != null) {
       // The batch's key range lets Delta skip the files whose key statistics lie outside it (new rows of an
       // increasing key touch no old file). Bound as literals, not pasted into SQL. A truncate must see every row.
       String first = "t." + TableBatch.quote(batch.keys.get(0));
@@ -185,6 +193,17 @@ final class ValidatedWriter {
       tombstone.put("_source_ts_ms", stats.truncateTsMs == null ? "t._source_ts_ms" : String.valueOf(stats.truncateTsMs));
       tombstone.put("_ingested_at", "current_timestamp()");
       merge = merge.whenNotMatchedBySource("t._source_pos < " + position).updateExpr(tombstone);
+    }
+    if (stats.snapshotEndPosition != null) {
+      // A completed snapshot read every row the source held at its position. A row older than that position which
+      // it did not read was written by an earlier snapshot that was cut short (capture killed, then the snapshot
+      // restarted) and deleted in the source since: it becomes a tombstone. At its own position, so that a read
+      // of this snapshot arriving after the last one (from another partition) still applies.
+      Map<String, String> stale = new LinkedHashMap<>();
+      stale.put("_op", "'d'");
+      stale.put("_ingested_at", "current_timestamp()");
+      merge = merge.whenNotMatchedBySource("t._op <> 'd' AND t._source_pos < " + sqlLiteral(stats.snapshotEndPosition))
+          .updateExpr(stale);
     }
     merge.execute();
     // The metrics of this MERGE: the newest MERGE commit after the version it started from (an OPTIMIZE may have

@@ -22,6 +22,19 @@ public final class HandMadeEvents {
    */
   public static String change(String op, Map<String, Object> row, Map<String, String> types, String tx, long order,
       long lsn) {
+    return event(op, row, types, tx, order, lsn, null);
+  }
+
+  /**
+   * A PostgreSQL snapshot read of a row at the snapshot's position {@code lsn}; {@code snapshot} is Debezium's
+   * source.snapshot: "first", "true", "last_in_data_collection" (a table's last row) or "last".
+   */
+  public static String snapshotRead(Map<String, Object> row, Map<String, String> types, long lsn, String snapshot) {
+    return event("r", row, types, null, 0, lsn, snapshot);
+  }
+
+  private static String event(String op, Map<String, Object> row, Map<String, String> types, String tx, long order,
+      long lsn, String snapshot) {
     ObjectNode image = JSON.createObjectNode();
     image.put("type", "struct").put("optional", true);
     ArrayNode columns = image.putArray("fields");
@@ -36,8 +49,13 @@ public final class HandMadeEvents {
     payload.set("before", op.equals("d") ? JSON.valueToTree(Map.of("id", row.get("id"))) : null);
     payload.set("after", op.equals("d") ? null : JSON.valueToTree(row));
     payload.put("op", op);
-    payload.putObject("source").put("connector", "postgresql").put("ts_ms", 1795544234036L).put("lsn", lsn)
-        .put("sequence", "[\"" + lsn + "\",\"" + lsn + "\"]");
+    ObjectNode source = payload.putObject("source").put("connector", "postgresql").put("ts_ms", 1795544234036L)
+        .put("lsn", lsn);
+    if (snapshot == null) {
+      source.put("sequence", "[\"" + lsn + "\",\"" + lsn + "\"]");
+    } else {
+      source.put("snapshot", snapshot).put("sequence", "[null,\"" + lsn + "\"]");
+    }
     if (tx != null) {
       // As Debezium's PostgreSQL connector: the xid, then the event's own LSN.
       payload.putObject("transaction").put("id", tx + ":" + lsn).put("total_order", order)
