@@ -5,12 +5,20 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a batch stage's pass every interval until the JVM is asked to stop (Ctrl-C, SIGTERM); the shutdown waits for
- * the pass under way to finish, so a stop never cuts a load or sync in half.
+ * the pass under way to finish, so a stop never cuts a load or sync in half. A failed pass (a database restarting, a
+ * network blip) is tried again after a growing pause; the stage gives up only after {@link #FAILURES_BEFORE_GIVING_UP}
+ * failures in a row (passes are idempotent: a load or sync starts from its saved progress), or at once on a config
+ * problem.
  */
 public final class StageLoop {
+  /** With pauses of 1, 2, 4, 8, 16 and then 30 s: about two and a half minutes of failing before the stage exits. */
+  public static final int FAILURES_BEFORE_GIVING_UP = 10;
+  private static final long LONGEST_PAUSE_MS = 30_000;
+
   /** One pass of the stage (a load, a sync). */
   public interface Pass {
     void run() throws Exception;
@@ -33,16 +41,39 @@ public final class StageLoop {
     }, "lakesync-" + stage + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      while (!stopping.get()) {
-        pass.run();
-        long until = System.nanoTime() + interval.toNanos();
-        while (!stopping.get() && System.nanoTime() < until) {
-          Thread.sleep(100);
-        }
-      }
-      out.println(stage + ": stopped");
+      loop(stage, interval, Duration.ofSeconds(1), out, pass, stopping::get);
     } finally {
       stopped.countDown();
     }
+  }
+
+  /** The loop itself; {@code firstPause} is the pause after the first failure, doubled after each further one. */
+  static void loop(String stage, Duration interval, Duration firstPause, PrintStream out, Pass pass,
+      BooleanSupplier stopping) throws Exception {
+    int failures = 0;
+    while (!stopping.getAsBoolean()) {
+      long pause = interval.toMillis();
+      try {
+        pass.run();
+        failures = 0;
+      } catch (StageMain.ConfigProblem e) {
+        throw e;
+      } catch (Exception e) {
+        if (++failures >= FAILURES_BEFORE_GIVING_UP) {
+          throw e;
+        }
+        pause = Math.min(LONGEST_PAUSE_MS, firstPause.toMillis() << (failures - 1));
+        out.println(stage + ": pass failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())
+            + "; trying again in " + Duration.ofMillis(pause).toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+            + " (" + failures + " of " + FAILURES_BEFORE_GIVING_UP
+            + " failures in a row before giving up)");
+        out.flush();
+      }
+      long until = System.nanoTime() + pause * 1_000_000L;
+      while (!stopping.getAsBoolean() && System.nanoTime() < until) {
+        Thread.sleep(Math.min(100, Math.max(1, pause)));
+      }
+    }
+    out.println(stage + ": stopped");
   }
 }
