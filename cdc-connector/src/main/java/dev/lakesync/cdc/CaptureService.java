@@ -75,6 +75,9 @@ public final class CaptureService {
     }
   }
 
+  /** How long a service (not --once) waits at start for a source that refuses connections. */
+  private static final Duration SOURCE_WAIT = Duration.ofMinutes(2);
+
   private final PipelineConfig config;
   private final Options options;
   private final PrintStream out;
@@ -109,6 +112,10 @@ public final class CaptureService {
       Files.createDirectories(DebeziumProperties.offsetsFile(config).toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the offsets folder: " + e.getMessage(), e);
+    }
+    if (!options.once) {
+      SourceWait.untilReachable(config.source().jdbcUrl(), config.source().jdbcProperties(), config.source().host() + ":"
+          + config.source().port() + "/" + config.source().database(), SOURCE_WAIT, out);
     }
     if (config.source().type() == SourceConfig.Type.POSTGRESQL) {
       PostgresSourceCheck.prepare(config.source(), config.tables());

@@ -104,7 +104,9 @@ final class DebeziumProperties {
     props.setProperty("max.queue.size", "16384");
     props.setProperty("heartbeat.interval.ms", "10000");
     props.setProperty("signal.enabled.channels", "source");
-    props.setProperty("errors.max.retries", "3");
+    // A source that restarts or fails over: the connector is started again after each connection error (10 s apart
+    // by Debezium's default), for about two minutes before capture gives up.
+    props.setProperty("errors.max.retries", "12");
 
     switch (source.type()) {
       case POSTGRESQL:
