@@ -26,10 +26,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final Path dataDir;
+  private final int port;
+  private final int controllerPort;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port, int controllerPort) {
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.bootstrapServers = "127.0.0.1:" + port;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
   }
 
   public static EmbeddedKafkaBroker start(Path dataDir, int port, int controllerPort) {
@@ -44,9 +50,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     server.startup();
-    String bootstrap = "127.0.0.1:" + port;
-    LOG.info("Kafka broker listening on {}", bootstrap);
-    return new EmbeddedKafkaBroker(server, bootstrap);
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, port, controllerPort);
+    LOG.info("Kafka broker listening on {}", broker.bootstrapServers);
+    return broker;
+  }
+
+  /** Stops this broker and starts it again on the same data and ports (a broker restart, as in an upgrade). */
+  public EmbeddedKafkaBroker restart(java.time.Duration down) throws InterruptedException {
+    close();
+    Thread.sleep(down.toMillis());
+    return start(dataDir, port, controllerPort);
   }
 
   static Properties brokerProperties(Path dataDir, int port, int controllerPort) {

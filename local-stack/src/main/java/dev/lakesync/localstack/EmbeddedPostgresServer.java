@@ -27,9 +27,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
 
   private final EmbeddedPostgres postgres;
+  private final Path dataDir;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
     this.postgres = postgres;
+    this.dataDir = dataDir;
   }
 
   /** Starts (initdb on first use) with data under {@code dataDir} on {@code port}. */
@@ -55,7 +57,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("wal_writer_delay", "10ms")
           .setServerConfig("max_connections", "100")
           .start();
-      EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+      EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDir);
       server.createDatabases();
       return server;
     } catch (IOException e) {
@@ -114,6 +116,47 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the demo databases: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Stops the server the way an operator or a crash would: {@code immediate} is PostgreSQL's immediate shutdown
+   * (SIGQUIT: no checkpoint, crash recovery on the next start), otherwise its fast shutdown (sessions cut, a
+   * checkpoint written). Start it again with {@link #start}.
+   */
+  public void kill(boolean immediate) {
+    if (!immediate) {
+      close(); // the embedded server's own stop is a fast shutdown
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("PostgreSQL in " + dataDir + " is not running (no readable postmaster.pid)", e);
+    }
+    ProcessHandle postmaster = ProcessHandle.of(pid)
+        .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster (pid " + pid + ") is not running"));
+    try {
+      Process signal = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+      if (signal.waitFor() != 0) {
+        throw new IllegalStateException("kill " + pid + " failed with status " + signal.exitValue());
+      }
+      postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot stop PostgreSQL (pid " + pid + "): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
+    }
+    close(); // releases the data folder's lock; its own stop finds the server gone
+  }
+
+  /** {@link #kill}, a pause, and a start on the same data and port; returns the new server. */
+  public EmbeddedPostgresServer restart(boolean immediate, java.time.Duration down) throws InterruptedException {
+    int port = port();
+    kill(immediate);
+    Thread.sleep(down.toMillis());
+    return start(dataDir, port);
   }
 
   @Override

@@ -110,9 +110,9 @@ public final class LakesyncCli {
         Set.of("--config", "--filter", "--top"), Set.of(), options -> {
           throw options.usage("search runs through the ./lakesync launcher, which starts it with the serving sinks' classpath");
         }));
-    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving|e2e [--quick]; prints one 'bench <name>: key=value' line last.",
+    commands.put("bench", new Command("Run a benchmark: bench capture|process|warehouse|serving|e2e|fuzz|chaos [--quick]; prints one '<name>: key=value' line last.",
         String.join("\n",
-            "usage: lakesync bench capture|process|warehouse|serving|e2e [--quick]",
+            "usage: lakesync bench capture|process|warehouse|serving|e2e|fuzz|chaos [--quick] [--seed S]",
             "",
             "Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports) and runs the stage as its own",
             "process. The last line is 'bench <name>: changes=... throughput_per_s=... p50_ms=... p99_ms=...'.",
@@ -129,8 +129,17 @@ public final class LakesyncCli {
             "            commit -> validated Delta (every change, from the tables' Change Data Feed), -> warehouse and",
             "            -> serving document (every payment, polled every 100 ms); the last line's p50_ms/p99_ms are",
             "            source commit -> serving document at 1,000 changes/s",
-            "  --quick   a smaller run of the same code (about a minute; e2e: 15 s per rate after its warm-up)"),
-        Set.of(), Set.of("--quick"), this::bench));
+            "  fuzz      random schemas and changes through capture and process, the lake compared with the source",
+            "            (bench fuzz [--seeds N]; last line 'fuzz: seeds=N tables=T changes=C mismatches=M')",
+            "  chaos     the demo pipeline under 100,000 row changes while every stage is killed (kill -9) 24 times",
+            "            in all (capture once during its initial snapshot) and the broker and PostgreSQL restart",
+            "            (fast and immediate shutdowns); then it drains and verifies. Last line 'chaos: kills=K",
+            "            broker_restarts=B source_restarts=S changes=C mismatches=M'; exit 0 only when nothing was",
+            "            lost or invented (mismatches=0 and every record on the topics landed and accounted for)",
+            "  --quick   a smaller run of the same code (about a minute; e2e: 15 s per rate after its warm-up; chaos:",
+            "            4,000 changes, one kill per stage, one broker and two source restarts)",
+            "  --seed S  chaos: the seed of its plan and workload (default 1)"),
+        Set.of("--seed"), Set.of("--quick"), this::bench));
   }
 
   private int bench(CliArgs options) throws Exception {
@@ -139,12 +148,16 @@ public final class LakesyncCli {
       throw options.usage("bench " + options.positional().get(0)
           + " runs through the ./lakesync launcher, which starts it with Spark's classpath");
     }
+    if (options.positional().size() == 1 && options.positional().get(0).equals("chaos")) {
+      return new dev.lakesync.localstack.demo.ChaosSoak(home, out, options.flag("--quick"),
+          options.longValue("--seed", 1)).run();
+    }
     if (options.positional().size() == 1 && options.positional().get(0).equals("e2e")) {
       return new dev.lakesync.localstack.demo.EndToEndBenchmark(home, out, options.flag("--quick")).run();
     }
     if (options.positional().size() != 1 || !options.positional().get(0).equals("capture")) {
       throw options.usage(options.positional().isEmpty() ? "name a benchmark: capture"
-          : "unknown benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse, serving, e2e)");
+          : "unknown benchmark '" + String.join(" ", options.positional()) + "' (available: capture, process, warehouse, serving, e2e, fuzz, chaos)");
     }
     return new dev.lakesync.localstack.bench.CaptureBenchmark(home, out, options.flag("--quick")).run();
   }

@@ -27,8 +27,8 @@ public final class LocalStack implements AutoCloseable {
   private static final String MARKER = ".lakesync-workdir";
 
   private final Path workDir;
-  private final EmbeddedPostgresServer postgres;
-  private final EmbeddedKafkaBroker kafka;
+  private volatile EmbeddedPostgresServer postgres;
+  private volatile EmbeddedKafkaBroker kafka;
 
   /** Wraps servers already started (tests start them on free ports without a pipeline config). */
   LocalStack(Path workDir, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
@@ -163,6 +163,19 @@ public final class LocalStack implements AutoCloseable {
 
   public EmbeddedKafkaBroker kafka() {
     return kafka;
+  }
+
+  /** Stops the broker, waits {@code down}, and starts it again on the same data and port. */
+  public void restartKafka(java.time.Duration down) throws InterruptedException {
+    kafka = kafka.restart(down);
+  }
+
+  /**
+   * Stops PostgreSQL (fast shutdown, or {@code immediate}: as after a crash), waits {@code down}, and starts it again
+   * on the same data and port. Every database of the stack (source, warehouse, serving) goes down with it.
+   */
+  public void restartPostgres(boolean immediate, java.time.Duration down) throws InterruptedException {
+    postgres = postgres.restart(immediate, down);
   }
 
   /** Where things listen and how to connect, for the console. */

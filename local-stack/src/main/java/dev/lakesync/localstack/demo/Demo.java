@@ -155,20 +155,46 @@ public final class Demo {
   static final int SERVING_NICENESS = 2;
 
   void startStages() throws Exception {
-    Map<String, String> env = new HashMap<>(stageEnv);
-    Map<String, String> processEnv = new HashMap<>(env);
-    if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
-      env.put("LAKESYNC_JAVA_OPTS", "-Xmx1g"); // four JVMs beside the stack's on one machine
-      // process caches each batch and every table's Delta state: at 1 GB its collector marked without pause (GC log)
-      processEnv.put("LAKESYNC_JAVA_OPTS", "-Xmx2g");
+    for (String stage : STAGES) {
+      stages.add(startStage(stage));
     }
-    stages.add(StageProcess.start(home, "capture", configFile, logs(), env));
-    stages.add(StageProcess.start(home, "process", configFile, logs(), processEnv));
-    // The lake comes first: on a machine with few cores, warehouse and serving yield CPU to capture and process
-    // (they read what process wrote, so they cannot be fresher than it anyway); serving, with its freshness goal,
-    // less than warehouse. At 10 it ran one pass in a 150 s demo.
-    stages.add(StageProcess.start(home, "warehouse", configFile, logs(), env, WAREHOUSE_NICENESS, "--interval", "5s"));
-    stages.add(StageProcess.start(home, "serving", configFile, logs(), env, SERVING_NICENESS, "--interval", "3s"));
+  }
+
+  /** Starts one stage as the demo runs it (memory, CPU priority, interval). */
+  StageProcess startStage(String stage) throws Exception {
+    Map<String, String> env = new HashMap<>(stageEnv);
+    if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
+      // four JVMs beside the stack's on one machine; process caches each batch and every table's Delta state: at 1 GB
+      // its collector marked without pause (GC log)
+      env.put("LAKESYNC_JAVA_OPTS", stage.equals("process") ? "-Xmx2g" : "-Xmx1g");
+    }
+    switch (stage) {
+      case "capture":
+      case "process":
+        return StageProcess.start(home, stage, configFile, logs(), env);
+      // The lake comes first: on a machine with few cores, warehouse and serving yield CPU to capture and process
+      // (they read what process wrote, so they cannot be fresher than it anyway); serving, with its freshness goal,
+      // less than warehouse. At 10 it ran one pass in a 150 s demo.
+      case "warehouse":
+        return StageProcess.start(home, stage, configFile, logs(), env, WAREHOUSE_NICENESS, "--interval", "5s");
+      case "serving":
+        return StageProcess.start(home, stage, configFile, logs(), env, SERVING_NICENESS, "--interval", "3s");
+      default:
+        throw new IllegalArgumentException("no stage " + stage);
+    }
+  }
+
+  /** Starts {@code stage} again in place of its stopped or killed process. */
+  StageProcess restart(StageProcess stage) throws Exception {
+    StageProcess started = startStage(stage.name);
+    stages.set(stages.indexOf(stage), started);
+    return started;
+  }
+
+  /** The running process of {@code name}. */
+  StageProcess stage(String name) {
+    return stages.stream().filter(stage -> stage.name.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no stage " + name + " is running"));
   }
 
   private Thread startWorkload(double rate, Duration duration, WorkloadGenerator[] generator,
@@ -258,10 +284,12 @@ public final class Demo {
   }
 
   /** Runs verify as its own process (it needs Spark); returns its output lines. */
-  private List<String> verify() throws Exception {
+  List<String> verify() throws Exception {
     out.println("demo: verifying source, lake, warehouse and serving store");
-    Process process = new ProcessBuilder(home.resolve("lakesync").toString(), "verify", "--config", configFile.toString())
-        .redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(home.resolve("lakesync").toString(), "verify", "--config",
+        configFile.toString()).redirectErrorStream(true);
+    builder.environment().putAll(stageEnv);
+    Process process = builder.start();
     List<String> lines = new ArrayList<>();
     List<String> all = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -1,9 +1,7 @@
 package dev.lakesync.localstack.demo;
 
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.LocalStack;
-import dev.lakesync.localstack.PortCheck;
 import dev.lakesync.localstack.WorkloadGenerator;
 import dev.lakesync.localstack.freshness.LatencySamples;
 import dev.lakesync.localstack.freshness.PaymentProbe;
@@ -12,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -48,15 +45,11 @@ public final class EndToEndBenchmark {
   }
 
   public int run() throws Exception {
-    Path work = Files.createTempDirectory("lakesync-bench-e2e-");
-    Map<String, String> env = new HashMap<>();
-    env.put("LAKESYNC_WORK_DIR", work.toString());
-    env.put("LAKESYNC_LAKE_ROOT", work.resolve("lake").toString());
-    env.put("LAKESYNC_PG_PORT", Integer.toString(PortCheck.findFree()));
-    env.put("LAKESYNC_KAFKA_PORT", Integer.toString(PortCheck.findFree()));
-    env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(PortCheck.findFree()));
-    Path configFile = home.resolve("deploy/local/pipeline.yaml");
-    PipelineConfig config = new PipelineConfigLoader(name -> env.getOrDefault(name, System.getenv(name))).load(configFile);
+    BenchWorkspace workspace = BenchWorkspace.create(home, "lakesync-bench-e2e-");
+    Path work = workspace.work;
+    Map<String, String> env = workspace.env;
+    Path configFile = workspace.configFile;
+    PipelineConfig config = workspace.config;
     Demo pipeline = new Demo(home, config, configFile, out, false, env);
     out.println("bench e2e: starting the stack and the four stages (work folder " + work + ")");
     Map<String, long[]> windows = new LinkedHashMap<>();

@@ -18,12 +18,16 @@ final class StageProcess {
   private final Process process;
   private final StageProgress progress;
   private long readUpTo;
+  private final long logStart;
+  private final long startedNanos = System.nanoTime();
 
-  private StageProcess(String name, Path log, Process process) {
+  private StageProcess(String name, Path log, Process process, long logStart) {
     this.name = name;
     this.log = log;
     this.process = process;
     this.progress = new StageProgress(name);
+    this.readUpTo = logStart;
+    this.logStart = logStart;
   }
 
   static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, String... extra)
@@ -49,14 +53,21 @@ final class StageProcess {
     }
     command.addAll(List.of(home.resolve("lakesync").toString(), "run", stage, "--config", config.toString()));
     command.addAll(List.of(extra));
+    // Appended: a stage started again (after a crash, in the chaos soak) keeps its earlier runs' lines.
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     Process process = builder.start();
     if (niceness > 0) {
       SessionPriority.lower(process.pid(), niceness);
     }
-    return new StageProcess(stage, log, process);
+    return new StageProcess(stage, log, process, logStart);
+  }
+
+  /** How long ago this process was started. */
+  java.time.Duration age() {
+    return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   boolean alive() {
@@ -78,6 +89,23 @@ final class StageProcess {
     }
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     return false;
+  }
+
+  /** SIGKILL, as a crash or an out-of-memory killer would: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Whether this run of the stage has logged a line containing {@code text} so far. */
+  boolean logged(String text) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      byte[] bytes = new byte[(int) Math.max(0, file.length() - logStart)];
+      file.seek(logStart);
+      file.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** What the stage's log says so far; each call reads only the complete lines added since the last one. */
