@@ -211,6 +211,7 @@ final class BatchHandler implements AutoCloseable {
       started = System.nanoTime();
       long applied = batch.columns.isEmpty() ? 0 : validated.merge(batch, stats, query, batchId); // no schema: all quarantined
       metrics.addPhase("merge", started);
+      CrashPoint.after("merge", out);
       metrics.addTable(table.qualifiedName(), landed, stats, applied);
       started = System.nanoTime();
       List<Row> orders = batch.transactionOrders(postgres());

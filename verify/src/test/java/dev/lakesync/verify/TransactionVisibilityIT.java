@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A source transaction that books an order and raises its customer's total: the warehouse and the documents show
  * both changes or neither, when its two changes reach the processor in two micro-batches and when the processor
- * stops after one table's MERGE and before the other's (a fail rule stops it there; it resumes once the rule is
- * fixed). The processor, warehouse loader and serving sync are the real stages; the events are hand-made.
+ * stops after one table's MERGE and before the other's: stopped by a fail rule (it resumes once the rule is fixed),
+ * and dying as under kill -9 (a processor JVM of its own halts right after the first MERGE, see CrashPoint). The processor, warehouse loader and serving sync are the real stages; the events are hand-made.
  */
 class TransactionVisibilityIT {
   private static final String TABLES = String.join("\n",
@@ -120,6 +120,46 @@ class TransactionVisibilityIT {
         .run(true, Duration.ofSeconds(1), 0);
     publish();
     assertThat(seen()).isEqualTo("total=2005 orders=[9:1.0, 10:5.0, 11:2000.0] document={total=2005, orders=[10:5.0, 11:2000.0]}");
+
+    // t3: the processor, in a JVM of its own, dies as under kill -9 right after the first of the two MERGEs.
+    String pointBefore = newestPoint();
+    customer(1, 2008, "t3", 40);
+    order(12, 1, 3, "t3", 40);
+    HandMadeEvents.sendEnd(world, "t3", Map.of("shop.customers", 1, "shop.orders", 1));
+    Path log = dir.resolve("crashed-process.log");
+    Process crashing = new ProcessBuilder(processCommand(fixed, "-Dlakesync.crashAfter=merge"))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(crashing.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(crashing.exitValue()).as(Files.readString(log)).isEqualTo(137);
+    assertThat(Files.readString(log)).contains("process: halting right after a merge");
+    assertThat(newestPoint()).as("no consistent point recorded with t3 in part").isEqualTo(pointBefore);
+    publish();
+    assertThat(seen()).as("t3 half applied: not shown")
+        .isEqualTo("total=2005 orders=[9:1.0, 10:5.0, 11:2000.0] document={total=2005, orders=[10:5.0, 11:2000.0]}");
+
+    // Started again, it replays the batch: t3 shows whole.
+    new StreamProcessor(config, world.spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .run(true, Duration.ofSeconds(1), 0);
+    publish();
+    assertThat(seen()).isEqualTo("total=2008 orders=[9:1.0, 10:5.0, 11:2000.0, 12:3.0] "
+        + "document={total=2008, orders=[10:5.0, 11:2000.0, 12:3.0]}");
+  }
+
+  /** The processor on this JVM's classpath with Spark's Java 17 options, over the pipeline config {@code config}. */
+  private static List<String> processCommand(Path config, String property) {
+    Path home = Path.of("").toAbsolutePath().getParent();
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@" + home.resolve("deploy/jvm/spark-java17.args"), property, "-cp", System.getProperty("java.class.path"),
+        "dev.lakesync.stream.StreamProcessorMain", "--config", config.toString(), "--once");
+  }
+
+  /** The newest consistent point's file name, or "none". */
+  private static String newestPoint() throws Exception {
+    Path points = Path.of(world.paths().state("stream-processor").replaceFirst("^file:", ""), "consistent-points");
+    try (java.util.stream.Stream<Path> files = Files.list(points)) {
+      return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".json")).max(String::compareTo)
+          .orElse("none");
+    }
   }
 
   private static void customer(long id, long total, String tx, long lsn) throws Exception {
