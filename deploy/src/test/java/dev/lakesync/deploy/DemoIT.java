@@ -3,14 +3,11 @@ package dev.lakesync.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.localstack.PortCheck;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -32,12 +29,8 @@ class DemoIT {
 
   @Test
   void aMinuteOfWorkloadReconcilesWithNothingLostAndOnlyRuleBreakersQuarantined() throws Exception {
-    Path home = Path.of("").toAbsolutePath().getParent();
-    // The reactor has just built and packaged every module: tell the launcher not to build again.
-    Files.writeString(home.resolve("local-stack/target/.lakesync-built"), "");
     Path log = work.resolve("demo.log");
-    ProcessBuilder builder = new ProcessBuilder(home.resolve("lakesync").toString(), "demo", "--duration", "60s",
-        "--rate", "200", "--dashboard-port", "0").redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = LauncherRun.command(log, "demo", "--duration", "60s", "--rate", "200", "--dashboard-port", "0");
     Map<String, String> env = builder.environment();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("stack/lake").toString());
@@ -47,16 +40,11 @@ class DemoIT {
     Process demo = builder.start();
     DashboardCheck dashboard = new DashboardCheck(log, Path.of("target"));
     String dashboardFailure = dashboard.runWhile(demo, Duration.ofMinutes(10));
-    boolean finished = demo.waitFor(15, TimeUnit.MINUTES);
-    if (!finished) {
-      demo.destroyForcibly();
-    }
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    String output = String.join("\n", lines);
-    System.out.println(output.lines().filter(line -> line.startsWith("demo:") || line.startsWith("verify:")
-        || line.startsWith("reconciliation:") || line.startsWith("  rule-breaking")).reduce("", (a, b) -> a + b + "\n"));
-    assertThat(finished).as("demo finished within 15 minutes").isTrue();
-    assertThat(demo.exitValue()).as(output).isZero();
+    LauncherRun run = LauncherRun.await(demo, log, Duration.ofMinutes(15), "demo:", "verify:", "reconciliation:",
+        "  rule-breaking");
+    List<String> lines = run.lines;
+    assertThat(run.finished).as("demo finished within 15 minutes").isTrue();
+    assertThat(run.exitStatus).as(run.output()).isZero();
     assertThat(lines.get(lines.size() - 1)).matches(
         "reconciliation: tables=3 source_rows=\\d+ lake_rows=\\d+ warehouse_rows=\\d+ serving_docs=\\d+ mismatches=0");
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +29,11 @@ class ShopExampleIT {
   @TempDir
   Path work;
 
-  private final Path home = Path.of("").toAbsolutePath().getParent();
+  private final Path home = LauncherRun.home();
   private final Map<String, String> env = new HashMap<>();
 
   @Test
   void theShopReconcilesThroughEveryStageAfterSeedAndChanges() throws Exception {
-    Files.writeString(home.resolve("local-stack/target/.lakesync-built"), "");
     int pgPort = PortCheck.findFree();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("lake").toString());
@@ -97,12 +95,8 @@ class ShopExampleIT {
     return output;
   }
 
-  private ProcessBuilder launcher(Path log, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(home.resolve("lakesync").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+  private ProcessBuilder launcher(Path log, String... args) throws java.io.IOException {
+    ProcessBuilder builder = LauncherRun.command(log, args).directory(home.toFile());
     builder.environment().putAll(env);
     return builder;
   }

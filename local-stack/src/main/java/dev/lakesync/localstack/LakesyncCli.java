@@ -137,7 +137,7 @@ public final class LakesyncCli {
             "            broker_restarts=B source_restarts=S changes=C mismatches=M'; exit 0 only when nothing was",
             "            lost or invented (mismatches=0 and every record on the topics landed and accounted for)",
             "  --quick   a smaller run of the same code (about a minute; e2e: 15 s per rate after its warm-up; chaos:",
-            "            4,000 changes, one kill per stage, one broker and two source restarts)",
+            "            6,000 changes, one kill per stage, one broker and two source restarts)",
             "  --seed S  chaos: the seed of its plan and workload (default 1)"),
         Set.of("--seed"), Set.of("--quick"), this::bench));
   }

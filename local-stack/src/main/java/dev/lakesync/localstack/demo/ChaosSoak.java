@@ -57,7 +57,7 @@ public final class ChaosSoak {
     this.home = home;
     this.out = out;
     this.seed = seed;
-    this.changes = quick ? 4_000 : 100_000;
+    this.changes = quick ? 6_000 : 100_000;
     this.kills = quick ? 4 : 24;
     this.brokerRestarts = quick ? 1 : 3;
     this.sourceRestarts = quick ? 2 : 4;
