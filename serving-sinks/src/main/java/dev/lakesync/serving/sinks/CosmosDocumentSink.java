@@ -45,7 +45,10 @@ import java.util.Set;
  */
 public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   static final int ATTEMPTS = 4;
-  /** Cosmos DB applies at most this many operations in one patch: every field besides id, and sourcePos. */
+  /**
+   * Cosmos DB applies at most this many operations in one patch: every field besides id and the partition key, and
+   * sourcePos.
+   */
   static final int MAX_PATCH_OPERATIONS = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,12 +100,17 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   }
 
   private void register(DocumentType type) {
+    // Cosmos DB refuses a patch of the id or the partition key: both are set when the document is created and a
+    // document never moves to another id or partition (another key is another document).
     List<String> fields = new ArrayList<>(type.fields());
+    fields.remove("id");
+    fields.remove(type.partitionKey());
+    List<String> patched = List.copyOf(fields);
     fields.add("sourcePos");
     if (fields.size() > MAX_PATCH_OPERATIONS) {
       throw new IllegalArgumentException("serving.documents." + type.name() + ": Cosmos DB patches at most "
-          + MAX_PATCH_OPERATIONS + " fields at once and a " + type.name() + " document has " + type.fields().size()
-          + " top-level fields besides id (" + String.join(", ", type.fields()) + "); keep at most "
+          + MAX_PATCH_OPERATIONS + " fields at once and a " + type.name() + " document has " + patched.size()
+          + " top-level fields besides id and its partition key (" + String.join(", ", patched) + "); keep at most "
           + (MAX_PATCH_OPERATIONS - 1) + " by grouping some under an object (fields: {group: {a: a, b: b}})");
     }
     CosmosContainerResponse response = container(type.name(), true);

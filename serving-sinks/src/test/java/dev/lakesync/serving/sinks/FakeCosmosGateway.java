@@ -137,6 +137,17 @@ public final class FakeCosmosGateway implements AutoCloseable {
   }
 
   /** One operation of a batch, as the service would do it; the result gets status, charge and ETag. */
+  /** The container is partitioned by /customerId. */
+  private static boolean patchesIdOrPartitionKey(JsonNode operations) {
+    for (JsonNode patch : operations) {
+      String path = patch.path("path").asText();
+      if (path.equals("/id") || path.equals("/customerId")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void apply(JsonNode operation, ObjectNode result) {
     String type = operation.path("operationType").asText();
     String id = operation.path("id").asText(null);
@@ -170,7 +181,9 @@ public final class FakeCosmosGateway implements AutoCloseable {
         if (body.path("operations").size() > 10) {
           problems.add("patch " + id + " with more than 10 operations");
         }
-        if (stored == null) {
+        if (patchesIdOrPartitionKey(body.path("operations"))) {
+          status = 400; // as the service: neither the id nor the partition key can be updated
+        } else if (stored == null) {
           status = 404;
         } else if (!conditionHolds(body.path("condition").asText(), stored)) {
           status = 412;
