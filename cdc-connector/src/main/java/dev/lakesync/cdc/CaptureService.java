@@ -261,6 +261,8 @@ public final class CaptureService {
   private void prepareBroker(BrokerConfig broker) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServersString());
+    props.putAll(broker.serviceSettings());
+    // A quick look, not the producer's patient requests.
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     props.putAll(broker.securitySettings());

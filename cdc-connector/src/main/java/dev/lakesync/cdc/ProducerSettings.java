@@ -24,6 +24,7 @@ final class ProducerSettings {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+    props.putAll(broker.serviceSettings());
     props.putAll(broker.securitySettings());
     if (broker.type() == BrokerConfig.Type.KAFKA) {
       props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -81,10 +81,21 @@ class CaptureSettingsTest {
 
     assertThat(props).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN")
         .containsEntry("compression.type", "gzip");
+    // Microsoft's recommended configurations for Kafka clients of Event Hubs (idle < 240 s, request timeout 60 s).
+    assertThat(props).containsEntry("connections.max.idle.ms", "180000").containsEntry("metadata.max.age.ms", "180000")
+        .containsEntry("request.timeout.ms", "60000").containsEntry("max.request.size", "1000000");
+    new org.apache.kafka.clients.producer.ProducerConfig(props); // the client accepts them together
     assertThat(props.getProperty("sasl.jaas.config")).isEqualTo(
         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$ConnectionString\" "
             + "password=\"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=k3y=\\\"q\\\"\";");
     assertThat(config.broker().toString()).doesNotContain("k3y");
+  }
+
+  @Test
+  void theKafkaClientIsAVersionEventHubsSupports() {
+    // Microsoft's guide: Event Hubs' Kafka endpoint supports Apache Kafka clients 1.0 and later.
+    String version = org.apache.kafka.common.utils.AppInfoParser.getVersion();
+    assertThat(Integer.parseInt(version.substring(0, version.indexOf('.')))).as(version).isGreaterThanOrEqualTo(1);
   }
 
   @Test

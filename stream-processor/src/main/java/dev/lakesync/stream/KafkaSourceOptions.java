@@ -30,6 +30,7 @@ final class KafkaSourceOptions {
     }
     // Event Hubs: a connection string, or tokens from the Azure identity (the login callback comes from the sinks'
     // jar, on the driver's and the executors' classpath alike).
+    broker.serviceSettings().forEach((key, value) -> options.put("kafka." + key, value));
     broker.securitySettings().forEach((key, value) -> options.put("kafka." + key, value));
     for (Map.Entry<String, String> entry : broker.kafka().entrySet()) {
       options.put("kafka." + entry.getKey(), entry.getValue());

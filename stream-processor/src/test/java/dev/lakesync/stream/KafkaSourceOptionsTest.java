@@ -39,7 +39,8 @@ class KafkaSourceOptionsTest {
     Map<String, String> options = KafkaSourceOptions.from(config(""), 0);
     assertThat(options.get("subscribe")).isEqualTo("bank.bank.customers,bank.bank.accounts,bank.transaction");
     assertThat(options).containsEntry("failOnDataLoss", "true").containsEntry("kafka.fetch.max.wait.ms", "100")
-        .doesNotContainKey("maxOffsetsPerTrigger");
+        .doesNotContainKey("maxOffsetsPerTrigger").as("Event Hubs' settings are for Event Hubs only")
+        .doesNotContainKey("kafka.connections.max.idle.ms");
     assertThat(KafkaSourceOptions.from(config(""), 5000)).containsEntry("maxOffsetsPerTrigger", "5000");
   }
 
@@ -73,6 +74,9 @@ class KafkaSourceOptionsTest {
 
     Map<String, String> options = KafkaSourceOptions.from(config, 0);
     assertThat(options).containsEntry("kafka.sasl.mechanism", "PLAIN").containsEntry("kafka.security.protocol", "SASL_SSL");
+    // Microsoft's recommended configurations for Kafka clients of Event Hubs.
+    assertThat(options).containsEntry("kafka.connections.max.idle.ms", "180000")
+        .containsEntry("kafka.metadata.max.age.ms", "180000").containsEntry("kafka.request.timeout.ms", "60000");
     assertThat(options.get("kafka.sasl.jaas.config")).isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule "
         + "required username=\"$ConnectionString\" password=\"Endpoint=sb://ns.servicebus.windows.net/;"
         + "SharedAccessKeyName=listen;SharedAccessKey=k3y=\\\"q\\\"\";");

@@ -150,6 +150,23 @@ public final class BrokerConfig {
     return settings;
   }
 
+  /**
+   * Client settings Microsoft's Kafka configuration guide for Event Hubs asks of producers and consumers: Azure
+   * closes a connection idle for 240 s, so the client must close it first and refresh its metadata as often; requests
+   * wait up to 60 s (Event Hubs may take 20 s internally; the guide's value with idempotence). None for Kafka. For
+   * producers, consumers and admin clients alike (Spark's Kafka source wants each with a {@code kafka.} prefix);
+   * {@link #kafka()} overrides them.
+   */
+  public Map<String, String> serviceSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (type == Type.EVENTHUBS) {
+      settings.put("connections.max.idle.ms", "180000");
+      settings.put("metadata.max.age.ms", "180000");
+      settings.put("request.timeout.ms", "60000");
+    }
+    return settings;
+  }
+
   private static String escapeJaas(String value) {
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
