@@ -49,11 +49,32 @@ class SynapseArtifactsTest {
     }
   }
 
+  /**
+   * {@code az synapse spark-job-definition create --name N --file @F} reads F as the SparkJobDefinition object itself
+   * (the CLI calls {@code SparkJobDefinition.from_dict} on it): its keys at the top, the name from --name. The
+   * {"name", "properties"} wrapper of pipelines and triggers is read there as an empty definition.
+   */
+  @Test
+  void jobDefinitionsAreTheBareObjectTheAzureCliReads() throws Exception {
+    java.util.Set<String> modelKeys = java.util.Set.of("description", "targetBigDataPool", "targetSparkConfiguration",
+        "requiredSparkVersion", "language", "jobProperties", "folder");
+    for (Path definition : list(SYNAPSE.resolve("sparkJobDefinitions"))) {
+      java.util.Map<String, Object> json = new org.yaml.snakeyaml.Yaml().load(Files.readString(definition)); // JSON is YAML
+      assertThat(modelKeys).as(definition + ": top-level keys").containsAll(json.keySet());
+      assertThat(json).containsKeys("targetBigDataPool", "requiredSparkVersion", "language", "jobProperties");
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> job = (java.util.Map<String, Object>) json.get("jobProperties");
+      assertThat(job).containsKeys("file", "className", "args", "conf", "jars", "files", "driverMemory", "numExecutors");
+      assertThat(job.get("name") + ".json").isEqualTo(definition.getFileName().toString());
+    }
+  }
+
   @Test
   void thePipelineRunsExistingDefinitionsAndTheTriggerRunsThePipeline() throws Exception {
     List<String> definitions = new ArrayList<>();
     for (Path definition : list(SYNAPSE.resolve("sparkJobDefinitions"))) {
-      definitions.add(value(Files.readString(definition), "name"));
+      // Named by the file: the CLI's --name (the README imports each as its file name).
+      definitions.add(definition.getFileName().toString().replaceFirst("\\.json$", ""));
     }
     String pipeline = Files.readString(SYNAPSE.resolve("pipelines/lakesync-batch.json"));
     List<String> referenced = references(pipeline, "SparkJobDefinitionReference");
