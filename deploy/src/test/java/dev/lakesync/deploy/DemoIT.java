@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline, as a user runs it: {@code ./lakesync demo --duration 60s --rate 200} from this build (every
+ * The whole pipeline, as a user runs it: {@code ./lakesync demo --duration 30s --rate 200} from this build (every
  * module is packaged before this one), on free ports and a work folder of its own. The demo must end with
  * mismatches=0, and the quarantine must hold exactly the rule-breaking rows the workload generator reports. While it
  * runs, its live dashboard is loaded in headless Chromium ({@link DashboardCheck}).
@@ -28,9 +28,9 @@ class DemoIT {
   Path work;
 
   @Test
-  void aMinuteOfWorkloadReconcilesWithNothingLostAndOnlyRuleBreakersQuarantined() throws Exception {
+  void halfAMinuteOfWorkloadReconcilesWithNothingLostAndOnlyRuleBreakersQuarantined() throws Exception {
     Path log = work.resolve("demo.log");
-    ProcessBuilder builder = LauncherRun.command(log, "demo", "--duration", "60s", "--rate", "200", "--dashboard-port", "0");
+    ProcessBuilder builder = LauncherRun.command(log, "demo", "--duration", "30s", "--rate", "200", "--dashboard-port", "0");
     Map<String, String> env = builder.environment();
     env.put("LAKESYNC_WORK_DIR", work.resolve("stack").toString());
     env.put("LAKESYNC_LAKE_ROOT", work.resolve("stack/lake").toString());
