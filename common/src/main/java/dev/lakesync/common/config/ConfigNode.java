@@ -182,6 +182,23 @@ public final class ConfigNode {
     }
   }
 
+  /**
+   * A service URL: https, or http only to this machine (a local emulator such as Azurite), so that keys and tokens
+   * never cross a network in the clear.
+   */
+  public URI serviceUri(String key, boolean required) {
+    URI uri = uri(key, Set.of("https", "http"), required);
+    if (uri != null && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri.getHost())) {
+      problem(key, "expected an https:// URL (http:// only for an emulator on this machine), got '" + uri + "'");
+      return null;
+    }
+    return uri;
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+  }
+
   public List<String> stringList(String key) {
     known.add(key);
     Object raw = values.get(key);

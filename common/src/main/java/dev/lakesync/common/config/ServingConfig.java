@@ -160,7 +160,7 @@ public final class ServingConfig {
     private final boolean gatewayMode;
 
     Cosmos(ConfigNode node) {
-      this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
+      this.endpoint = node.serviceUri("endpoint", true);
       this.database = node.requiredString("database");
       Map<String, String> named = node.namedValues("containers");
       this.containers = named == null ? Map.of() : named;
@@ -210,7 +210,7 @@ public final class ServingConfig {
     private final Secret apiKey;
 
     Search(ConfigNode node) {
-      this.endpoint = node.uri("endpoint", Set.of("https", "http"), true);
+      this.endpoint = node.serviceUri("endpoint", true);
       Map<String, String> named = node.namedValues("indexes");
       this.indexes = named == null ? Map.of() : new LinkedHashMap<>(named);
       this.apiKey = node.secret("apiKey");

@@ -50,7 +50,7 @@ public final class SourceConfig {
     this.password = node.requiredSecret("password");
     this.slotName = node.string("slotName", "lakesync");
     this.publication = node.string("publication", "lakesync");
-    this.offsetsUrl = node.uri("offsetsUrl", java.util.Set.of("https", "http"), false);
+    this.offsetsUrl = node.serviceUri("offsetsUrl", false);
     this.debezium = node.passThrough("debezium");
     if (slotName != null && !slotName.matches("[a-z0-9_]{1,63}")) {
       node.problem("slotName", "expected lower-case letters, digits and underscores (a PostgreSQL slot name), got '" + slotName + "'");

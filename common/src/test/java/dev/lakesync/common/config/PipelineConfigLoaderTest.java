@@ -215,6 +215,16 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void refusesPlainHttpToAServiceElsewhereThanThisMachine() {
+    ConfigException e = failure(MINIMAL + "serving:\n  sinks: [search, cosmos]\n  search:\n"
+        + "    endpoint: http://bank.search.windows.net\n  cosmos:\n    endpoint: http://127.0.0.1:8081\n"
+        + "    database: bank\n");
+
+    assertThat(e.problems()).singleElement().isEqualTo("serving.search.endpoint: expected an https:// URL (http:// "
+        + "only for an emulator on this machine), got 'http://bank.search.windows.net'");
+  }
+
+  @Test
   void requiresTheSectionOfEveryServingSinkNamed() {
     ConfigException e = failure(MINIMAL + "serving:\n  sinks: [local, cosmos]\n  local:\n    jdbcUrl: jdbc:postgresql://h/db\n");
 
