@@ -164,8 +164,8 @@ public final class Demo {
   StageProcess startStage(String stage) throws Exception {
     Map<String, String> env = new HashMap<>(stageEnv);
     if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
-      // four JVMs beside the stack's on one machine; process caches each batch and every table's Delta state: at 1 GB
-      // its collector marked without pause (GC log)
+      // Four JVMs beside the stack's on one machine; process caches each batch and every table's Delta state, so
+      // it gets more room.
       env.put("LAKESYNC_JAVA_OPTS", stage.equals("process") ? "-Xmx2g" : "-Xmx1g");
     }
     switch (stage) {
@@ -174,7 +174,7 @@ public final class Demo {
         return StageProcess.start(home, stage, configFile, logs(), env);
       // The lake comes first: on a machine with few cores, warehouse and serving yield CPU to capture and process
       // (they read what process wrote, so they cannot be fresher than it anyway); serving, with its freshness goal,
-      // less than warehouse. At 10 it ran one pass in a 150 s demo.
+      // less than warehouse. Lower priorities starved them of passes during a demo.
       case "warehouse":
         return StageProcess.start(home, stage, configFile, logs(), env, WAREHOUSE_NICENESS, "--interval", "5s");
       case "serving":
