@@ -108,6 +108,10 @@ public final class CaptureService {
 
   private int runEngine() {
     SecretSafeLogging.apply();
+    String tls = PostgresSourceCheck.tlsWarning(config.source());
+    if (tls != null) {
+      out.println(tls);
+    }
     try {
       Files.createDirectories(DebeziumProperties.offsetsFile(config).toAbsolutePath().getParent());
     } catch (IOException e) {

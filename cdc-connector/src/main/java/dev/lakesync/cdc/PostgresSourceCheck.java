@@ -103,6 +103,24 @@ final class PostgresSourceCheck {
     return problems;
   }
 
+  /**
+   * A warning when capture would reach a PostgreSQL server on another machine without checking its certificate
+   * ({@code source.debezium} {@code database.sslmode} other than verify-full or verify-ca), or null.
+   */
+  static String tlsWarning(SourceConfig source) {
+    if (source.type() != SourceConfig.Type.POSTGRESQL
+        || java.util.Set.of("localhost", "127.0.0.1", "::1").contains(source.host())) {
+      return null;
+    }
+    String mode = source.debezium().get("database.sslmode");
+    if ("verify-full".equals(mode) || "verify-ca".equals(mode)) {
+      return null;
+    }
+    return "capture: warning: the connection to PostgreSQL at " + where(source) + " does not verify the server's "
+        + "certificate (source.debezium database.sslmode: " + (mode == null ? "not set" : mode) + "); set it to "
+        + "verify-full with database.sslrootcert naming the server's root certificates";
+  }
+
   private static String where(SourceConfig source) {
     return source.host() + ":" + source.port() + "/" + source.database();
   }

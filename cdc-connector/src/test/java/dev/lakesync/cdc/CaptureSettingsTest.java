@@ -92,6 +92,19 @@ class CaptureSettingsTest {
   }
 
   @Test
+  void warnsWhenThePostgresServerCertificateIsNotVerified() {
+    assertThat(PostgresSourceCheck.tlsWarning(parse(BASE).source())).isEqualTo("capture: warning: the connection to "
+        + "PostgreSQL at db:5432/bank does not verify the server's certificate (source.debezium database.sslmode: not "
+        + "set); set it to verify-full with database.sslrootcert naming the server's root certificates");
+    assertThat(PostgresSourceCheck.tlsWarning(parse(BASE.replace("snapshot.mode: never", "database.sslmode: require"))
+        .source())).contains("database.sslmode: require)");
+    assertThat(PostgresSourceCheck.tlsWarning(parse(BASE.replace("snapshot.mode: never", "database.sslmode: verify-full"))
+        .source())).isNull();
+    assertThat(PostgresSourceCheck.tlsWarning(parse(BASE.replace("host: db", "host: 127.0.0.1")).source()))
+        .as("this machine").isNull();
+  }
+
+  @Test
   void theKafkaClientIsAVersionEventHubsSupports() {
     // Microsoft's guide: Event Hubs' Kafka endpoint supports Apache Kafka clients 1.0 and later.
     String version = org.apache.kafka.common.utils.AppInfoParser.getVersion();
