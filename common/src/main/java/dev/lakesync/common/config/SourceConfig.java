@@ -109,9 +109,22 @@ public final class SourceConfig {
     return debezium;
   }
 
-  /** JDBC connection properties for {@link #jdbcUrl()}: user and password. */
+  /**
+   * JDBC connection properties for {@link #jdbcUrl()}: user and password and, for PostgreSQL, the TLS settings given
+   * to Debezium ({@code database.sslmode}, {@code database.sslrootcert}, ...), so that every connection to the
+   * source checks the server as capture's does.
+   */
   public java.util.Properties jdbcProperties() {
-    return JdbcCredentials.of(user, password); // user is required for a source
+    java.util.Properties properties = JdbcCredentials.of(user, password); // user is required for a source
+    if (type == Type.POSTGRESQL) {
+      for (String setting : java.util.List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
+        String value = debezium.get("database." + setting);
+        if (value != null) {
+          properties.setProperty(setting, value);
+        }
+      }
+    }
+    return properties;
   }
 
   /** A JDBC URL for this source, for tools that read it directly (verify, the workload generator). */

@@ -215,6 +215,16 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void everyJdbcConnectionToAPostgresSourceUsesTheTlsSettingsGivenToDebezium() {
+    PipelineConfig config = parse(MINIMAL.replace("  password: ${PG_PASSWORD}", "  password: ${PG_PASSWORD}\n"
+        + "  debezium: {database.sslmode: verify-full, database.sslrootcert: /etc/ssl/roots.pem, snapshot.mode: never}"));
+
+    assertThat(config.source().jdbcProperties()).containsEntry("sslmode", "verify-full")
+        .containsEntry("sslrootcert", "/etc/ssl/roots.pem").containsEntry("user", "app").doesNotContainKey("snapshot.mode");
+    assertThat(parse(MINIMAL).source().jdbcProperties()).doesNotContainKey("sslmode");
+  }
+
+  @Test
   void refusesPlainHttpToAServiceElsewhereThanThisMachine() {
     ConfigException e = failure(MINIMAL + "serving:\n  sinks: [search, cosmos]\n  search:\n"
         + "    endpoint: http://bank.search.windows.net\n  cosmos:\n    endpoint: http://127.0.0.1:8081\n"
