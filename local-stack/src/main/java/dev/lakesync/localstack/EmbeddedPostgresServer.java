@@ -26,6 +26,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final List<String> DATABASES = List.of("bank", "warehouse", "serving");
   public static final String USER = "postgres";
 
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(120);
+
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
 
@@ -120,14 +122,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /**
    * Stops the server the way an operator or a crash would: {@code immediate} is PostgreSQL's immediate shutdown
-   * (SIGQUIT: no checkpoint, crash recovery on the next start), otherwise its fast shutdown (sessions cut, a
-   * checkpoint written). Start it again with {@link #start}.
+   * (SIGQUIT: no checkpoint, crash recovery on the next start), otherwise its fast shutdown (SIGINT: sessions cut, a
+   * checkpoint written). Returns once the postmaster has exited, so its port is free; start it again with
+   * {@link #start}. The embedded server's own stop gives up after a few seconds, too soon for a checkpoint under load.
    */
   public void kill(boolean immediate) {
-    if (!immediate) {
-      close(); // the embedded server's own stop is a fast shutdown
-      return;
-    }
     long pid;
     try {
       pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
@@ -137,13 +136,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     ProcessHandle postmaster = ProcessHandle.of(pid)
         .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster (pid " + pid + ") is not running"));
     try {
-      Process signal = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+      Process signal = new ProcessBuilder("kill", immediate ? "-QUIT" : "-INT", Long.toString(pid)).inheritIO().start();
       if (signal.waitFor() != 0) {
         throw new IllegalStateException("kill " + pid + " failed with status " + signal.exitValue());
       }
-      postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      postmaster.onExit().get(SHUTDOWN_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot stop PostgreSQL (pid " + pid + "): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot stop PostgreSQL (pid " + pid + ") within " + SHUTDOWN_LIMIT.toSeconds()
+          + " s: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
