@@ -3,7 +3,8 @@
 # into OUT (default deploy/synapse/out), ready for:
 #   az storage fs directory upload -f artifacts --account-name "$ADLS_ACCOUNT" -s OUT/* -d lakesync/0.1.0-SNAPSHOT --recursive
 # Build first: mvn -B -DskipTests -Psynapse package -pl stream-processor,warehouse-loader,serving-sync -am
-# (Spark and Delta are provided by the pool; only lakesync's jars and the few libraries the pool lacks are staged).
+# Spark 3.5, Delta 3.2, spark-sql-kafka, kafka-clients, commons-pool2, Jackson and a PostgreSQL driver come with the
+# pool's runtime (its release notes list them); only lakesync's jars and the libraries the pool lacks are staged.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${1:-$HOME_DIR/deploy/synapse/out}"
@@ -21,7 +22,7 @@ for module in stream-processor warehouse-loader serving-sync serving-sinks commo
 done
 
 # third-party libraries, without their version in the name (the definitions stay valid across upgrades)
-LIBS="snakeyaml spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2 mssql-jdbc postgresql"
+LIBS="snakeyaml mssql-jdbc"
 for lib in $LIBS; do
   found="$(ls "$HOME_DIR"/*/target/lib/"$lib"-[0-9]*.jar 2>/dev/null | head -1 || true)"
   [ -n "$found" ] || { echo "no $lib jar under */target/lib: build first" >&2; exit 1; }

@@ -38,13 +38,35 @@ class SynapseArtifactsTest {
       Matcher file = Pattern.compile("/lakesync-([a-z-]+)-0\\.1\\.0-SNAPSHOT\\.jar$").matcher(value(json, "file"));
       assertThat(file.find()).as(definition + ": file").isTrue();
       assertThat(source.startsWith(HOME.resolve(file.group(1)))).as(definition + ": the class lives in the jar's module").isTrue();
-      assertThat(value(json, "requiredSparkVersion")).isEqualTo("3.4");
+      assertThat(value(json, "requiredSparkVersion")).isEqualTo("3.5");
       assertThat(json).contains("\"--config\"", "\"pipeline.yaml\"", "/pipeline.yaml\"");
       Matcher jar = Pattern.compile("/lib/([A-Za-z0-9_.-]+)\\.jar\"").matcher(json);
       while (jar.find()) {
         String name = jar.group(1);
         boolean module = name.startsWith("lakesync-") && Files.isDirectory(HOME.resolve(name.substring("lakesync-".length())));
         assertThat(module || stagedLibs.contains(name)).as(definition + ": lib/" + name + ".jar is staged").isTrue();
+      }
+    }
+  }
+
+  /**
+   * Libraries the Synapse Spark 3.5 runtime puts on every job's classpath (its release notes, "Java and Scala
+   * Libraries"): a second copy staged beside them would meet the pool's own version first, or worse, second.
+   */
+  private static final List<String> POOL_LIBRARIES = List.of("spark-sql-kafka-0-10_2.12", "kafka-clients",
+      "spark-token-provider-kafka-0-10_2.12", "commons-pool2", "postgresql", "jackson-databind", "jackson-core",
+      "delta-spark_2.12", "delta-storage", "azure-storage-blob", "azure-core");
+
+  @Test
+  void onlyLibrariesThePoolLacksAreStaged() throws Exception {
+    String staging = Files.readString(SYNAPSE.resolve("stage-artifacts.sh"));
+    Matcher libsLine = Pattern.compile("LIBS=\"([^\"]+)\"").matcher(staging);
+    assertThat(libsLine.find()).isTrue();
+    assertThat(List.of(libsLine.group(1).split(" "))).doesNotContainAnyElementsOf(POOL_LIBRARIES).contains("snakeyaml");
+    for (Path definition : list(SYNAPSE.resolve("sparkJobDefinitions"))) {
+      for (String library : POOL_LIBRARIES) {
+        assertThat(Files.readString(definition)).as(definition + " stages no copy of the pool's " + library)
+            .doesNotContain("/lib/" + library + ".jar");
       }
     }
   }
