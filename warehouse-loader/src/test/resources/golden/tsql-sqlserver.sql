@@ -2,6 +2,10 @@ IF SCHEMA_ID(N'dw') IS NULL EXEC(N'CREATE SCHEMA [dw]');
 
 IF OBJECT_ID(N'[dw].[_lakesync_model_state]', N'U') IS NULL CREATE TABLE [dw].[_lakesync_model_state] (model NVARCHAR(256) NOT NULL, source NVARCHAR(256) NOT NULL, last_version BIGINT NOT NULL, loaded_at DATETIME2 NOT NULL, CONSTRAINT [_lakesync_model_state_pkey] PRIMARY KEY (model));
 
+IF OBJECT_ID(N'[dw].[_lakesync_load_lease]', N'U') IS NULL CREATE TABLE [dw].[_lakesync_load_lease] (name NVARCHAR(64) NOT NULL, holder NVARCHAR(100) NULL, expires_at DATETIME2 NOT NULL, CONSTRAINT [_lakesync_load_lease_pkey] PRIMARY KEY (name));
+
+IF NOT EXISTS (SELECT 1 FROM [dw].[_lakesync_load_lease]) INSERT INTO [dw].[_lakesync_load_lease] (name, holder, expires_at) VALUES (N'load', NULL, CAST('1900-01-01' AS DATETIME2));
+
 IF OBJECT_ID(N'[dw].[dim_customer]', N'U') IS NULL CREATE TABLE [dw].[dim_customer] ([customer_sk] BIGINT IDENTITY(1,1) NOT NULL, [customer_id] BIGINT NOT NULL, [name] NVARCHAR(4000), [email] NVARCHAR(4000), [segment] NVARCHAR(4000), [valid_from] DATETIME2 NOT NULL, [valid_to] DATETIME2 NULL, [is_current] BIT NOT NULL, [_source_pos] VARCHAR(80) NOT NULL, CONSTRAINT [dim_customer_pkey] PRIMARY KEY ([customer_sk]));
 
 IF OBJECT_ID(N'[dw].[dim_account]', N'U') IS NULL CREATE TABLE [dw].[dim_account] ([account_id] BIGINT NOT NULL, [customer_id] BIGINT, [type] NVARCHAR(4000), [balance] DECIMAL(14,2), [currency] NVARCHAR(4000), [status] NVARCHAR(4000), [updated_at] DATETIME2, [_source_pos] VARCHAR(80) NOT NULL, CONSTRAINT [dim_account_pkey] PRIMARY KEY ([account_id]));

@@ -2,6 +2,10 @@ IF SCHEMA_ID(N'dw') IS NULL EXEC(N'CREATE SCHEMA [dw]');
 
 IF OBJECT_ID(N'[dw].[_lakesync_model_state]', N'U') IS NULL CREATE TABLE [dw].[_lakesync_model_state] (model NVARCHAR(256) NOT NULL, source NVARCHAR(256) NOT NULL, last_version BIGINT NOT NULL, loaded_at DATETIME2 NOT NULL) WITH (DISTRIBUTION = HASH(model), CLUSTERED COLUMNSTORE INDEX);
 
+IF OBJECT_ID(N'[dw].[_lakesync_load_lease]', N'U') IS NULL CREATE TABLE [dw].[_lakesync_load_lease] (name NVARCHAR(64) NOT NULL, holder NVARCHAR(100) NULL, expires_at DATETIME2 NOT NULL) WITH (DISTRIBUTION = HASH(name), CLUSTERED COLUMNSTORE INDEX);
+
+IF NOT EXISTS (SELECT 1 FROM [dw].[_lakesync_load_lease]) INSERT INTO [dw].[_lakesync_load_lease] (name, holder, expires_at) VALUES (N'load', NULL, CAST('1900-01-01' AS DATETIME2));
+
 IF OBJECT_ID(N'[dw].[dim_customer]', N'U') IS NULL CREATE TABLE [dw].[dim_customer] ([customer_sk] BIGINT IDENTITY(1,1) NOT NULL, [customer_id] BIGINT NOT NULL, [name] NVARCHAR(4000), [email] NVARCHAR(4000), [segment] NVARCHAR(4000), [valid_from] DATETIME2 NOT NULL, [valid_to] DATETIME2 NULL, [is_current] BIT NOT NULL, [_source_pos] VARCHAR(80) NOT NULL) WITH (DISTRIBUTION = REPLICATE, CLUSTERED COLUMNSTORE INDEX);
 
 IF OBJECT_ID(N'[dw].[dim_account]', N'U') IS NULL CREATE TABLE [dw].[dim_account] ([account_id] BIGINT NOT NULL, [customer_id] BIGINT, [type] NVARCHAR(4000), [balance] DECIMAL(14,2), [currency] NVARCHAR(4000), [status] NVARCHAR(4000), [updated_at] DATETIME2, [_source_pos] VARCHAR(80) NOT NULL) WITH (DISTRIBUTION = REPLICATE, CLUSTERED COLUMNSTORE INDEX);
@@ -70,4 +74,12 @@ DELETE FROM [dw].[agg_payments_daily];
 
 INSERT INTO [dw].[agg_payments_daily] ([payment_date], [segment], [currency], [payment_count], [amount_sum], [amount_avg]) SELECT f.[payment_date] AS [payment_date], d0.[segment] AS [segment], f.[currency] AS [currency], COUNT_BIG(*) AS [payment_count], SUM(f.[amount]) AS [amount_sum], AVG(f.[amount]) AS [amount_avg] FROM [dw].[fact_payment] f LEFT JOIN [dw].[dim_customer] d0 ON d0.[customer_sk] = f.[customer_sk] GROUP BY f.[payment_date], d0.[segment], f.[currency];
 
-MERGE [dw].[_lakesync_model_state] AS t USING (SELECT CAST(? AS NVARCHAR(256)) AS model, CAST(? AS NVARCHAR(256)) AS source, CAST(? AS BIGINT) AS last_version) AS s ON t.model = s.model WHEN MATCHED THEN UPDATE SET source = s.source, last_version = s.last_version, loaded_at = SYSUTCDATETIME() WHEN NOT MATCHED THEN INSERT (model, source, last_version, loaded_at) VALUES (s.model, s.source, s.last_version, SYSUTCDATETIME());
+MERGE [dw].[_lakesync_model_state] AS t USING (SELECT CAST(? AS NVARCHAR(256)) AS model, CAST(? AS NVARCHAR(256)) AS source, CAST(? AS BIGINT) AS last_version) AS s ON t.model = s.model WHEN MATCHED THEN UPDATE SET source = s.source, last_version = s.last_version, loaded_at = SYSUTCDATETIME() WHEN NOT MATCHED THEN INSERT (model, source, last_version, loaded_at) VALUES (s.model, s.source, s.last_version, SYSUTCDATETIME());;
+
+UPDATE STATISTICS [dw].[dim_customer];
+
+UPDATE STATISTICS [dw].[dim_account];
+
+UPDATE STATISTICS [dw].[fact_payment];
+
+UPDATE STATISTICS [dw].[agg_payments_daily]

@@ -12,9 +12,9 @@ final class Dialects {
       case POSTGRESQL:
         return new PostgresDialect(warehouse);
       case SYNAPSE:
-        return TsqlDialect.synapse(warehouse.stagingUri().toString(), warehouse.schema());
+        return TsqlDialect.synapse(StagingLocation.of(warehouse.stagingUri()), warehouse.schema());
       default:
-        return TsqlDialect.sqlServer();
+        return TsqlDialect.sqlServer(warehouse.schema());
     }
   }
 }

@@ -3,9 +3,11 @@ package dev.lakesync.warehouse;
 import dev.lakesync.common.Identifiers;
 import dev.lakesync.warehouse.model.ColumnType;
 import dev.lakesync.warehouse.model.ResolvedModel;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -16,34 +18,48 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * T-SQL for the Synapse dedicated SQL pool and for SQL Server / Azure SQL. Synapse: dimensions REPLICATE, facts HASH
  * on their first key column, aggregates ROUND_ROBIN, clustered columnstore; staging is Parquet written by Spark under
- * {@code warehouse.stagingUri} and loaded with COPY INTO using the pool's managed identity. SQL Server: primary keys,
- * staging in #temp tables filled by JDBC batches. The model statements ({@code ModelSql}) avoid what the SQL pool
- * lacks (ANSI joins in UPDATE/DELETE, IS DISTINCT FROM, MERGE into the model's tables).
+ * {@code warehouse.stagingUri} and loaded with COPY INTO using the pool's managed identity. The pool runs no DDL in a
+ * user transaction, so staging tables are made and filled before the load's transaction (the load's lease keeps other
+ * loads out meanwhile) and dropped after it, with their files; statistics are updated after each load, as the pool
+ * does not do it by itself. SQL Server: primary keys, staging in #temp tables filled by JDBC batches. The model
+ * statements ({@code ModelSql}) avoid what the SQL pool lacks (ANSI joins in UPDATE/DELETE, IS DISTINCT FROM, MERGE
+ * into the model's tables).
  */
 final class TsqlDialect implements WarehouseDialect {
+  private static final Logger LOG = LoggerFactory.getLogger(TsqlDialect.class);
   private static final int BATCH = 2_000;
+  /** How long a load's lease lasts unless renewed: a crashed load keeps others out at most this long. */
+  static final int LEASE_MINUTES = 30;
+  private static final String LEASE = "_lakesync_load_lease";
+
   private final boolean synapse;
-  private final String stagingUri;
+  private final StagingLocation staging;
   /** Where Synapse's staging tables live (the warehouse schema); SQL Server stages in #temp tables. */
-  private final String stagingSchema;
+  private final String schema;
+  private final String holder = "lakesync-" + UUID.randomUUID();
+  /** This load's staging folder (Synapse), under {@link #staging}; null between loads. */
+  private String loadFolder;
+  private SparkSession spark;
 
-  private TsqlDialect(boolean synapse, String stagingUri, String stagingSchema) {
+  private TsqlDialect(boolean synapse, StagingLocation staging, String schema) {
     this.synapse = synapse;
-    this.stagingUri = stagingUri;
-    this.stagingSchema = stagingSchema;
+    this.staging = staging;
+    this.schema = schema;
   }
 
-  static TsqlDialect synapse(String stagingUri, String schema) {
-    return new TsqlDialect(true, stagingUri.endsWith("/") ? stagingUri.substring(0, stagingUri.length() - 1) : stagingUri,
-        schema);
+  static TsqlDialect synapse(StagingLocation staging, String schema) {
+    return new TsqlDialect(true, staging, schema);
   }
 
-  static TsqlDialect sqlServer() {
-    return new TsqlDialect(false, null, null);
+  static TsqlDialect sqlServer(String schema) {
+    return new TsqlDialect(false, null, schema);
   }
 
   @Override
@@ -185,11 +201,101 @@ final class TsqlDialect implements WarehouseDialect {
 
   @Override
   public List<String> createStatements(String schema) {
+    String lease = table(schema, LEASE);
     return List.of(
         "IF SCHEMA_ID(N'" + Identifiers.requireValid(schema) + "') IS NULL EXEC(N'CREATE SCHEMA " + quote(schema) + "')",
         createTable(schema, "_lakesync_model_state", List.of("model NVARCHAR(256) NOT NULL", "source NVARCHAR(256) NOT NULL",
             "last_version BIGINT NOT NULL", "loaded_at DATETIME2 NOT NULL"), List.of("model"), "_lakesync_model_state_pkey",
-            Storage.STATE));
+            Storage.STATE),
+        createTable(schema, LEASE, List.of("name NVARCHAR(64) NOT NULL", "holder NVARCHAR(100) NULL",
+            "expires_at DATETIME2 NOT NULL"), List.of("name"), LEASE + "_pkey", Storage.STATE),
+        // Two first loads may both insert the row on the pool, whose keys are not enforced: taking the lease updates
+        // every row with one statement, so a second row changes nothing.
+        "IF NOT EXISTS (SELECT 1 FROM " + lease + ") INSERT INTO " + lease + " (name, holder, expires_at) "
+            + "VALUES (N'load', NULL, CAST('1900-01-01' AS DATETIME2))");
+  }
+
+  /**
+   * Takes (or renews) the schema's load lease: one conditional UPDATE, which succeeds only when the lease is free,
+   * ended, or already this load's. The dedicated pool has no application locks (sp_getapplock).
+   */
+  @Override
+  public void lock(Connection connection) throws SQLException {
+    String lease = table(schema, LEASE);
+    try (PreparedStatement take = connection.prepareStatement("UPDATE " + lease + " SET holder = ?, expires_at = "
+        + "DATEADD(minute, " + LEASE_MINUTES + ", SYSUTCDATETIME()) WHERE holder IS NULL OR holder = ? OR expires_at < "
+        + "SYSUTCDATETIME()")) {
+      take.setString(1, holder);
+      take.setString(2, holder);
+      if (take.executeUpdate() > 0) {
+        return;
+      }
+    }
+    String other = "another load";
+    try (Statement query = connection.createStatement();
+         ResultSet row = query.executeQuery("SELECT holder, expires_at FROM " + lease)) {
+      if (row.next()) {
+        other = "another load (" + row.getString(1) + ", its lease ends at " + row.getString(2) + " UTC)";
+      }
+    }
+    throw new SQLException("warehouse schema " + schema + " is being loaded by " + other + "; this one stops without "
+        + "changing anything. A load that crashed holds the lease at most " + LEASE_MINUTES + " minutes.");
+  }
+
+  @Override
+  public void unlock(Connection connection) {
+    try (PreparedStatement release = connection.prepareStatement("UPDATE " + table(schema, LEASE)
+        + " SET holder = NULL WHERE holder = ?")) {
+      release.setString(1, holder);
+      release.executeUpdate();
+    } catch (SQLException e) {
+      LOG.warn("could not release the warehouse load lease (it ends by itself within {} minutes): {}", LEASE_MINUTES,
+          e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean ddlInTransaction() {
+    return !synapse;
+  }
+
+  @Override
+  public void prepareStaging(Connection connection, List<ResolvedModel> staged) {
+    loadFolder = "lakesync-" + UUID.randomUUID();
+  }
+
+  /** Synapse: drops the load's staging tables and deletes its staging files; logs what it could not. */
+  @Override
+  public void cleanUp(Connection connection, List<ResolvedModel> staged) {
+    if (!synapse) {
+      return; // #temp tables go with the session
+    }
+    try (Statement statement = connection.createStatement()) {
+      for (ResolvedModel model : staged) {
+        statement.execute(dropStaging(model));
+      }
+    } catch (SQLException e) {
+      LOG.warn("could not drop the load's staging tables (the next load replaces them): {}", e.getMessage());
+    }
+    if (spark != null && loadFolder != null) {
+      String folder = staging.sparkFolder(loadFolder);
+      try {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(folder);
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not delete the load's staging files in {}: {}", folder, e.getMessage());
+      }
+    }
+    loadFolder = null;
+  }
+
+  @Override
+  public List<String> updateStatistics(String qualifiedTable) {
+    return synapse ? List.of("UPDATE STATISTICS " + qualifiedTable) : List.of();
+  }
+
+  private String dropStaging(ResolvedModel model) {
+    return "IF OBJECT_ID(N'" + staging(model) + "', N'U') IS NOT NULL DROP TABLE " + staging(model);
   }
 
   @Override
@@ -199,8 +305,8 @@ final class TsqlDialect implements WarehouseDialect {
       String columns = stagingColumns(model);
       if (synapse) {
         // COPY INTO loads real tables: one per staged model in the schema, made anew for each load (a model that
-        // selects every column may have gained one since the last).
-        statements.add("IF OBJECT_ID(N'" + staging(model) + "', N'U') IS NOT NULL DROP TABLE " + staging(model));
+        // selects every column may have gained one since the last; a crashed load may have left one).
+        statements.add(dropStaging(model));
         statements.add("CREATE TABLE " + staging(model) + " (" + columns + ") WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)");
       } else {
         statements.add("CREATE TABLE " + staging(model) + " (" + columns + ")");
@@ -212,7 +318,7 @@ final class TsqlDialect implements WarehouseDialect {
   @Override
   public String staging(ResolvedModel model) {
     String name = "_lakesync_stg_" + model.name();
-    return synapse ? table(stagingSchema, name) : "#" + Identifiers.requireValid(name);
+    return synapse ? table(schema, name) : "#" + Identifiers.requireValid(name);
   }
 
   @Override
@@ -222,11 +328,13 @@ final class TsqlDialect implements WarehouseDialect {
       names.add(quote(column.name()));
     }
     if (synapse) {
-      String folder = stagingUri + "/lakesync-" + UUID.randomUUID() + "/" + model.name();
-      rows.write().parquet(folder);
+      String relative = loadFolder + "/" + model.name();
+      spark = rows.sparkSession();
+      rows.write().parquet(staging.sparkFolder(relative));
       try (Statement statement = connection.createStatement()) {
         statement.execute("COPY INTO " + staging(model) + " (" + String.join(", ", names) + ") FROM "
-            + literal(folder + "/*.parquet") + " WITH (FILE_TYPE = 'PARQUET', CREDENTIAL = (IDENTITY = 'Managed Identity'))");
+            + literal(staging.copyFolder(relative) + "/*.parquet")
+            + " WITH (FILE_TYPE = 'PARQUET', CREDENTIAL = (IDENTITY = 'Managed Identity'))");
         return statement.getUpdateCount();
       }
     }

@@ -24,8 +24,29 @@ interface WarehouseDialect extends SqlDialect {
   default void lock(Connection connection) throws SQLException {
   }
 
+  /** Releases {@link #lock} before the connection closes, where closing does not. */
+  default void unlock(Connection connection) {
+  }
+
+  /**
+   * Whether staging tables are made, filled and dropped inside the load's transaction; if not (the dedicated SQL pool
+   * runs no DDL in a user transaction), that happens before it, under the load's lock, and {@link #cleanUp} after.
+   */
+  default boolean ddlInTransaction() {
+    return true;
+  }
+
   /** Before the load's transaction (auto-commit): readies staging tables that other connections fill. */
   default void prepareStaging(Connection connection, List<ResolvedModel> staged) throws SQLException {
+  }
+
+  /** After the load, committed or not (auto-commit): removes what staging left. Never throws. */
+  default void cleanUp(Connection connection, List<ResolvedModel> staged) {
+  }
+
+  /** After a committed load, for each table it changed: statements that refresh the optimizer's statistics. */
+  default List<String> updateStatistics(String qualifiedTable) {
+    return List.of();
   }
 
   /** Creates the load's staging tables, in its transaction. */

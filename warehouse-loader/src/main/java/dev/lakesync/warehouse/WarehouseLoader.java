@@ -47,15 +47,29 @@ public final class WarehouseLoader {
   private BeforeCommit beforeCommit = () -> { };
   private List<String> waitingFor = List.of();
 
+  /** Opens the load's connection to the warehouse. */
+  interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  private final Connector connector;
+
   public WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
+    this(config, spark, out, null, null);
+  }
+
+  /** With a given dialect and connection (the tests' fake of a service with no local equivalent); null: the config's. */
+  WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out, WarehouseDialect dialect,
+      Connector connector) {
     this.warehouse = config.warehouse().orElseThrow(() -> new StageMain.ConfigProblem(
         "warehouse: section is required to run the warehouse stage"));
     if (warehouse.models().isEmpty()) {
       throw new StageMain.ConfigProblem("warehouse.models: declare at least one model to load (a dimension, fact or "
           + "aggregate; see docs/warehouse-models.md)");
     }
-    this.dialect = Dialects.of(warehouse);
-    this.sql = new ModelSql(dialect, warehouse.schema());
+    this.dialect = dialect != null ? dialect : Dialects.of(warehouse);
+    this.connector = connector != null ? connector : this::connect;
+    this.sql = new ModelSql(this.dialect, warehouse.schema());
     this.reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
     this.resolver = new ModelResolver(reader::schema, ModelResolver.Typer.of(spark));
     this.out = out;
@@ -88,7 +102,7 @@ public final class WarehouseLoader {
     if (models.isEmpty()) {
       return 0;
     }
-    try (Connection connection = connect()) {
+    try (Connection connection = connector.connect()) {
       String schema = warehouse.schema();
       try (Statement statement = connection.createStatement()) {
         for (String statementSql : dialect.createStatements(schema)) {
@@ -101,43 +115,74 @@ public final class WarehouseLoader {
         }
       }
       dialect.lock(connection);
-      Map<String, Long> loaded = loadState(connection, schema);
-      Map<ResolvedModel, long[]> ranges = new LinkedHashMap<>();
-      java.util.function.ToLongFunction<String> readable = reader.readableVersions();
-      for (ResolvedModel model : models) {
-        if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
-          long current = readable.applyAsLong(model.declared().from());
-          long last = loaded.getOrDefault(model.name(), -1L);
-          if (current > last) {
-            ranges.put(model, new long[] {last, current});
-          }
+      try {
+        return load(connection, models, started);
+      } finally {
+        dialect.unlock(connection);
+      }
+    } catch (UncheckedSqlException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** A load under the lock. */
+  private long load(Connection connection, List<ResolvedModel> models, long started) throws Exception {
+    String schema = warehouse.schema();
+    Map<String, Long> loaded = loadState(connection, schema);
+    Map<ResolvedModel, long[]> ranges = new LinkedHashMap<>();
+    java.util.function.ToLongFunction<String> readable = reader.readableVersions();
+    for (ResolvedModel model : models) {
+      if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
+        long current = readable.applyAsLong(model.declared().from());
+        long last = loaded.getOrDefault(model.name(), -1L);
+        if (current > last) {
+          ranges.put(model, new long[] {last, current});
         }
       }
-      Map<ResolvedModel, Boolean> aggregates = aggregatesToRefresh(models, ranges, loaded);
-      if (ranges.isEmpty() && aggregates.isEmpty()) {
-        return 0;
+    }
+    Map<ResolvedModel, Boolean> aggregates = aggregatesToRefresh(models, ranges, loaded);
+    if (ranges.isEmpty() && aggregates.isEmpty()) {
+      return 0;
+    }
+    List<ResolvedModel> staged = new ArrayList<>(ranges.keySet());
+    List<ResolvedModel> incremental = new ArrayList<>();
+    aggregates.forEach((aggregate, isIncremental) -> {
+      if (isIncremental) {
+        incremental.add(aggregate);
       }
-      List<ResolvedModel> staged = new ArrayList<>(ranges.keySet());
-      dialect.prepareStaging(connection, staged);
+    });
+    boolean ddlInTransaction = dialect.ddlInTransaction();
+    Map<ResolvedModel, Long> counts = new HashMap<>();
+    long stageMs;
+    long applyStarted;
+    dialect.prepareStaging(connection, staged);
+    try {
+      if (!ddlInTransaction) {
+        stage(connection, ranges, counts, incremental);
+        dialect.lock(connection); // staging can be long: renew the lease before the transaction
+      }
       connection.setAutoCommit(false);
       try {
-        Map<ResolvedModel, Long> counts = new HashMap<>();
-        execute(connection, dialect.createStaging(staged));
-        stageAll(connection, ranges, counts);
-        long stageMs = (System.nanoTime() - started) / 1_000_000;
-        long applyStarted = System.nanoTime();
+        if (ddlInTransaction) {
+          stage(connection, ranges, counts, incremental);
+        }
+        stageMs = (System.nanoTime() - started) / 1_000_000;
+        applyStarted = System.nanoTime();
         Map<ResolvedModel, Boolean> empty = new HashMap<>();
         for (ResolvedModel model : staged) {
           empty.put(model, isEmpty(connection, model));
         }
         apply(connection, staged, WarehouseModel.Kind.DIMENSION, empty);
-        aggregates.forEach((aggregate, incremental) -> {
-          if (incremental) {
-            execute(connection, sql.beforeFacts(aggregate, dialect.staging(aggregate.fact())));
-          }
-        });
+        for (ResolvedModel aggregate : incremental) {
+          execute(connection, sql.beforeFacts(aggregate));
+        }
         apply(connection, staged, WarehouseModel.Kind.FACT, empty);
-        aggregates.forEach((aggregate, incremental) -> execute(connection, sql.refresh(aggregate, incremental)));
+        aggregates.forEach((aggregate, isIncremental) -> execute(connection, sql.refresh(aggregate, isIncremental)));
+        if (ddlInTransaction) {
+          for (ResolvedModel aggregate : incremental) {
+            execute(connection, List.of(sql.dropTouched(aggregate)));
+          }
+        }
         try (PreparedStatement state = connection.prepareStatement(dialect.upsertLoadState(schema))) {
           for (Map.Entry<ResolvedModel, long[]> range : ranges.entrySet()) {
             addState(state, range.getKey().name(), range.getKey().declared().from(), range.getValue()[1]);
@@ -149,28 +194,63 @@ public final class WarehouseLoader {
         }
         beforeCommit.run();
         connection.commit();
-        long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder line = new StringBuilder("warehouse: loaded");
-        for (Map.Entry<ResolvedModel, long[]> range : ranges.entrySet()) {
-          long from = range.getValue()[0];
-          long to = range.getValue()[1];
-          line.append(' ').append(range.getKey().name())
-              .append(from < 0 ? " snapshot v" + to : " v" + (from + 1) + "..v" + to)
-              .append(" (").append(counts.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
-        }
-        for (Map.Entry<ResolvedModel, Boolean> aggregate : aggregates.entrySet()) {
-          line.append(' ').append(aggregate.getKey().name()).append(aggregate.getValue() ? " (refreshed)" : " (rebuilt)");
-        }
-        out.printf("%s in %d ms (read and stage %d ms, apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
-            stageMs, (System.nanoTime() - applyStarted) / 1_000_000);
-        out.flush();
-        return total;
       } catch (Exception e) {
         connection.rollback();
         throw e;
+      } finally {
+        connection.setAutoCommit(true);
       }
-    } catch (UncheckedSqlException e) {
-      throw e.getCause();
+    } finally {
+      if (!ddlInTransaction) {
+        dropQuietly(connection, incremental);
+      }
+      dialect.cleanUp(connection, staged);
+    }
+    List<String> statistics = new ArrayList<>();
+    for (ResolvedModel model : models) {
+      if (ranges.containsKey(model) || aggregates.containsKey(model)) {
+        statistics.addAll(dialect.updateStatistics(sql.target(model)));
+      }
+    }
+    execute(connection, statistics);
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder line = new StringBuilder("warehouse: loaded");
+    for (Map.Entry<ResolvedModel, long[]> range : ranges.entrySet()) {
+      long from = range.getValue()[0];
+      long to = range.getValue()[1];
+      line.append(' ').append(range.getKey().name())
+          .append(from < 0 ? " snapshot v" + to : " v" + (from + 1) + "..v" + to)
+          .append(" (").append(counts.get(range.getKey())).append(from < 0 ? " rows)" : " changes)");
+    }
+    for (Map.Entry<ResolvedModel, Boolean> aggregate : aggregates.entrySet()) {
+      line.append(' ').append(aggregate.getKey().name()).append(aggregate.getValue() ? " (refreshed)" : " (rebuilt)");
+    }
+    out.printf("%s in %d ms (read and stage %d ms, apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
+        stageMs, (System.nanoTime() - applyStarted) / 1_000_000);
+    out.flush();
+    return total;
+  }
+
+  /**
+   * Makes and fills the staging tables, and the tables of the groups incremental aggregates will recompute (read
+   * from the staged fact changes and the facts before them).
+   */
+  private void stage(Connection connection, Map<ResolvedModel, long[]> ranges, Map<ResolvedModel, Long> counts,
+      List<ResolvedModel> incremental) throws Exception {
+    execute(connection, dialect.createStaging(new ArrayList<>(ranges.keySet())));
+    stageAll(connection, ranges, counts);
+    for (ResolvedModel aggregate : incremental) {
+      execute(connection, List.of(sql.collectTouched(aggregate, dialect.staging(aggregate.fact()))));
+    }
+  }
+
+  private void dropQuietly(Connection connection, List<ResolvedModel> incremental) {
+    for (ResolvedModel aggregate : incremental) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(sql.dropTouched(aggregate));
+      } catch (SQLException e) {
+        // not made (the load failed before), or gone with the session
+      }
     }
   }
 

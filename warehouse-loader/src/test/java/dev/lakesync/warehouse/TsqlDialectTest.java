@@ -27,12 +27,12 @@ class TsqlDialectTest {
 
   @Test
   void synapseStatementsMatchTheGoldenFile() throws IOException {
-    assertGolden("tsql-synapse.sql", TsqlDialect.synapse("abfss://staging@acct.dfs.core.windows.net/dw/", "dw"));
+    assertGolden("tsql-synapse.sql", TsqlDialect.synapse(StagingLocation.of(java.net.URI.create("abfss://staging@acct.dfs.core.windows.net/dw/")), "dw"));
   }
 
   @Test
   void sqlServerStatementsMatchTheGoldenFile() throws IOException {
-    assertGolden("tsql-sqlserver.sql", TsqlDialect.sqlServer());
+    assertGolden("tsql-sqlserver.sql", TsqlDialect.sqlServer("dw"));
   }
 
   @Test
@@ -42,7 +42,7 @@ class TsqlDialectTest {
 
   @Test
   void identifiersAreQuotedAndHostileOnesRejected() {
-    TsqlDialect dialect = TsqlDialect.sqlServer();
+    TsqlDialect dialect = TsqlDialect.sqlServer("dw");
     assertThat(dialect.quote("order")).isEqualTo("[order]");
     assertThat(dialect.table("dw", "select")).isEqualTo("[dw].[select]");
     assertThatThrownBy(() -> dialect.quote("x]; DROP TABLE t; --")).isInstanceOf(IllegalArgumentException.class);
@@ -53,7 +53,7 @@ class TsqlDialectTest {
 
   @Test
   void everyStatementOfEitherDialectQuotesTheNamesItUses() throws IOException {
-    for (WarehouseDialect dialect : List.of(TsqlDialect.sqlServer(), postgres())) {
+    for (WarehouseDialect dialect : List.of(TsqlDialect.sqlServer("dw"), postgres())) {
       for (String sql : render(dialect)) {
         assertThat(sql).doesNotContain(" dw.").doesNotContain("(dw.").doesNotContain(" customer_id ")
             .doesNotContain(".customer_id").doesNotContain(" amount");
@@ -86,12 +86,17 @@ class TsqlDialectTest {
     }
     for (ResolvedModel model : models) {
       if (model.kind() == WarehouseModel.Kind.AGGREGATE) {
-        statements.addAll(sql.beforeFacts(model, dialect.staging(model.fact())));
+        statements.add(sql.collectTouched(model, dialect.staging(model.fact())));
+        statements.addAll(sql.beforeFacts(model));
         statements.addAll(sql.refresh(model, true));
+        statements.add(sql.dropTouched(model));
         statements.addAll(sql.refresh(model, false));
       }
     }
     statements.add(dialect.upsertLoadState("dw"));
+    for (ResolvedModel model : models) {
+      statements.addAll(dialect.updateStatistics(sql.target(model)));
+    }
     return statements;
   }
   private static void assertGolden(String name, WarehouseDialect dialect) throws IOException {

@@ -283,20 +283,27 @@ public final class ModelSql {
   }
 
   /**
-   * Run before the fact changes, for an aggregate kept current by {@code incrementalBy}: records the values the
-   * fact's staged rows have and the values their current facts hold (a fact whose value moved leaves its old group),
-   * then deletes the aggregate's rows for them.
+   * For an aggregate kept current by {@code incrementalBy}, before the fact changes: a temporary table of the values
+   * the fact's staged rows have and the values their current facts hold (a fact whose value moved leaves its old
+   * group). A table made by a query: the dedicated SQL pool runs it outside the load's transaction.
    */
-  public List<String> beforeFacts(ResolvedModel aggregate, String factStaging) {
+  public String collectTouched(ResolvedModel aggregate, String factStaging) {
     ResolvedModel fact = aggregate.fact();
     String by = quote(incrementalSource(aggregate));
-    String temporary = dialect.temporary(touched(aggregate));
-    return List.of(
-        dialect.createTemporary(touched(aggregate), "SELECT n." + by + " AS v FROM " + factStaging + " n UNION SELECT f."
-            + by + " FROM " + target(fact) + " f WHERE EXISTS (SELECT 1 FROM " + factStaging + " n WHERE "
-            + keyMatch(fact, "f.", "n.") + ")"),
-        "DELETE FROM " + target(aggregate) + " WHERE "
-            + inTouched(temporary, target(aggregate) + "." + quote(aggregate.declared().incrementalBy())));
+    return dialect.createTemporary(touched(aggregate), "SELECT n." + by + " AS v FROM " + factStaging + " n UNION SELECT f."
+        + by + " FROM " + target(fact) + " f WHERE EXISTS (SELECT 1 FROM " + factStaging + " n WHERE "
+        + keyMatch(fact, "f.", "n.") + ")");
+  }
+
+  /** Before the fact changes, in the load's transaction: deletes the aggregate's rows {@link #collectTouched} found. */
+  public List<String> beforeFacts(ResolvedModel aggregate) {
+    return List.of("DELETE FROM " + target(aggregate) + " WHERE "
+        + inTouched(dialect.temporary(touched(aggregate)), target(aggregate) + "." + quote(aggregate.declared().incrementalBy())));
+  }
+
+  /** Drops {@link #collectTouched}'s table once the aggregate is refreshed. */
+  public String dropTouched(ResolvedModel aggregate) {
+    return dialect.dropTemporary(touched(aggregate));
   }
 
   /**
@@ -311,9 +318,6 @@ public final class ModelSql {
       statements.add("DELETE FROM " + target);
     }
     statements.add("INSERT INTO " + target + " (" + String.join(", ", columns) + ") " + aggregateQuery(aggregate, incremental));
-    if (incremental) {
-      statements.add(dialect.dropTemporary(touched(aggregate)));
-    }
     return statements;
   }
 
