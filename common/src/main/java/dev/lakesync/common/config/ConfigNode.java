@@ -434,8 +434,9 @@ public final class ConfigNode {
     try {
       return env.resolve(text);
     } catch (EnvSubstitution.UnresolvedVariable e) {
-      problem(key, "environment variable " + e.variable + " is not set (write ${" + e.variable
-          + ":-default} to give a default)");
+      if (!env.defer(keyPath(key))) {
+        problem(key, e.getMessage());
+      }
       return null;
     } catch (IllegalArgumentException e) {
       problem(key, e.getMessage());

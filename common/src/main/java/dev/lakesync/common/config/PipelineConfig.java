@@ -32,8 +32,19 @@ public final class PipelineConfig {
     this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables)).orElse(null);
     this.serving = root.child("serving").map(node -> ServingConfig.from(node, tables)).orElse(null);
     int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
+    root.child("secrets").ifPresent(PipelineConfig::checkSecrets);
     this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);
     root.rejectUnknownKeys();
+  }
+
+  /** {@code secrets}: where a Synapse job reads its variables (the loader uses it before anything else is read). */
+  private static void checkSecrets(ConfigNode node) {
+    String vault = node.requiredString("keyVault");
+    if (vault != null && !vault.matches("[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]")) {
+      node.problem("keyVault", "expected a Key Vault name (3 to 24 letters, digits and dashes), got '" + vault + "'");
+    }
+    node.requiredString("linkedService");
+    node.rejectUnknownKeys();
   }
 
   static PipelineConfig from(ConfigNode root) {

@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.azure.SynapseTokenLibrary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,9 +18,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-/** Reads a pipeline YAML file into a {@link PipelineConfig}, or fails with every problem in one {@link ConfigException}. */
+/**
+ * Reads a pipeline YAML file into a {@link PipelineConfig}, or fails with every problem in one {@link ConfigException}.
+ * {@code ${VAR}} come from the environment, or inside Synapse from the Key Vault {@code secrets.keyVault} names.
+ */
 public final class PipelineConfigLoader {
   private final Function<String, String> env;
+  private final Set<String> sections;
 
   /** A loader that resolves {@code ${VAR}} from the process environment. */
   public PipelineConfigLoader() {
@@ -27,7 +33,20 @@ public final class PipelineConfigLoader {
 
   /** A loader with its own environment, for tests. */
   public PipelineConfigLoader(Function<String, String> env) {
+    this(env, null);
+  }
+
+  private PipelineConfigLoader(Function<String, String> env, Set<String> sections) {
     this.env = env;
+    this.sections = sections;
+  }
+
+  /**
+   * A loader for a stage that reads only these top-level sections: an unset variable elsewhere is not its problem
+   * (the warehouse password does not stop the stream processor).
+   */
+  public PipelineConfigLoader onlySections(Set<String> needed) {
+    return new PipelineConfigLoader(env, needed == null ? null : Set.copyOf(needed));
   }
 
   public PipelineConfig load(Path file) {
@@ -61,10 +80,25 @@ public final class PipelineConfigLoader {
     Map<String, Object> values = new LinkedHashMap<>();
     ((Map<?, ?>) document).forEach((key, value) -> values.put(String.valueOf(key), value));
     List<String> problems = new ArrayList<>();
-    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, new EnvSubstitution(env)));
+    EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
+    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution));
+    // A key whose variable was left for another stage may also be "required": that stage reports it.
+    problems.removeIf(problem -> substitution.deferred().stream().anyMatch(key -> problem.startsWith(key + ":")));
     if (!problems.isEmpty()) {
       throw new ConfigException(sourceName, problems);
     }
     return config;
+  }
+
+  /** Key Vault when {@code secrets.keyVault} is set and this runs inside Synapse; the environment otherwise. */
+  private VariableSource variables(Object secrets) {
+    if (secrets instanceof Map && SynapseTokenLibrary.available()) {
+      Object vault = ((Map<?, ?>) secrets).get("keyVault");
+      Object linkedService = ((Map<?, ?>) secrets).get("linkedService");
+      if (vault instanceof String && linkedService instanceof String) {
+        return VariableSource.keyVault((String) vault, (String) linkedService);
+      }
+    }
+    return VariableSource.environment(env);
   }
 }

@@ -364,7 +364,7 @@ class PipelineConfigLoaderTest {
     values.put("b", "2m");
     values.put("c", "soon");
     java.util.List<String> problems = new java.util.ArrayList<>();
-    ConfigNode node = new ConfigNode("x", values, problems, new EnvSubstitution(name -> null));
+    ConfigNode node = new ConfigNode("x", values, problems, new EnvSubstitution(VariableSource.environment(name -> null), null));
 
     assertThat(node.duration("a", null)).isEqualTo(Duration.ofMillis(500));
     assertThat(node.duration("b", null)).isEqualTo(Duration.ofMinutes(2));
