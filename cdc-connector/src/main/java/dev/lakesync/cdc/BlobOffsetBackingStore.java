@@ -1,6 +1,5 @@
 package dev.lakesync.cdc;
 
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobClientBuilder;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -33,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
   /** Engine property naming the blob URL. */
   public static final String URL = "lakesync.offsets.blob.url";
+  /** The {@code azure} service principal, when configured. */
+  static final String TENANT = "lakesync.azure.tenantId";
+  static final String CLIENT = "lakesync.azure.clientId";
+  static final String CLIENT_SECRET = "lakesync.azure.clientSecret";
   static final String CONNECTION_STRING_ENV = "LAKESYNC_STORAGE_CONNECTION_STRING";
   private static final Logger LOG = LoggerFactory.getLogger(BlobOffsetBackingStore.class);
   private static final int FORMAT = 1;
@@ -47,10 +50,12 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
     super.configure(config);
     stripSkipCounts = "true".equals(String.valueOf(config.originals().get(MariaDbRestartOffsets.STRIP)));
     url = String.valueOf(config.originals().get(URL));
-    blob = client(url, System.getenv(CONNECTION_STRING_ENV));
+    Map<String, Object> originals = config.originals();
+    blob = client(url, System.getenv(CONNECTION_STRING_ENV), dev.lakesync.eventhubs.AzureCredentials.of(
+        (String) originals.get(TENANT), (String) originals.get(CLIENT), (String) originals.get(CLIENT_SECRET)));
   }
 
-  static BlobClient client(String url, String connectionString) {
+  static BlobClient client(String url, String connectionString, com.azure.core.credential.TokenCredential identity) {
     BlobClientBuilder builder = new BlobClientBuilder();
     if (connectionString != null && !connectionString.isEmpty()) {
       // The URL names container and blob; the connection string supplies endpoint and key.
@@ -61,7 +66,7 @@ public final class BlobOffsetBackingStore extends MemoryOffsetBackingStore {
       String name = accountInPath ? parts[2] : uri.getPath().replaceFirst("^/[^/]+/", "");
       return builder.connectionString(connectionString).containerName(container).blobName(name).buildClient();
     }
-    return builder.endpoint(url).credential(new DefaultAzureCredentialBuilder().build()).buildClient();
+    return builder.endpoint(url).credential(identity).buildClient();
   }
 
   @Override

@@ -69,6 +69,11 @@ final class DebeziumProperties {
     } else {
       props.setProperty("offset.storage", BlobOffsetBackingStore.class.getName());
       props.setProperty(BlobOffsetBackingStore.URL, offsetsBlob);
+      config.azure().ifPresent(azure -> {
+        props.setProperty(BlobOffsetBackingStore.TENANT, azure.tenantId());
+        props.setProperty(BlobOffsetBackingStore.CLIENT, azure.clientId());
+        props.setProperty(BlobOffsetBackingStore.CLIENT_SECRET, azure.clientSecret().reveal());
+      });
     }
     props.setProperty("offset.flush.interval.ms", "1000");
     props.setProperty("offset.flush.timeout.ms", "10000");

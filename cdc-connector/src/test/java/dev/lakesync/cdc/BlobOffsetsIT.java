@@ -44,7 +44,7 @@ class BlobOffsetsIT {
     Path config = config(servers, db, url);
 
     assertThat(runOnce(config, connection(port), dir.resolve("first.log"))).isEqualTo(0);
-    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port));
+    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port), null);
     assertThat(blob.exists()).as("offsets blob written").isTrue();
     assertThat(BlobOffsetBackingStore.decode(blob.downloadContent().toBytes())).isNotEmpty();
     assertThat(blob.getProperties().getLeaseState()).as("lease released at a clean stop").isEqualTo(LeaseStateType.AVAILABLE);
@@ -65,7 +65,7 @@ class BlobOffsetsIT {
     String url = "http://127.0.0.1:" + port + "/devstoreaccount1/offsets/lease-it.dat";
     String db = database(servers, "lease", "(1, 'a'), (2, 'b')");
     Path config = config(servers, db, url);
-    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port));
+    BlobClient blob = BlobOffsetBackingStore.client(url, connection(port), null);
 
     Process first = capture(config, connection(port), dir.resolve("first.log"));
     try {

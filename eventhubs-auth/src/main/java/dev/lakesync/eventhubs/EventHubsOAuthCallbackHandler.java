@@ -3,7 +3,6 @@ package dev.lakesync.eventhubs;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,9 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 
 /**
- * Kafka SASL/OAUTHBEARER login for Event Hubs with an Azure identity (managed identity, workload identity, Azure CLI,
- * environment): asks DefaultAzureCredential for a token scoped to the namespace. Kafka calls it again before expiry.
+ * Kafka SASL/OAUTHBEARER login for Event Hubs with an Azure identity: asks {@link AzureCredentials} for a token scoped
+ * to the namespace, as the service principal the JAAS options name ({@code tenantId}, {@code clientId},
+ * {@code clientSecret}) or the ambient identity. Kafka calls it again before expiry.
  * The capture's producer loads it from this module's jar; the stream processor's Spark Kafka source (driver and
  * executors) from serving-sinks' jar, which carries it with azure-identity's Jackson relocated beside Spark's.
  */
@@ -31,7 +31,9 @@ public final class EventHubsOAuthCallbackHandler implements AuthenticateCallback
     Object servers = configs.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     String first = servers instanceof List ? String.valueOf(((List<?>) servers).get(0)) : String.valueOf(servers).split(",")[0];
     this.scope = scopeFor(first);
-    this.credential = new DefaultAzureCredentialBuilder().build();
+    Map<String, ?> options = jaasConfigEntries.isEmpty() ? Map.of() : jaasConfigEntries.get(0).getOptions();
+    this.credential = AzureCredentials.of((String) options.get("tenantId"), (String) options.get("clientId"),
+        (String) options.get("clientSecret"));
   }
 
   /** {@code ns.servicebus.windows.net:9093} gives {@code https://ns.servicebus.windows.net/.default}. */
@@ -42,6 +44,10 @@ public final class EventHubsOAuthCallbackHandler implements AuthenticateCallback
 
   String scope() {
     return scope;
+  }
+
+  TokenCredential credential() {
+    return credential;
   }
 
   @Override

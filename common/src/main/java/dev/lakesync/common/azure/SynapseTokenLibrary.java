@@ -31,9 +31,12 @@ public final class SynapseTokenLibrary {
         + vault + " (linked service " + linkedService + ")");
   }
 
-  /** A Microsoft Entra access token for {@code resource} (an audience such as https://database.windows.net/). */
-  public static String accessToken(String resource) {
-    return (String) call("getAccessToken", new Object[] {resource}, "an access token for " + resource);
+  /**
+   * A Microsoft Entra access token for the workspace's managed identity, for one of the audiences the token library
+   * names (DW for the dedicated SQL pool, Storage, Vault, AzureManagement, ...): it refuses any other.
+   */
+  public static String accessToken(String audience) {
+    return (String) call("getToken", new Object[] {audience}, "an access token for audience " + audience);
   }
 
   private static Object call(String method, Object[] args, String what) {
@@ -41,7 +44,12 @@ public final class SynapseTokenLibrary {
     java.util.Arrays.fill(types, String.class);
     try {
       Class<?> library = Class.forName(CLASS, true, SynapseTokenLibrary.class.getClassLoader());
-      Method found = library.getMethod(method, types);
+      Method found;
+      try {
+        found = library.getMethod(method, types);
+      } catch (NoSuchMethodException e) {
+        found = library.getMethod("getAccessToken", types); // the library's older name for getToken
+      }
       Object target = null;
       if (!Modifier.isStatic(found.getModifiers())) { // a Scala object without static forwarders
         target = Class.forName(CLASS + "$").getField("MODULE$").get(null);

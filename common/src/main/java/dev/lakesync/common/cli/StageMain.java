@@ -37,10 +37,10 @@ public final class StageMain {
    * which compares them all) needs every one.
    */
   private static final Map<String, Set<String>> SECTIONS = Map.of(
-      "run capture", Set.of("source", "broker", "tables", "localStack"),
-      "run process", Set.of("broker", "lake", "tables"),
-      "run warehouse", Set.of("lake", "tables", "warehouse"),
-      "run serving", Set.of("lake", "tables", "serving"),
+      "run capture", Set.of("source", "broker", "tables", "localStack", "azure"),
+      "run process", Set.of("broker", "lake", "tables", "azure"),
+      "run warehouse", Set.of("lake", "tables", "warehouse", "azure"),
+      "run serving", Set.of("lake", "tables", "serving", "azure"),
       "quarantine", Set.of("lake", "tables"));
 
   /**

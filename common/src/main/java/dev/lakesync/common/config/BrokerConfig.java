@@ -32,7 +32,10 @@ public final class BrokerConfig {
   private final int partitions;
   private final Map<String, String> kafka;
 
-  private BrokerConfig(ConfigNode node) {
+  private final AzureConfig azure;
+
+  private BrokerConfig(ConfigNode node, AzureConfig azure) {
+    this.azure = azure;
     this.type = node.choice("type", Type.class, Type.KAFKA);
     String servers = node.requiredString("bootstrapServers");
     this.bootstrapServers = servers == null ? List.of() : parseServers(node, servers);
@@ -55,8 +58,8 @@ public final class BrokerConfig {
     node.rejectUnknownKeys();
   }
 
-  static BrokerConfig from(ConfigNode node) {
-    return new BrokerConfig(node);
+  static BrokerConfig from(ConfigNode node, AzureConfig azure) {
+    return new BrokerConfig(node, azure);
   }
 
   private static List<String> parseServers(ConfigNode node, String text) {
@@ -141,7 +144,11 @@ public final class BrokerConfig {
       case AZURE_IDENTITY:
         settings.put("security.protocol", "SASL_SSL");
         settings.put("sasl.mechanism", "OAUTHBEARER");
-        settings.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+        // With a service principal its login travels in the JAAS options, which Kafka logs as [hidden].
+        settings.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+            + (azure == null ? "" : " tenantId=\"" + escapeJaas(azure.tenantId()) + "\" clientId=\""
+                + escapeJaas(azure.clientId()) + "\" clientSecret=\"" + escapeJaas(azure.clientSecret().reveal()) + "\"")
+            + ";");
         settings.put("sasl.login.callback.handler.class", EVENTHUBS_OAUTH_HANDLER);
         break;
       default:

@@ -18,6 +18,7 @@ public final class PipelineConfig {
   private final WarehouseConfig warehouse;
   private final ServingConfig serving;
   private final LocalStackConfig localStack;
+  private final AzureConfig azure;
 
   private PipelineConfig(ConfigNode root) {
     this.name = root.string("name", "lakesync");
@@ -25,12 +26,13 @@ public final class PipelineConfig {
       root.problem("name", "expected letters, digits, '_' or '-', got '" + name + "'");
     }
     this.workDir = Path.of(root.string("workDir", ".lakesync"));
+    this.azure = root.child("azure").map(AzureConfig::from).orElse(null);
     this.source = root.requiredChild("source").map(SourceConfig::from).orElse(null);
-    this.broker = root.requiredChild("broker").map(BrokerConfig::from).orElse(null);
+    this.broker = root.requiredChild("broker").map(node -> BrokerConfig.from(node, azure)).orElse(null);
     this.lake = root.requiredChild("lake").map(LakeConfig::from).orElse(null);
     this.tables = parseTables(root);
-    this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables)).orElse(null);
-    this.serving = root.child("serving").map(node -> ServingConfig.from(node, tables)).orElse(null);
+    this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables, azure)).orElse(null);
+    this.serving = root.child("serving").map(node -> ServingConfig.from(node, tables, azure)).orElse(null);
     int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
     root.child("secrets").ifPresent(PipelineConfig::checkSecrets);
     this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);
@@ -76,6 +78,11 @@ public final class PipelineConfig {
 
   public String name() {
     return name;
+  }
+
+  /** The service principal Azure clients sign in as, when one is configured. */
+  public Optional<AzureConfig> azure() {
+    return Optional.ofNullable(azure);
   }
 
   /** Local folder for state that is not in the lake: offsets, schema history, embedded servers' data. */

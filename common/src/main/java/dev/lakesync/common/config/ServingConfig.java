@@ -23,7 +23,7 @@ public final class ServingConfig {
   private final Search search;
   private final List<DocumentDeclaration> documents;
 
-  private ServingConfig(ConfigNode node, List<TableConfig> tables) {
+  private ServingConfig(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
     List<Sink> parsed = new ArrayList<>();
     List<String> names = node.stringList("sinks");
     for (int i = 0; i < names.size(); i++) {
@@ -37,14 +37,14 @@ public final class ServingConfig {
     }
     this.sinks = List.copyOf(parsed);
     this.local = section(node, "local", Sink.LOCAL).map(Local::new).orElse(null);
-    this.cosmos = section(node, "cosmos", Sink.COSMOS).map(Cosmos::new).orElse(null);
-    this.search = section(node, "search", Sink.SEARCH).map(Search::new).orElse(null);
+    this.cosmos = section(node, "cosmos", Sink.COSMOS).map(at -> new Cosmos(at, azure)).orElse(null);
+    this.search = section(node, "search", Sink.SEARCH).map(at -> new Search(at, azure)).orElse(null);
     this.documents = parseDocuments(node, tables);
     node.rejectUnknownKeys();
   }
 
-  static ServingConfig from(ConfigNode node, List<TableConfig> tables) {
-    return new ServingConfig(node, tables);
+  static ServingConfig from(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
+    return new ServingConfig(node, tables, azure);
   }
 
   /** The document types, each naming only configured tables. */
@@ -158,8 +158,10 @@ public final class ServingConfig {
     private final Map<String, String> containers;
     private final Secret key;
     private final boolean gatewayMode;
+    private final AzureConfig azure;
 
-    Cosmos(ConfigNode node) {
+    Cosmos(ConfigNode node, AzureConfig azure) {
+      this.azure = azure;
       this.endpoint = node.serviceUri("endpoint", true);
       this.database = node.requiredString("database");
       Map<String, String> named = node.namedValues("containers");
@@ -191,6 +193,11 @@ public final class ServingConfig {
       return key;
     }
 
+    /** The service principal to sign in as without a key; null: the ambient identity. */
+    public AzureConfig azure() {
+      return azure;
+    }
+
     /** Gateway (HTTPS through the account endpoint) instead of direct (TCP to the replicas, the default). */
     public boolean gatewayMode() {
       return gatewayMode;
@@ -208,8 +215,10 @@ public final class ServingConfig {
     private final URI endpoint;
     private final Map<String, String> indexes;
     private final Secret apiKey;
+    private final AzureConfig azure;
 
-    Search(ConfigNode node) {
+    Search(ConfigNode node, AzureConfig azure) {
+      this.azure = azure;
       this.endpoint = node.serviceUri("endpoint", true);
       Map<String, String> named = node.namedValues("indexes");
       this.indexes = named == null ? Map.of() : new LinkedHashMap<>(named);
@@ -235,6 +244,11 @@ public final class ServingConfig {
     /** Null when Azure identity is used. */
     public Secret apiKey() {
       return apiKey;
+    }
+
+    /** The service principal to sign in as without an API key; null: the ambient identity. */
+    public AzureConfig azure() {
+      return azure;
     }
 
     @Override

@@ -21,7 +21,10 @@ public final class WarehouseConfig {
 
   private final List<WarehouseModel> models;
 
-  private WarehouseConfig(ConfigNode node, List<TableConfig> tables) {
+  private final AzureConfig azure;
+
+  private WarehouseConfig(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
+    this.azure = azure;
     this.type = node.requiredChoice("type", Type.class);
     this.jdbcUrl = node.requiredString("jdbcUrl");
     this.user = node.string("user", null);
@@ -42,8 +45,8 @@ public final class WarehouseConfig {
     node.rejectUnknownKeys();
   }
 
-  static WarehouseConfig from(ConfigNode node, List<TableConfig> tables) {
-    return new WarehouseConfig(node, tables);
+  static WarehouseConfig from(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
+    return new WarehouseConfig(node, tables, azure);
   }
 
   /** The models, each checked against the tables and the models it names. */
@@ -162,13 +165,23 @@ public final class WarehouseConfig {
   }
 
   /**
-   * JDBC connection properties for {@link #jdbcUrl()}: user and password when given; for the T-SQL types without a
-   * user, Azure identity (managed identity, or what DefaultAzureCredential finds), as mssql-jdbc supports.
+   * JDBC connection properties for {@link #jdbcUrl()}: user and password when given. For the T-SQL types without a
+   * user: the {@code azure} service principal when configured; inside Synapse, a token for the SQL pool from the
+   * workspace's token library (its managed identity; MSAL-based credentials do not work there); elsewhere what
+   * DefaultAzureCredential finds (managed identity, Azure CLI...), as mssql-jdbc supports.
    */
   public java.util.Properties jdbcProperties() {
     java.util.Properties properties = JdbcCredentials.of(user, password);
     if (type != Type.POSTGRESQL && user == null) {
-      properties.setProperty("authentication", "ActiveDirectoryDefault");
+      if (azure != null) {
+        properties.setProperty("authentication", "ActiveDirectoryServicePrincipal");
+        properties.setProperty("user", azure.clientId());
+        properties.setProperty("password", azure.clientSecret().reveal());
+      } else if (dev.lakesync.common.azure.SynapseTokenLibrary.available()) {
+        properties.setProperty("accessToken", dev.lakesync.common.azure.SynapseTokenLibrary.accessToken("DW"));
+      } else {
+        properties.setProperty("authentication", "ActiveDirectoryDefault");
+      }
     }
     return properties;
   }

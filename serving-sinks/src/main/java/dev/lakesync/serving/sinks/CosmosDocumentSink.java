@@ -19,11 +19,11 @@ import com.azure.cosmos.models.CosmosQueryRequestOptions;
 import com.azure.cosmos.models.PartitionKey;
 import com.azure.cosmos.models.SqlParameter;
 import com.azure.cosmos.models.SqlQuerySpec;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakesync.common.config.ServingConfig;
+import dev.lakesync.eventhubs.AzureCredentials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,7 +79,7 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     if (config.key() != null) {
       builder.key(config.key().reveal());
     } else {
-      builder.credential(new DefaultAzureCredentialBuilder().build());
+      builder.credential(AzureCredentials.of(config.azure()));
     }
     if (config.gatewayMode()) {
       builder.gatewayMode();

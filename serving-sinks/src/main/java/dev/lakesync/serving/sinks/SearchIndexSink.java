@@ -5,7 +5,6 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.search.documents.SearchClient;
 import com.azure.search.documents.SearchClientBuilder;
 import com.azure.search.documents.SearchDocument;
@@ -26,6 +25,7 @@ import com.azure.search.documents.models.SearchResult;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakesync.common.config.ServingConfig;
+import dev.lakesync.eventhubs.AzureCredentials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +88,7 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
       indexBuilder.credential(key);
       builder.credential(key);
     } else {
-      var identity = new DefaultAzureCredentialBuilder().build();
+      var identity = AzureCredentials.of(config.azure());
       indexBuilder.credential(identity);
       builder.credential(identity);
     }

@@ -27,7 +27,15 @@ public final class TokenLibrary {
     return value;
   }
 
-  public static String getAccessToken(String resource) {
-    return "token-for-" + resource;
+  /** Audiences the token service knows by name; a URL is refused as the service refuses it. */
+  public static String getToken(String audience) {
+    if (!audience.matches("[A-Za-z]+")) {
+      throw new IllegalArgumentException("400: Audience has invalid characters");
+    }
+    if (!java.util.Set.of("Storage", "Vault", "AzureManagement", "DW", "Synapse", "DataLakeStore", "DataFactory",
+        "AzureDataExplorer").contains(audience)) {
+      throw new IllegalArgumentException("Not a recognized audience alias: " + audience);
+    }
+    return "token-for-" + audience;
   }
 }
