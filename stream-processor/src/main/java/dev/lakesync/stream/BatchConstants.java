@@ -9,8 +9,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * A micro-batch's own values (its id, its ingest time) as columns whose generated code is the same in every batch.
  * Spark writes long and timestamp literals into the Java code it generates, so a literal that changes per batch
- * makes every stage that holds it compile anew, each batch (seen: about a quarter of a steady-state batch in
- * janino); a no-argument function is referenced from the code instead.
+ * makes every stage that holds it compile anew, each batch; a no-argument function is referenced from the code
+ * instead.
  */
 final class BatchConstants {
   private BatchConstants() {

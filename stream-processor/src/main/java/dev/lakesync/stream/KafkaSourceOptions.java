@@ -23,7 +23,7 @@ final class KafkaSourceOptions {
     options.put("failOnDataLoss", "true");
     options.put("includeHeaders", "true");
     // A read of a batch's offsets can find the consumer's fetch, sent ahead at the end of the previous batch, held by
-    // the broker until data arrives or this wait ends (Kafka's default 500 ms; seen as a 0.5 s stall in a 2 s batch).
+    // the broker until data arrives or this wait ends (Kafka's default is 500 ms: a stall a short batch notices).
     options.put("kafka.fetch.max.wait.ms", "100");
     if (maxOffsetsPerTrigger > 0) {
       options.put("maxOffsetsPerTrigger", String.valueOf(maxOffsetsPerTrigger));

@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * Hadoop's local file system without its shell commands. Without Hadoop's native library (which Maven's jars do not
  * carry) {@link RawLocalFileSystem} starts a {@code chmod} process for every file it creates and a {@code readlink}
  * process for both paths of every rename, each with its {@code .crc} file: a Delta commit, a streaming checkpoint
- * file. A profile of the processor counted about 70 processes per micro-batch, 2-3 ms each. These classes set
+ * file: dozens of processes per micro-batch. These classes set
  * permissions and tell symbolic links through {@code java.nio} instead, and leave everything else (and anything
  * unusual: a symbolic link, a sticky bit, a file system without POSIX permissions) to Hadoop's own code.
  * {@link SparkSessions} installs them for local runs: {@link FileSystem} as {@code fs.file.impl}, {@link Fs} (what

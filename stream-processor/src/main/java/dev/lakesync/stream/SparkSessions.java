@@ -20,9 +20,8 @@ public final class SparkSessions {
         .set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true")
         // The MERGE source is built from a cached parse of the batch: materializing it again would cost a pass.
         .set("spark.databricks.delta.merge.materializeSource", "none")
-        // Inferring constraints through the MERGE's per-column CASE WHENs and aliases grows combinatorially: seen in
-        // jstack as most of a batch's time, on the driver, in UnaryNode.getAllValidConstraints. Nothing here
-        // needs the filters it would infer.
+        // Inferring constraints through the MERGE's per-column CASE WHENs and aliases grows combinatorially (on the
+        // driver, in UnaryNode.getAllValidConstraints). Nothing here needs the filters it would infer.
         .setIfMissing("spark.sql.constraintPropagation.enabled", "false")
         // A batch runs about 80 generated classes (landing, parse, rules, quarantine, MERGE per table); with Spark's
         // default cache of 100 they evicted one another and were compiled again every batch (seen: 316 compiles,

@@ -146,8 +146,7 @@ final class ValidatedWriter {
     if (!wholeTable && stats.firstKeyMin != null
         && keyBounds.allBelow(path, before, firstKey, newest.schema().apply(firstKey).dataType(), stats.firstKeyMin)) {
       // No row can match: what the MERGE would do is insert every change (deletes as tombstones). Its fixed cost
-      // (finding touched files over the table's file list, a join, conflict checks) was 0.9-1.3 s against
-      // 0.5-0.8 s for an append of the same 1,000 new rows.
+      // (finding touched files over the table's file list, a join, conflict checks) is well above an append's.
       return append(newest, path, before, stats.firstKeyMax);
     }
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *       read ({@code source.snapshot} other than {@code false}) sorts before every streamed change: a transaction
  *       that began before the replication slot's consistent point and committed after it is not in the snapshot,
  *       yet streams with change LSNs (and, first after the snapshot, no commit LSN) below the snapshot's LSN; it
- *       must still win over the snapshot row (seen: an account update lost that way under a running workload).
+ *       must still win over the snapshot row.
  *       An incremental snapshot's read (an ad-hoc re-snapshot while streaming) sorts at its LSN instead, after the
  *       changes streamed before it, so that it repairs the lake.</li>
  *   <li>MySQL / MariaDB: binlog file number, event position, row within the event.</li>
