@@ -16,6 +16,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -24,7 +26,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code lakesync bench warehouse}: validated Delta tables of the demo bank (10,000 customers, 20,000 accounts,
  * 1,000,000 payments; --quick a tenth) written straight with Spark, loaded into the embedded PostgreSQL warehouse
  * (initial load: throughput in rows per second), then 10,000 changes on top of them (updated payments, new
- * payments, deleted payments, customers changing segment) loaded incrementally.
+ * payments, deleted payments, customers changing segment) loaded incrementally. The floor beside the initial load:
+ * the same rows moved by Spark's CSV writer and PostgreSQL's COPY into plain tables ({@link CopyFloor}); {@code
+ * ratio} is lakesync's throughput over the floor's.
  */
 public final class WarehouseBenchmark {
   private final Path home;
@@ -72,6 +76,19 @@ public final class WarehouseBenchmark {
         double throughput = rows / seconds;
         out.printf("bench warehouse: initial load of %d rows in %.1f s = %.0f rows/s%n", rows, seconds, throughput);
 
+        // The floor, after ours in the same JVM (so it runs warm, ours cold: the ratio errs against lakesync).
+        List<String> tables = List.of("customers", "accounts", "payments");
+        List<Dataset<Row>> live = new ArrayList<>();
+        for (String table : tables) {
+          live.add(spark.read().format("delta").load(paths.validated("bank", table)).where("_op <> 'd'"));
+        }
+        long floorStarted = System.nanoTime();
+        long floorRows = new CopyFloor(config.warehouse().orElseThrow().jdbcUrl(), work).copy(tables, live);
+        double floorSeconds = (System.nanoTime() - floorStarted) / 1e9;
+        double floorThroughput = floorRows / floorSeconds;
+        out.printf("bench warehouse: floor (Spark CSV + PostgreSQL COPY into plain tables) %d rows in %.1f s = %.0f rows/s%n",
+            floorRows, floorSeconds, floorThroughput);
+
         // 10,000 changes: 6,000 payment updates, 2,000 new payments, 1,000 deleted payments, 1,000 customers moved.
         DeltaTable paymentsTable = DeltaTable.forPath(spark, paths.validated("bank", "payments"));
         Dataset<Row> paymentChanges = spark.range(1, 9_001).selectExpr(
@@ -103,8 +120,9 @@ public final class WarehouseBenchmark {
         long incrementalMs = (System.nanoTime() - started) / 1_000_000;
         long facts = count(config, "SELECT count(*) FROM dw.fact_payment");
         long expectedFacts = spark.read().format("delta").load(paths.validated("bank", "payments")).where("_op <> 'd'").count();
-        out.printf("bench warehouse: changes=%d throughput_per_s=%.0f incremental_changes=%d incremental_ms=%d fact_rows=%d%n",
-            rows, throughput, staged, incrementalMs, facts);
+        out.printf("bench warehouse: changes=%d throughput_per_s=%.0f floor_throughput_per_s=%.0f ratio=%.2f "
+            + "incremental_changes=%d incremental_ms=%d fact_rows=%d%n", rows, throughput, floorThroughput,
+            throughput / floorThroughput, staged, incrementalMs, facts);
         if (facts != expectedFacts) {
           out.printf("bench warehouse: expected %d fact rows, found %d%n", expectedFacts, facts);
           return 1;
