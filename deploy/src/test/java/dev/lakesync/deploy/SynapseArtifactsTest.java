@@ -95,7 +95,7 @@ class SynapseArtifactsTest {
   void thePipelineRunsExistingDefinitionsAndTheTriggerRunsThePipeline() throws Exception {
     List<String> definitions = new ArrayList<>();
     for (Path definition : list(SYNAPSE.resolve("sparkJobDefinitions"))) {
-      // Named by the file: the CLI's --name (the README imports each as its file name).
+      // Named by the file: the CLI's --name (deploy/azure/README.md imports each as its file name).
       definitions.add(definition.getFileName().toString().replaceFirst("\\.json$", ""));
     }
     String pipeline = Files.readString(SYNAPSE.resolve("pipelines/lakesync-batch.json"));

@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * Compacts the validated tables (Delta OPTIMIZE) every {@code lake.optimizeInterval} while the stream keeps MERGEing
  * into them. OPTIMIZE and MERGE may conflict; both sides retry a bounded number of times ({@link ConflictRetry}), and
  * an OPTIMIZE that still fails is reported and tried again at the next interval: compaction is never worth stopping
- * the stream for. VACUUM is left to the operator (see the README for the retention to use).
+ * the stream for. VACUUM is left to the operator (docs/design.md gives the retention to use).
  */
 final class TableMaintenance implements AutoCloseable {
   private final PipelineConfig config;
