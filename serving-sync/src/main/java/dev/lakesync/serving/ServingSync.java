@@ -243,6 +243,13 @@ public final class ServingSync implements AutoCloseable {
     return openSinks;
   }
 
+  /** The document types as the last sync resolved them (none before the first). */
+  public List<DocumentType> documentTypes() {
+    List<DocumentType> types = new ArrayList<>();
+    resolved.forEach(type -> types.add(type.type()));
+    return types;
+  }
+
   @Override
   public void close() {
     if (openSinks != null) {
