@@ -20,7 +20,7 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
  * to the namespace, as the service principal the JAAS options name ({@code tenantId}, {@code clientId},
  * {@code clientSecret}) or the ambient identity. Kafka calls it again before expiry.
  * The capture's producer loads it from this module's jar; the stream processor's Spark Kafka source (driver and
- * executors) from serving-sinks' jar, which carries it with azure-identity's Jackson relocated beside Spark's.
+ * executors) from eventhubs-auth-spark's jar, which carries it with azure-identity's Jackson relocated beside Spark's.
  */
 public final class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandler {
   private TokenCredential credential;

@@ -18,7 +18,7 @@ public final class BrokerConfig {
 
   /**
    * The Kafka login callback that gets Event Hubs tokens from an Azure identity (module eventhubs-auth; the Spark jobs
-   * load it from serving-sinks' jar). Named here, not imported, so that this module needs neither Kafka nor Azure.
+   * load it from eventhubs-auth-spark's jar). Named here, not imported, so that this module needs neither Kafka nor Azure.
    */
   private static final String EVENTHUBS_OAUTH_HANDLER = "dev.lakesync.eventhubs.EventHubsOAuthCallbackHandler";
 
