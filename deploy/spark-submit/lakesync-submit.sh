@@ -12,11 +12,11 @@ once=()
 if [ "${1:-}" = "--once" ]; then once=(--once); shift; fi
 case "$stage" in
   process)   jar=lakesync-stream-processor; main=dev.lakesync.stream.StreamProcessorMain
-             libs="lakesync-common snakeyaml lakesync-eventhubs-auth-spark spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-eventhubs-auth-spark spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
   warehouse) jar=lakesync-warehouse-loader; main=dev.lakesync.warehouse.WarehouseLoaderMain
-             libs="lakesync-common snakeyaml lakesync-stream-processor mssql-jdbc lakesync-eventhubs-auth-spark postgresql" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-stream-processor mssql-jdbc lakesync-eventhubs-auth-spark postgresql" ;;
   serving)   jar=lakesync-serving-sync; main=dev.lakesync.serving.ServingSyncMain
-             libs="lakesync-common snakeyaml lakesync-stream-processor lakesync-serving-sinks postgresql" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-stream-processor lakesync-serving-sinks postgresql" ;;
   *) echo "usage: $0 process|warehouse|serving [--once] [spark-submit options...]" >&2; exit 2 ;;
 esac
 [ -d "$STAGED/lib" ] || { echo "nothing staged in $STAGED: run deploy/synapse/stage-artifacts.sh first" >&2; exit 1; }

@@ -22,7 +22,7 @@ for module in stream-processor warehouse-loader serving-sync serving-sinks event
 done
 
 # third-party libraries, without their version in the name (the definitions stay valid across upgrades)
-LIBS="snakeyaml mssql-jdbc"
+LIBS="snakeyaml picocli mssql-jdbc"
 for lib in $LIBS; do
   found="$(ls "$HOME_DIR"/*/target/lib/"$lib"-[0-9]*.jar 2>/dev/null | head -1 || true)"
   [ -n "$found" ] || { echo "no $lib jar under */target/lib: build first" >&2; exit 1; }

@@ -63,7 +63,7 @@ class CaptureErrorsIT {
   @Test
   void requiresAConfig() {
     assertThat(run("--once")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--config FILE is required");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--config=FILE'");
   }
 
   @Test

@@ -34,31 +34,72 @@ class LakesyncCliTest {
   @Test
   void explainsEachOptionOfACommand() {
     assertThat(run(Map.of(), "stack", "--help")).isEqualTo(0);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config FILE").contains("--fresh");
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: lakesync stack").contains("--config=FILE")
+        .contains("--fresh");
   }
 
   @Test
   void rejectsAnUnknownCommandWithStatus2() {
     assertThat(run(Map.of(), "dmeo")).isEqualTo(2);
-    assertThat(err()).startsWith("lakesync: unknown command 'dmeo'");
+    assertThat(err()).startsWith("lakesync: unknown command 'dmeo' (did you mean demo?)");
   }
 
   @Test
   void rejectsAnUnknownOption() {
     assertThat(run(Map.of(), "stack", "--frsh")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakesync stack: unknown option --frsh (see lakesync stack --help)" + System.lineSeparator());
+    assertThat(err()).isEqualTo("lakesync stack: Unknown option: '--frsh' (see lakesync stack --help)" + System.lineSeparator());
   }
 
   @Test
   void rejectsAnOptionWithoutItsValue() {
     assertThat(run(Map.of(), "workload", "--rate")).isEqualTo(2);
-    assertThat(err()).contains("--rate needs a value");
+    assertThat(err()).contains("Missing required parameter for option '--rate'");
   }
 
   @Test
   void rejectsABadDuration() {
     assertThat(run(Map.of(), "workload", "--duration", "forever")).isEqualTo(2);
-    assertThat(err()).contains("--duration expects a duration such as 60s, 5m or 1h, got 'forever'");
+    assertThat(err()).contains("'--duration': expects a duration such as 60s, 5m or 1h, got 'forever'");
+  }
+
+  @Test
+  void rejectsANumberOutsideItsRange() {
+    assertThat(run(Map.of(), "workload", "--bad-share", "1.5")).isEqualTo(2);
+    assertThat(err()).isEqualTo("lakesync workload: --bad-share expects a number from 0 to 1, got 1.5 (see lakesync "
+        + "workload --help)" + System.lineSeparator());
+  }
+
+  @Test
+  void everyCommandOfTheTreeAnswersHelpWithItsOwnUsage() {
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    collect(dev.lakesync.common.cli.CommandTree.root(System.out, System.err), paths);
+    assertThat(paths).contains("run process", "bench chaos", "quarantine", "generate-completion").hasSizeGreaterThan(20);
+    for (String path : paths) {
+      out.reset();
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.Arrays.asList(path.split(" ")));
+      args.add("--help");
+      assertThat(run(Map.of(), args.toArray(new String[0]))).as(path).isEqualTo(0);
+      assertThat(out.toString(StandardCharsets.UTF_8)).as(path).startsWith("Usage: lakesync " + path + " ");
+    }
+  }
+
+  private static void collect(picocli.CommandLine line, java.util.List<String> paths) {
+    for (picocli.CommandLine sub : line.getSubcommands().values()) {
+      paths.add(sub.getCommandSpec().qualifiedName(" ").substring("lakesync ".length()));
+      collect(sub, paths);
+    }
+  }
+
+  @Test
+  void aCommandTheLauncherStartsElsewhereSaysSo() {
+    assertThat(run(Map.of(), "run", "process", "--config", "x.yaml")).isEqualTo(2);
+    assertThat(err()).contains("lakesync run process: runs through the ./lakesync launcher");
+  }
+
+  @Test
+  void printsACompletionScript() {
+    assertThat(run(Map.of(), "generate-completion")).isEqualTo(0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("complete -F").contains("demo").contains("quarantine");
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.common.cli.CliArgs;
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -16,21 +15,6 @@ import org.apache.spark.sql.SparkSession;
  * events under the current config. Exit status 0 when done, 1 on a failure, 2 for a usage or config error.
  */
 public final class QuarantineMain {
-  static final String HELP = String.join("\n",
-      "usage: lakesync quarantine list|replay --config FILE [--table SCHEMA.TABLE] [--reason TEXT]",
-      "",
-      "  list     per table, the quarantined events waiting by reason, how many were replayed, and a few samples",
-      "  replay   judge the waiting events again under the config's current checks and rules; apply those that pass",
-      "           through the same MERGE as the stream (an old event never overwrites a newer row) and mark them",
-      "           replayed; the others stay quarantined",
-      "",
-      "  --config FILE        pipeline config (required)",
-      "  --table SCHEMA.TABLE one configured table (default: all)",
-      "  --reason TEXT        only events with a reason starting with TEXT, e.g. 'rule amount_positive'",
-      "",
-      "The last line: 'quarantine: tables=N waiting=W replayed=R' (list) or 'quarantine: tables=N considered=C",
-      "applied=A superseded=S dropped=D still_quarantined=Q' (replay).");
-
   private QuarantineMain() {
   }
 
@@ -39,20 +23,17 @@ public final class QuarantineMain {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    return StageMain.run("quarantine", HELP, args, Set.of("--table", "--reason"), Set.of(), out, err,
-        (options, config) -> {
-          String action = action(options);
-          List<TableConfig> tables = tables(options, config);
-          String reason = options.string("--reason", null);
-          SparkSession spark = SparkSessions.create(config, "lakesync-quarantine-" + config.name());
-          QuarantineReplay quarantine = new QuarantineReplay(config, spark);
-          if (action.equals("list")) {
-            list(quarantine, tables, reason, out);
-          } else {
-            replay(quarantine, tables, reason, out);
-          }
-          return 0;
-        });
+    return StageMain.run(new Commands.Quarantine(), args, out, err, (options, config) -> {
+      List<TableConfig> tables = tables(options.table, config);
+      SparkSession spark = SparkSessions.create(config, "lakesync-quarantine-" + config.name());
+      QuarantineReplay quarantine = new QuarantineReplay(config, spark);
+      if (options.action == Commands.QuarantineAction.list) {
+        list(quarantine, tables, options.reason, out);
+      } else {
+        replay(quarantine, tables, options.reason, out);
+      }
+      return 0;
+    });
   }
 
   private static void list(QuarantineReplay quarantine, List<TableConfig> tables, String reason, PrintStream out) {
@@ -89,16 +70,7 @@ public final class QuarantineMain {
         tables.size(), totals[0], totals[1], totals[2], totals[3], totals[4]);
   }
 
-  private static String action(CliArgs options) {
-    List<String> positional = options.positional();
-    if (positional.size() != 1 || !(positional.get(0).equals("list") || positional.get(0).equals("replay"))) {
-      throw options.usage("say what to do: quarantine list or quarantine replay");
-    }
-    return positional.get(0);
-  }
-
-  private static List<TableConfig> tables(CliArgs options, PipelineConfig config) {
-    String name = options.string("--table", null);
+  private static List<TableConfig> tables(String name, PipelineConfig config) {
     if (name == null) {
       return config.tables();
     }
@@ -109,7 +81,7 @@ public final class QuarantineMain {
       }
     }
     if (chosen.isEmpty()) {
-      throw options.usage("--table " + name + " is not a configured table (schema.table)");
+      throw new StageMain.UsageProblem("--table " + name + " is not a configured table (schema.table)");
     }
     return chosen;
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
@@ -13,7 +14,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,14 +25,6 @@ import org.apache.spark.sql.SparkSession;
  * Summarised per window of source commit times; used by {@code ./lakesync bench e2e}.
  */
 public final class LakeFreshness {
-  static final String HELP = String.join("\n",
-      "usage: lakesync bench e2e-lake --config FILE --windows LABEL:FROM_MS:TO_MS[,...]",
-      "",
-      "Part of bench e2e (run that instead): for the changes committed at the source within each window, the",
-      "latency from source commit to the validated Delta commit that made them visible, read from the tables'",
-      "Change Data Feed. Prints one line per window:",
-      "  lake: window=LABEL changes=N p50_ms=X p99_ms=Y max_ms=Z");
-
   private LakeFreshness() {
   }
 
@@ -41,13 +33,13 @@ public final class LakeFreshness {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    return StageMain.run("bench e2e-lake", HELP, args, Set.of("--windows"), Set.of(), out, err, (options, config) -> {
+    return StageMain.run(new Commands.BenchLakeFreshness(), args, out, err, (options, config) -> {
       List<long[]> windows = new ArrayList<>();
       List<String> labels = new ArrayList<>();
-      for (String window : options.string("--windows", "").split(",")) {
+      for (String window : options.windows) {
         String[] parts = window.split(":");
-        if (parts.length != 3) {
-          throw options.usage("--windows takes LABEL:FROM_MS:TO_MS[,...], got '" + window + "'");
+        if (parts.length != 3 || !parts[1].matches("\\d+") || !parts[2].matches("\\d+")) {
+          throw new StageMain.UsageProblem("--windows takes LABEL:FROM_MS:TO_MS[,...], got '" + window + "'");
         }
         labels.add(parts[0]);
         windows.add(new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});

@@ -5,19 +5,21 @@ import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * What every stage's entry point does the same way: {@code --help}, options, the required {@code --config}, and
- * the exit status: 0 done, 1 the work failed (one line, no stack trace), 2 a usage or config error.
+ * What every entry point the launcher starts in a JVM of its own does the same way: parses its arguments with its
+ * declaration in {@link Commands} ({@code --help} prints the help the command tree shows), loads the config it names,
+ * and exits 0 done, 1 the work failed (one line, no stack trace), 2 a usage or config error.
  */
 public final class StageMain {
-  /** A stage's work, given its parsed options and config; returns the exit status. */
-  public interface Body {
-    int run(CliArgs options, PipelineConfig config) throws Exception;
+  /** A command's work, given its parsed options and config; returns the exit status. */
+  public interface Body<T> {
+    int run(T command, PipelineConfig config) throws Exception;
   }
 
   /** Errors a stage reports as a usage or config mistake (status 2) rather than a failure. */
@@ -25,6 +27,15 @@ public final class StageMain {
     private static final long serialVersionUID = 1L;
 
     public ConfigProblem(String message) {
+      super(message);
+    }
+  }
+
+  /** A mistake on the command line found after parsing (a table not configured, a filter on no such field...). */
+  public static final class UsageProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UsageProblem(String message) {
       super(message);
     }
   }
@@ -44,34 +55,62 @@ public final class StageMain {
       "quarantine", Set.of("lake", "tables"));
 
   /**
-   * @param command "run capture", "run process"...
-   * @param valued  options with a value besides --config
+   * Parses {@code args} into {@code command} (a declaration of {@link Commands} with a {@code --config} option), loads
+   * that config (the embedded stack's when the option is optional and not given) and runs the body.
    */
-  public static int run(String command, String help, String[] args, Set<String> valued, Set<String> flags,
-      PrintStream out, PrintStream err, Body body) {
-    if (Arrays.asList(args).contains("--help")) {
-      out.println(help);
-      return 0;
+  public static <T> int run(T command, String[] args, PrintStream out, PrintStream err, Body<T> body) {
+    String path = CommandTree.pathOf(command.getClass());
+    CommandLine line = CommandTree.standalone(command, out, err);
+    OptionalInt parsed = parse(line, args, out, err);
+    if (parsed.isPresent()) {
+      return parsed.getAsInt();
     }
     try {
-      Set<String> withConfig = new HashSet<>(valued);
-      withConfig.add("--config");
-      CliArgs options = new CliArgs(command, Arrays.asList(args), withConfig, flags);
-      String file = options.string("--config", null);
-      if (file == null) {
-        throw options.usage("--config FILE is required");
-      }
-      PipelineConfig config = new PipelineConfigLoader().onlySections(SECTIONS.get(command)).load(Path.of(file));
-      return body.run(options, config);
-    } catch (CliArgs.UsageException e) {
-      err.println(e.getMessage());
+      PipelineConfig config = new PipelineConfigLoader().onlySections(SECTIONS.get(path)).load(configFile(line));
+      return body.run(command, config);
+    } catch (UsageProblem e) {
+      err.println(usageError(path, e.getMessage()));
       return 2;
     } catch (ConfigException | ConfigProblem e) {
-      err.println("lakesync " + command + ": " + e.getMessage());
+      err.println("lakesync " + path + ": " + e.getMessage());
       return 2;
     } catch (Exception e) {
-      err.println("lakesync " + command + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println("lakesync " + path + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     }
+  }
+
+  /**
+   * Parses {@code args} into {@code command}: empty when the command should run, else the exit status (0 after
+   * printing the help, 2 after a usage error).
+   */
+  public static OptionalInt parse(Object command, String[] args, PrintStream out, PrintStream err) {
+    return parse(CommandTree.standalone(command, out, err), args, out, err);
+  }
+
+  private static OptionalInt parse(CommandLine line, String[] args, PrintStream out, PrintStream err) {
+    try {
+      line.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println(usageError(CommandTree.pathOf(line.getCommand().getClass()), e.getMessage()));
+      return OptionalInt.of(2);
+    }
+    if (line.isUsageHelpRequested()) {
+      line.usage(out, CommandLine.Help.Ansi.AUTO);
+      return OptionalInt.of(0);
+    }
+    return OptionalInt.empty();
+  }
+
+  /** A mistake on the command line, as every command prints it. */
+  public static String usageError(String path, String message) {
+    return "lakesync " + path + ": " + message + " (see lakesync " + path + " --help)";
+  }
+
+
+  private static Path configFile(CommandLine line) {
+    OptionSpec option = line.getCommandSpec().findOption("--config");
+    Path file = option == null ? null : option.getValue();
+    return file != null ? file : Path.of(System.getProperty("lakesync.home", ".")).resolve("deploy/local/pipeline.yaml");
   }
 }

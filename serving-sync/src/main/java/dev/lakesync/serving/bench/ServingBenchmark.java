@@ -1,5 +1,6 @@
 package dev.lakesync.serving.bench;
 
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -59,11 +60,8 @@ public final class ServingBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    BenchMain.main("serving", String.join("\n",
-        "Builds and writes the documents of 20,000 customers (40,000 accounts, 400,000 payments; --quick a tenth)",
-        "from validated Delta tables into the local store, then times changes in the validated tables until their",
-        "documents show them (a sync running in a loop), then point reads. Starts its own embedded PostgreSQL."),
-        args, (home, out, quick) -> new ServingBenchmark(home, out, quick).run());
+    BenchMain.main(new Commands.BenchServing(), command -> command.quick.quick, args,
+        (home, out, quick) -> new ServingBenchmark(home, out, quick).run());
   }
 
   int run() throws Exception {

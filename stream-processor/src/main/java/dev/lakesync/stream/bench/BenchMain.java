@@ -1,5 +1,6 @@
 package dev.lakesync.stream.bench;
 
+import dev.lakesync.common.cli.StageMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -7,6 +8,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.OptionalInt;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** What the Spark stages' benchmark entry points share: {@code --quick}, {@code --help}, the lakesync home. */
@@ -33,20 +36,15 @@ public final class BenchMain {
     }
   }
 
-  /** Parses the arguments, runs the benchmark and exits: its status, 0 for --help, 2 for an unknown option. */
-  public static void main(String name, String help, String[] args, Benchmark benchmark) throws Exception {
-    boolean quick = false;
-    for (String arg : args) {
-      if (arg.equals("--quick")) {
-        quick = true;
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println("usage: lakesync bench " + name + " [--quick]\n\n" + help);
-        System.exit(0);
-      } else {
-        System.err.println("lakesync bench " + name + ": unknown option '" + arg + "' (see --help)");
-        System.exit(2);
-      }
+  /**
+   * Parses the arguments into {@code command} (its declaration in the command tree), runs the benchmark and exits:
+   * its status, 0 for --help, 2 for a usage error.
+   */
+  public static <T> void main(T command, Predicate<T> quick, String[] args, Benchmark benchmark) throws Exception {
+    OptionalInt parsed = StageMain.parse(command, args, System.out, System.err);
+    if (parsed.isPresent()) {
+      System.exit(parsed.getAsInt());
     }
-    System.exit(benchmark.run(Path.of(System.getProperty("lakesync.home", ".")), System.out, quick));
+    System.exit(benchmark.run(Path.of(System.getProperty("lakesync.home", ".")), System.out, quick.test(command)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakesync.stream.bench;
 
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -52,12 +53,8 @@ public final class ProcessBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    BenchMain.main("process", String.join("\n",
-        "Catch-up throughput of the stream-processor over a topic pre-filled with changes (500,000; --quick 50,000)",
-        "over repeating keys, in a fresh JVM and again in the same JVM, then event time -> visible in the validated",
-        "Delta table at 1,000 changes/s",
-        "(30 s; --quick 10 s). Starts its own embedded PostgreSQL and Kafka (temporary folder, free ports)."),
-        args, (home, out, quick) -> new ProcessBenchmark(home, out, quick).run());
+    BenchMain.main(new Commands.BenchProcess(), command -> command.quick.quick, args,
+        (home, out, quick) -> new ProcessBenchmark(home, out, quick).run());
   }
 
   int run() throws Exception {

@@ -1,5 +1,7 @@
 package dev.lakesync.verify.fuzz;
 
+import dev.lakesync.common.cli.Commands;
+import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.EmbeddedMariaDbServer;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -20,18 +23,6 @@ import org.apache.spark.sql.SparkSession;
  * mismatches=0.
  */
 public final class FuzzMain {
-  static final String HELP = String.join("\n",
-      "usage: lakesync bench fuzz [--seeds N] [--first S] [--source postgresql|mariadb|all]",
-      "",
-      "Makes up tables (odd column names, composite keys, many types, large values) and changes (inserts, updates",
-      "of some columns, deletes, key changes, truncates, transactions over several tables) from each seed, applies",
-      "them to a real source database, captures and processes them as lakesync does, and compares the lake with",
-      "the source value by value. Seeds S, S+1, ... (default: 50 seeds from 1). --source all (the default) runs",
-      "each seed on PostgreSQL and, where MariaDB is installed (apt-get install mariadb-server), on MariaDB too.",
-      "Seeds run five at a time through one pipeline, each in its own schema. A failing seed is printed with its",
-      "differences and the options that run its group again.",
-      "Last line: fuzz: seeds=N tables=T changes=C mismatches=M; exit status 0 only if mismatches=0.");
-
   /** Seeds run side by side through one pipeline: capture's and the processor's start-up is paid once for them. */
   static final int GROUP = 5;
 
@@ -39,35 +30,14 @@ public final class FuzzMain {
   }
 
   public static void main(String[] args) throws Exception {
-    long first = 1;
-    int seeds = 50;
-    String source = "all";
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(HELP);
-        System.exit(0);
-      }
-      if (i + 1 == args.length || !List.of("--seeds", "--first", "--source").contains(arg)) {
-        System.err.println("lakesync bench fuzz: unknown option or missing value '" + arg + "' (see --help)");
-        System.exit(2);
-      }
-      String value = args[++i];
-      try {
-        if (arg.equals("--seeds")) {
-          seeds = Integer.parseInt(value);
-        } else if (arg.equals("--first")) {
-          first = Long.parseLong(value);
-        } else if (List.of("postgresql", "mariadb", "all").contains(value)) {
-          source = value;
-        } else {
-          throw new IllegalArgumentException(value);
-        }
-      } catch (IllegalArgumentException e) {
-        System.err.println("lakesync bench fuzz: " + arg + " does not take '" + value + "' (see --help)");
-        System.exit(2);
-      }
+    Commands.BenchFuzz options = new Commands.BenchFuzz();
+    OptionalInt parsed = StageMain.parse(options, args, System.out, System.err);
+    if (parsed.isPresent()) {
+      System.exit(parsed.getAsInt());
     }
+    long first = options.first;
+    int seeds = options.seeds;
+    String source = options.source.name();
     Path home = Path.of(System.getProperty("lakesync.home", ".")).toAbsolutePath();
     Path dir = Files.createTempDirectory("lakesync-fuzz");
     long mismatches = run(home, dir, first, seeds, source, System.out);

@@ -1,5 +1,6 @@
 package dev.lakesync.warehouse.bench;
 
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
@@ -42,11 +43,8 @@ public final class WarehouseBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    BenchMain.main("warehouse", String.join("\n",
-        "Initial load of 1,000,000 payments (with 10,000 customers and 20,000 accounts; --quick a tenth) from",
-        "validated Delta tables into the embedded PostgreSQL warehouse, then an incremental load of 10,000",
-        "changes. Starts its own embedded PostgreSQL (temporary folder, free ports)."),
-        args, (home, out, quick) -> new WarehouseBenchmark(home, out, quick).run());
+    BenchMain.main(new Commands.BenchWarehouse(), command -> command.quick.quick, args,
+        (home, out, quick) -> new WarehouseBenchmark(home, out, quick).run());
   }
 
   int run() throws Exception {
