@@ -2,6 +2,7 @@ package dev.lakesync.localstack;
 
 import dev.lakesync.common.cli.CommandTree;
 import dev.lakesync.common.cli.Commands;
+import dev.lakesync.common.cli.ProgressLine;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.ConfigException;
 import dev.lakesync.common.config.PipelineConfig;
@@ -241,7 +242,7 @@ public final class LakesyncCli {
     try (WorkloadGenerator generator = new WorkloadGenerator(connection, seed, badShare)) {
       out.printf("lakesync workload: %.0f operations/s against %s%s, seed %d, bad-row share %.3f%n", rate,
           config.source().jdbcUrl(), duration == null ? " until Ctrl-C" : " for " + duration.toSeconds() + " s", seed, badShare);
-      Thread progress = new Thread(() -> printProgress(generator, stop), "lakesync-workload-progress");
+      Thread progress = new Thread(() -> showProgress(generator, duration, stop), "lakesync-workload-progress");
       progress.setDaemon(true);
       progress.start();
       generator.run(rate, duration, stop::get);
@@ -258,23 +259,20 @@ public final class LakesyncCli {
     return OK;
   }
 
-  private void printProgress(WorkloadGenerator generator, AtomicBoolean stop) {
+  private void showProgress(WorkloadGenerator generator, Duration duration, AtomicBoolean stop) {
     long started = System.nanoTime();
-    long last = 0;
+    ProgressLine progress = ProgressLine.start(out, "lakesync workload", "row changes", 0, Duration.ofSeconds(5));
     while (!stop.get()) {
       try {
-        Thread.sleep(5_000);
+        Thread.sleep(250);
       } catch (InterruptedException e) {
-        return;
+        break;
       }
-      if (stop.get()) {
-        return;
-      }
-      long total = generator.counts().totalChanges();
-      out.printf("  %5.0f s  %d row changes (%d/s), %d rule-breaking%n", (System.nanoTime() - started) / 1e9, total,
-          (total - last) / 5, generator.counts().totalViolations());
-      last = total;
+      long left = duration == null ? -1 : duration.toSeconds() - (System.nanoTime() - started) / 1_000_000_000L;
+      progress.update(generator.counts().totalChanges(), ", " + generator.counts().totalViolations() + " rule-breaking"
+          + (left >= 0 ? ", " + left + " s left" : ""));
     }
+    progress.finish();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -2,6 +2,7 @@ package dev.lakesync.localstack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakesync.common.cli.ProgressLine;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
@@ -48,6 +49,8 @@ public final class ChaosSoak {
   private final double rate;
   private final long seed;
   private final Map<String, Integer> killsByStage = new LinkedHashMap<>();
+  /** The workload's progress while it runs, else null. */
+  private ProgressLine progress;
   private final Map<String, Integer> exitsByStage = new LinkedHashMap<>();
   private int brokerRestartsDone;
   private int sourceRestartsDone;
@@ -80,16 +83,21 @@ public final class ChaosSoak {
       Thread workloadThread = new Thread(workload, "lakesync-chaos-workload");
       long started = System.currentTimeMillis();
       workloadThread.start();
+      progress = ProgressLine.start(out, "chaos: workload", "row changes", changes, Duration.ofSeconds(30));
       try {
         for (ChaosPlan.Action action : plan.actions()) {
           while (System.currentTimeMillis() - started < action.atMs) {
             superviseFor(pipeline, 250);
+            progress.update(workload.committed(), "");
           }
           strike(action, pipeline, stack, workload, config, seeded);
         }
         while (workloadThread.isAlive()) {
           superviseFor(pipeline, 250);
+          progress.update(workload.committed(), "");
         }
+        progress.finish();
+        progress = null;
         if (workload.failure() != null) {
           out.println("chaos: the workload failed: " + workload.failure());
           return 1;
@@ -136,23 +144,23 @@ public final class ChaosSoak {
         stage.kill();
         if (action.duringSnapshot) {
           snapshotKilled = publishedBefore > 0 && publishedBefore < seeded;
-          out.printf(Locale.ROOT, "chaos: kill -9 capture during its initial snapshot (%d of %d rows published)%n",
-              publishedBefore, seeded);
+          say(String.format(Locale.ROOT, "chaos: kill -9 capture during its initial snapshot (%d of %d rows published)",
+              publishedBefore, seeded));
         } else {
-          out.println("chaos: kill -9 " + action.stage);
+          say("chaos: kill -9 " + action.stage);
         }
         killsByStage.merge(action.stage, 1, Integer::sum);
         Thread.sleep(action.downMs);
         pipeline.restart(stage);
         break;
       case BROKER_RESTART:
-        out.println("chaos: restarting the broker (down " + action.downMs + " ms)");
+        say("chaos: restarting the broker (down " + action.downMs + " ms)");
         stack.restartKafka(Duration.ofMillis(action.downMs));
         brokerRestartsDone++;
         break;
       default:
         boolean immediate = action.kind == ChaosPlan.Kind.SOURCE_RESTART_IMMEDIATE;
-        out.println("chaos: restarting PostgreSQL, " + (immediate ? "immediate" : "fast") + " shutdown (down "
+        say("chaos: restarting PostgreSQL, " + (immediate ? "immediate" : "fast") + " shutdown (down "
             + action.downMs + " ms)");
         stack.restartPostgres(immediate, Duration.ofMillis(action.downMs));
         sourceRestartsDone++;
@@ -165,15 +173,24 @@ public final class ChaosSoak {
     StageProcess dead = pipeline.deadStage();
     if (dead != null) {
       exitsByStage.merge(dead.name, 1, Integer::sum);
-      out.println("chaos: " + dead.name + " exited by itself (status " + dead.exitStatus() + "), starting it again; "
+      say("chaos: " + dead.name + " exited by itself (status " + dead.exitStatus() + "), starting it again; "
           + "its last lines:");
-      out.println(dead.tail(5).replaceAll("(?m)^", "  | "));
+      say(dead.tail(5).replaceAll("(?m)^", "  | "));
       pipeline.restart(dead);
     }
     Thread.sleep(millis);
   }
 
   /** Waits until every stage has caught up with the one before it, restarting any that exits. */
+  /** A line of the soak's story; above the workload's live progress line while it runs. */
+  private void say(String line) {
+    if (progress != null) {
+      progress.say(line);
+    } else {
+      out.println(line);
+    }
+  }
+
   private boolean drain(Demo pipeline, PipelineConfig config) throws Exception {
     CatchUp catchUp = new CatchUp(config);
     long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
