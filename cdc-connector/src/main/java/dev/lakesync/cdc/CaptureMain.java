@@ -21,7 +21,8 @@ public final class CaptureMain {
     return StageMain.run(new Commands.RunCapture(), args, out, err, (options, config) -> {
       CaptureService service = new CaptureService(config, new CaptureService.Options()
           .once(options.once)
-          .metricsPort(options.metricsPort)
+          .metricsPort(options.metrics.port)
+          .metricsAddress(options.metrics.address)
           .statusInterval(options.statusInterval), out);
       Thread hook = new Thread(() -> {
         int status = service.stop();

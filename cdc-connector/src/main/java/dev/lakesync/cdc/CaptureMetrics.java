@@ -1,9 +1,9 @@
 package dev.lakesync.cdc;
 
+import dev.lakesync.common.metrics.MetricsEndpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Counters and gauges of the capture stage, exposed on /metrics and summarized in the status line. */
 final class CaptureMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = MetricsEndpoint.registry("capture");
   private final Map<String, Counter> published = new ConcurrentHashMap<>();
   private final Counter skipped;
+  private final Counter changes;
   private final DistributionSummary ackLatency;
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong markers = new AtomicLong();
@@ -23,9 +24,11 @@ final class CaptureMetrics {
   private final AtomicReference<String> lastPosition = new AtomicReference<>("none yet");
 
   CaptureMetrics() {
+    changes = Counter.builder("lakesync_capture_changes").description("row change events acknowledged by the broker "
+        + "(transaction markers not counted)").register(registry);
     skipped = Counter.builder("lakesync_capture_skipped").description("heartbeats and control-table records, acknowledged but not published")
         .register(registry);
-    ackLatency = DistributionSummary.builder("lakesync_capture_commit_to_ack_ms")
+    ackLatency = DistributionSummary.builder("lakesync_capture_commit_to_ack")
         .description("source commit to broker acknowledgement").baseUnit("milliseconds")
         .publishPercentiles(0.5, 0.99).register(registry);
     Gauge.builder("lakesync_capture_lag_ms", this, CaptureMetrics::lagMs)
@@ -39,6 +42,7 @@ final class CaptureMetrics {
       markers.incrementAndGet();
     } else {
       total.incrementAndGet();
+      changes.increment();
     }
     lastAckMs.set(nowMs);
     if (sourceTsMs != null) {
@@ -77,6 +81,10 @@ final class CaptureMetrics {
   double lagMs() {
     long last = lastSourceTsMs.get();
     return last == 0 ? -1 : System.currentTimeMillis() - last;
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   String scrape() {

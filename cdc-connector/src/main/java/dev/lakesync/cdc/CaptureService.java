@@ -1,5 +1,6 @@
 package dev.lakesync.cdc;
 
+import dev.lakesync.common.metrics.MetricsEndpoint;
 import dev.lakesync.common.config.BrokerConfig;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.SourceConfig;
@@ -52,6 +53,7 @@ public final class CaptureService {
     Duration idleToFinish = Duration.ofSeconds(5);
     Duration statusInterval = Duration.ofSeconds(10);
     int metricsPort = -1;
+    String metricsAddress = "127.0.0.1";
 
     public Options once(boolean value) {
       this.once = value;
@@ -69,6 +71,12 @@ public final class CaptureService {
     }
 
     /** -1: no HTTP endpoint; 0: any free port. */
+    /** Where /metrics listens: the loopback interface unless told otherwise. */
+    public Options metricsAddress(String value) {
+      this.metricsAddress = value;
+      return this;
+    }
+
     public Options metricsPort(int value) {
       this.metricsPort = value;
       return this;
@@ -131,7 +139,7 @@ public final class CaptureService {
     OversizedChanges oversized = new OversizedChanges(ProducerSettings.maxRequestSize(producerSettings),
         config.workDir().resolve("cdc").resolve("oversized"), out);
     try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
-         MetricsServer server = startMetricsServer()) {
+         MetricsEndpoint server = startMetricsEndpoint()) {
       DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
           .using(DebeziumProperties.from(config))
           .using(this::engineCompleted)
@@ -248,16 +256,17 @@ public final class CaptureService {
     }
   }
 
-  private MetricsServer startMetricsServer() {
+  private MetricsEndpoint startMetricsEndpoint() {
     if (options.metricsPort < 0) {
       return null;
     }
     try {
-      MetricsServer server = new MetricsServer(options.metricsPort, () -> running && failure.get() == null, metrics::scrape);
-      metricsPort = server.port();
-      return server;
-    } catch (IOException e) {
-      throw new CaptureException("cannot serve metrics on port " + options.metricsPort + ": " + e.getMessage(), e);
+      MetricsEndpoint endpoint = MetricsEndpoint.start("capture", options.metricsAddress, options.metricsPort,
+          metrics.registry(), () -> running && failure.get() == null);
+      metricsPort = endpoint.port();
+      return endpoint;
+    } catch (java.io.UncheckedIOException e) {
+      throw new CaptureException(e.getMessage(), e);
     }
   }
 

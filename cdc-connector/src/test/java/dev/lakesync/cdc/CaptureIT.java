@@ -88,7 +88,7 @@ class CaptureIT {
       assertThat(insert.payload().get("transaction").get("id").asText()).isNotEmpty();
 
       HttpClient http = HttpClient.newHttpClient();
-      String base = "http://localhost:" + capture.service.metricsPort();
+      String base = "http://127.0.0.1:" + capture.service.metricsPort();
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);

@@ -38,6 +38,9 @@ class DemoIT {
     env.put("LAKESYNC_KAFKA_PORT", Integer.toString(PortCheck.findFree()));
     env.put("LAKESYNC_KAFKA_CONTROLLER_PORT", Integer.toString(PortCheck.findFree()));
     Process demo = builder.start();
+    MetricsCheck metrics = new MetricsCheck(log, demo);
+    Thread scraper = new Thread(metrics, "demo-metrics-check");
+    scraper.start();
     DashboardCheck dashboard = new DashboardCheck(log, Path.of("target"));
     String dashboardFailure = dashboard.runWhile(demo, Duration.ofMinutes(10));
     LauncherRun run = LauncherRun.await(demo, log, Duration.ofMinutes(15), "demo:", "verify:", "reconciliation:",
@@ -70,6 +73,32 @@ class DemoIT {
     assertThat(generated).as("the workload broke some rules").isNotEmpty();
     assertThat(quarantined).isEqualTo(generated);
     assertThat(dashboardFailure).as("the live dashboard, in headless Chromium").isNull();
+
+    scraper.join(10_000);
+    assertThat(metrics.lastAnswer).as("every stage answered on /metrics").containsOnlyKeys("capture", "process",
+        "warehouse", "serving");
+    assertThat(metrics.value("capture", "lakesync_capture_changes_total")).isPositive();
+    assertThat(metrics.value("process", "lakesync_process_landed_total")).isPositive();
+    assertThat(metrics.value("process", "lakesync_process_records_total")).as("applied, superseded, quarantined...")
+        .isPositive();
+    assertThat(metrics.lastAnswer.get("process")).contains("lakesync_process_freshness_ms{stage=\"process\",table=\"bank.payments\"}");
+    assertThat(metrics.value("warehouse", "lakesync_warehouse_passes_total")).isPositive();
+    assertThat(metrics.value("warehouse", "lakesync_warehouse_changes_loaded_total")).isPositive();
+    assertThat(metrics.value("serving", "lakesync_serving_passes_total")).isPositive();
+    assertThat(metrics.value("serving", "lakesync_serving_documents_sent_total")).isPositive();
+    // Every series the shipped Grafana dashboard queries is one a stage serves.
+    String served = String.join("\n", metrics.lastAnswer.values());
+    Matcher series = Pattern.compile("lakesync_[a-z_]+").matcher(
+        java.nio.file.Files.readString(LauncherRun.home().resolve("deploy/grafana/lakesync.json")));
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    while (series.find()) {
+      queried.add(series.group());
+    }
+    assertThat(queried).hasSizeGreaterThan(15);
+    assertThat(queried).as("the Grafana dashboard's series").allSatisfy(name ->
+        assertThat(served).containsPattern("(?m)^" + name + "[{ ]"));
+    // The demo's progress lines come from the same endpoints.
+    assertThat(run.output()).containsPattern("process +[1-9]\\d* events landed");
   }
 
 }

@@ -31,7 +31,8 @@ public final class ServingSyncMain {
             }
             return 0;
           }
-          StageLoop.run("serving", options.interval, out, sync::syncOnce);
+          StageLoop.run("serving", options.interval, out, sync::syncOnce,
+              StageLoop.observer("serving", "documents_sent", options.metrics));
           return 0;
         }
       } finally {

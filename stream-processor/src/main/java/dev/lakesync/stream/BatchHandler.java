@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,6 +37,8 @@ final class BatchHandler implements AutoCloseable {
   /** The local property Spark sets on a streaming query's thread to the query's id. */
   private static final String QUERY_ID = "sql.streaming.queryId";
   private final PipelineConfig config;
+  /** Told of every batch after its line: the stage's metrics, when it serves them. */
+  private final Consumer<BatchMetrics> observer;
   private final SparkSession spark;
   private final PrintStream out;
   private final LakePaths paths;
@@ -51,7 +54,8 @@ final class BatchHandler implements AutoCloseable {
   /** The id of the newest source transaction whose END marker the processor has read. */
   private String lastTransaction;
 
-  BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out) {
+  BatchHandler(PipelineConfig config, SparkSession spark, PrintStream out, Consumer<BatchMetrics> observer) {
+    this.observer = observer;
     this.config = config;
     this.spark = spark;
     this.out = out;
@@ -132,6 +136,7 @@ final class BatchHandler implements AutoCloseable {
     }
     out.println(metrics.line(ended));
     out.flush();
+    observer.accept(metrics);
   }
 
   /**

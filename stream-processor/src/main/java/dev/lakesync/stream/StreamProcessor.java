@@ -4,6 +4,7 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -38,9 +39,15 @@ public final class StreamProcessor {
    * {@code trigger} until the query is stopped.
    */
   public void run(boolean once, Duration trigger, long maxOffsetsPerTrigger) throws TimeoutException, StreamingQueryException {
+    run(once, trigger, maxOffsetsPerTrigger, batch -> { });
+  }
+
+  /** As {@link #run(boolean, Duration, long)}, telling {@code observer} of every batch (the stage's metrics). */
+  void run(boolean once, Duration trigger, long maxOffsetsPerTrigger, Consumer<BatchMetrics> observer)
+      throws TimeoutException, StreamingQueryException {
     RuleExpressions.check(config, spark);
     LakePaths paths = new LakePaths(config.lake().root());
-    try (BatchHandler handler = new BatchHandler(config, spark, out);
+    try (BatchHandler handler = new BatchHandler(config, spark, out, observer);
          TableMaintenance maintenance = new TableMaintenance(config, spark, out);
          LogCheckpoints checkpoints = new LogCheckpoints(config, spark, out)) {
       run(handler, maintenance, checkpoints, paths, once, trigger, maxOffsetsPerTrigger);

@@ -3,6 +3,7 @@ package dev.lakesync.stream;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import java.io.PrintStream;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -17,11 +18,20 @@ public final class StreamProcessorMain {
     System.exit(run(args, System.out, System.err));
   }
 
+  /**
+   * The stage's meters on /metrics when a port is given, else nothing (a stage without a port, e.g. a Synapse job,
+   * never loads Micrometer).
+   */
+  private static Consumer<BatchMetrics> observer(SparkSession spark, Commands.Metrics metrics) {
+    return metrics.port < 0 ? batch -> { } : ProcessMetrics.serve(spark, metrics.address, metrics.port);
+  }
+
   static int run(String[] args, PrintStream out, PrintStream err) {
     return StageMain.run(new Commands.RunProcess(), args, out, err, (options, config) -> {
       SparkSession spark = SparkSessions.create(config, "lakesync-process-" + config.name());
       try {
-        new StreamProcessor(config, spark, out).run(options.once, options.trigger, options.maxOffsetsPerTrigger);
+        new StreamProcessor(config, spark, out).run(options.once, options.trigger, options.maxOffsetsPerTrigger,
+            observer(spark, options.metrics));
       } catch (IllegalArgumentException e) {
         throw new StageMain.ConfigProblem(e.getMessage());
       }

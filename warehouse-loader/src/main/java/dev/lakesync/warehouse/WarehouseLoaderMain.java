@@ -34,7 +34,8 @@ public final class WarehouseLoaderMain {
           }
           return 0;
         }
-        StageLoop.run("warehouse", options.interval, out, loader::loadOnce);
+        StageLoop.run("warehouse", options.interval, out, loader::loadOnce,
+              StageLoop.observer("warehouse", "changes_loaded", options.metrics));
         return 0;
       } finally {
         spark.stop();

@@ -49,6 +49,16 @@ public final class Commands {
     }
   }
 
+  /** {@code --metrics-port N} and {@code --metrics-address A}: where a stage serves /metrics and /health. */
+  public static final class Metrics {
+    @Option(names = "--metrics-port", paramLabel = "N",
+        description = "Serve /metrics (Prometheus) and /health on port N (default: none; 0 picks a free port).")
+    public int port = -1;
+    @Option(names = "--metrics-address", paramLabel = "A", description = "The address /metrics listens on (default "
+        + "127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a Prometheus elsewhere).")
+    public String address = "127.0.0.1";
+  }
+
   /** A duration such as 500ms, 60s, 5m or 1h. */
   public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -195,9 +205,8 @@ public final class Commands {
     public RequiredConfig config;
     @Option(names = "--once", description = "Stop when the source has been idle for 5 s (batch mode).")
     public boolean once;
-    @Option(names = "--metrics-port", paramLabel = "N",
-        description = "Serve /health and /metrics on port N (default: none; 0 picks a free port).")
-    public int metricsPort = -1;
+    @Mixin
+    public Metrics metrics;
     @Option(names = "--status-interval", paramLabel = "D", converter = DurationConverter.class, defaultValue = "10s",
         description = "A status line every D (default 10s).")
     public Duration statusInterval;
@@ -213,6 +222,8 @@ public final class Commands {
     Help help;
     @Mixin
     public RequiredConfig config;
+    @Mixin
+    public Metrics metrics;
     @Option(names = "--once", description = "Process what the topics hold now, then exit (available-now).")
     public boolean once;
     @Option(names = "--trigger", paramLabel = "D", converter = DurationConverter.class, defaultValue = "1s",
@@ -235,6 +246,8 @@ public final class Commands {
     Help help;
     @Mixin
     public RequiredConfig config;
+    @Mixin
+    public Metrics metrics;
     @Option(names = "--once", description = "Load what is there now, then exit.")
     public boolean once;
     @Option(names = "--interval", paramLabel = "D", converter = DurationConverter.class, defaultValue = "10s",
@@ -256,6 +269,8 @@ public final class Commands {
     Help help;
     @Mixin
     public RequiredConfig config;
+    @Mixin
+    public Metrics metrics;
     @Option(names = "--once", description = "Sync what is there now, then exit.")
     public boolean once;
     @Option(names = "--interval", paramLabel = "D", converter = DurationConverter.class, defaultValue = "5s",

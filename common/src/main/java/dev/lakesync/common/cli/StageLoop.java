@@ -19,16 +19,42 @@ public final class StageLoop {
   public static final int FAILURES_BEFORE_GIVING_UP = 10;
   private static final long LONGEST_PAUSE_MS = 30_000;
 
-  /** One pass of the stage (a load, a sync). */
+  /** One pass of the stage (a load, a sync); returns how many items (rows, documents) it wrote. */
   public interface Pass {
-    void run() throws Exception;
+    long run() throws Exception;
+  }
+
+  /** Told of every pass: the stage's metrics, when it serves them. */
+  public interface Observer {
+    Observer NONE = new Observer() {
+      @Override
+      public void passed(long items, long millis) {
+      }
+
+      @Override
+      public void failed() {
+      }
+    };
+
+    void passed(long items, long millis);
+
+    void failed();
   }
 
   private StageLoop() {
   }
 
+  /**
+   * The observer for a stage run with {@code metrics}: its meters on /metrics when a port is given, else none (so that
+   * a stage without a port, e.g. a Synapse job, never loads Micrometer).
+   */
+  public static Observer observer(String stage, String itemsName, Commands.Metrics metrics) {
+    return metrics.port < 0 ? Observer.NONE
+        : dev.lakesync.common.metrics.PassMetrics.serve(stage, itemsName, metrics.address, metrics.port);
+  }
+
   /** @param stage the name in the stop message ("warehouse", "serving") */
-  public static void run(String stage, Duration interval, PrintStream out, Pass pass) throws Exception {
+  public static void run(String stage, Duration interval, PrintStream out, Pass pass, Observer observer) throws Exception {
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -41,24 +67,27 @@ public final class StageLoop {
     }, "lakesync-" + stage + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      loop(stage, interval, Duration.ofSeconds(1), out, pass, stopping::get);
+      loop(stage, interval, Duration.ofSeconds(1), out, pass, observer, stopping::get);
     } finally {
       stopped.countDown();
     }
   }
 
   /** The loop itself; {@code firstPause} is the pause after the first failure, doubled after each further one. */
-  static void loop(String stage, Duration interval, Duration firstPause, PrintStream out, Pass pass,
+  static void loop(String stage, Duration interval, Duration firstPause, PrintStream out, Pass pass, Observer observer,
       BooleanSupplier stopping) throws Exception {
     int failures = 0;
     while (!stopping.getAsBoolean()) {
       long pause = interval.toMillis();
+      long started = System.nanoTime();
       try {
-        pass.run();
+        long items = pass.run();
+        observer.passed(items, (System.nanoTime() - started) / 1_000_000);
         failures = 0;
       } catch (StageMain.ConfigProblem e) {
         throw e;
       } catch (Exception e) {
+        observer.failed();
         if (++failures >= FAILURES_BEFORE_GIVING_UP) {
           throw e;
         }

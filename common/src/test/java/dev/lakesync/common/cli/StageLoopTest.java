@@ -18,13 +18,28 @@ class StageLoopTest {
 
   @Test
   void aPassThatFailsIsTriedAgainAfterPausesThatDoubleAndTheCountStartsAgainAfterASuccess() throws Exception {
+    java.util.List<String> observed = new java.util.ArrayList<>();
+    StageLoop.Observer observer = new StageLoop.Observer() {
+      @Override
+      public void passed(long items, long millis) {
+        observed.add("passed " + items);
+      }
+
+      @Override
+      public void failed() {
+        observed.add("failed");
+      }
+    };
     StageLoop.loop("warehouse", Duration.ZERO, Duration.ofMillis(1), out, () -> {
       int pass = passes.incrementAndGet();
       if (pass <= 3 || pass == 5) {
         throw new SQLException("Connection to 127.0.0.1:5432 refused");
       }
-    }, () -> passes.get() >= 6);
+      return pass * 10;
+    }, observer, () -> passes.get() >= 6);
 
+    assertThat(observed).as("what the stage's metrics are told")
+        .containsExactly("failed", "failed", "failed", "passed 40", "failed", "passed 60");
     String output = bytes.toString(StandardCharsets.UTF_8);
     assertThat(output).contains("warehouse: pass failed: Connection to 127.0.0.1:5432 refused; trying again in 0.001s "
         + "(1 of 10 failures in a row before giving up)");
@@ -38,7 +53,7 @@ class StageLoopTest {
   void theStageGivesUpWithTheLastErrorAfterTenFailuresInARow() {
     assertThatThrownBy(() -> StageLoop.loop("serving", Duration.ZERO, Duration.ofMillis(1), out, () -> {
       throw new SQLException("attempt " + passes.incrementAndGet());
-    }, () -> false)).hasMessage("attempt 10");
+    }, StageLoop.Observer.NONE, () -> false)).hasMessage("attempt 10");
     assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("(9 of 10 failures").doesNotContain("(10 of 10");
   }
 
@@ -47,7 +62,7 @@ class StageLoopTest {
     assertThatThrownBy(() -> StageLoop.loop("warehouse", Duration.ZERO, Duration.ofMillis(1), out, () -> {
       passes.incrementAndGet();
       throw new StageMain.ConfigProblem("model dim_customer reads a column the lake lacks");
-    }, () -> false)).isInstanceOf(StageMain.ConfigProblem.class);
+    }, StageLoop.Observer.NONE, () -> false)).isInstanceOf(StageMain.ConfigProblem.class);
     assertThat(passes).hasValue(1);
   }
 }

@@ -156,12 +156,15 @@ public final class Demo {
 
   void startStages() throws Exception {
     for (String stage : STAGES) {
-      stages.add(startStage(stage));
+      stages.add(startStage(stage, new StageProgress(stage)));
     }
+    StringBuilder urls = new StringBuilder("demo: stage metrics at");
+    stages.forEach(stage -> urls.append(' ').append(stage.name).append('=').append(stage.metrics));
+    say(urls.toString());
   }
 
   /** Starts one stage as the demo runs it (memory, CPU priority, interval). */
-  StageProcess startStage(String stage) throws Exception {
+  StageProcess startStage(String stage, StageProgress progress) throws Exception {
     Map<String, String> env = new HashMap<>(stageEnv);
     if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
       // Four JVMs beside the stack's on one machine; process caches each batch and every table's Delta state, so
@@ -171,14 +174,14 @@ public final class Demo {
     switch (stage) {
       case "capture":
       case "process":
-        return StageProcess.start(home, stage, configFile, logs(), env);
+        return StageProcess.start(home, stage, configFile, logs(), env, 0, progress);
       // The lake comes first: on a machine with few cores, warehouse and serving yield CPU to capture and process
       // (they read what process wrote, so they cannot be fresher than it anyway); serving, with its freshness goal,
       // less than warehouse. Lower priorities starved them of passes during a demo.
       case "warehouse":
-        return StageProcess.start(home, stage, configFile, logs(), env, WAREHOUSE_NICENESS, "--interval", "5s");
+        return StageProcess.start(home, stage, configFile, logs(), env, WAREHOUSE_NICENESS, progress, "--interval", "5s");
       case "serving":
-        return StageProcess.start(home, stage, configFile, logs(), env, SERVING_NICENESS, "--interval", "3s");
+        return StageProcess.start(home, stage, configFile, logs(), env, SERVING_NICENESS, progress, "--interval", "3s");
       default:
         throw new IllegalArgumentException("no stage " + stage);
     }
@@ -186,7 +189,7 @@ public final class Demo {
 
   /** Starts {@code stage} again in place of its stopped or killed process. */
   StageProcess restart(StageProcess stage) throws Exception {
-    StageProcess started = startStage(stage.name);
+    StageProcess started = startStage(stage.name, stage.progressSoFar());
     stages.set(stages.indexOf(stage), started);
     return started;
   }

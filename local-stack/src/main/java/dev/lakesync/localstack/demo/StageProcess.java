@@ -1,46 +1,59 @@
 package dev.lakesync.localstack.demo;
 
+import dev.lakesync.localstack.PortCheck;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One pipeline stage run as its own process through the launcher ({@code lakesync run <stage>}), logging to a file. */
+/**
+ * One pipeline stage run as its own process through the launcher ({@code lakesync run <stage>}), logging to a file and
+ * serving its meters on a /metrics port of its own.
+ */
 final class StageProcess {
   private static final String NICE = "/usr/bin/nice";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   final String name;
   final Path log;
+  /** Where the stage serves /metrics. */
+  final URI metrics;
   private final Process process;
   private final StageProgress progress;
-  private long readUpTo;
   private final long logStart;
   private final long startedNanos = System.nanoTime();
 
-  private StageProcess(String name, Path log, Process process, long logStart) {
+  private StageProcess(String name, Path log, URI metrics, Process process, long logStart, StageProgress progress) {
     this.name = name;
     this.log = log;
+    this.metrics = metrics;
     this.process = process;
-    this.progress = new StageProgress(name);
-    this.readUpTo = logStart;
+    this.progress = progress;
     this.logStart = logStart;
   }
 
   static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, String... extra)
       throws IOException {
-    return start(home, stage, config, logs, env, 0, extra);
+    return start(home, stage, config, logs, env, 0, new StageProgress(stage), extra);
   }
 
   /**
    * Starts the stage at CPU priority {@code niceness} (0 normal, up to 19 lowest; {@code nice}, where the system has
    * it), so that on a machine with few cores it runs on what the stages ahead of it leave.
+   *
+   * @param progress the progress so far (a stage started again goes on counting from its earlier runs)
    */
   static StageProcess start(Path home, String stage, Path config, Path logs, Map<String, String> env, int niceness,
-      String... extra) throws IOException {
+      StageProgress progress, String... extra) throws IOException {
     Files.createDirectories(logs);
     Path log = logs.resolve(stage + ".log");
     List<String> command = new ArrayList<>();
@@ -51,7 +64,9 @@ final class StageProcess {
       // nice execs the launcher: the process stays the one stop() signals
       command.addAll(List.of(NICE, "-n", String.valueOf(niceness)));
     }
-    command.addAll(List.of(home.resolve("lakesync").toString(), "run", stage, "--config", config.toString()));
+    int metricsPort = PortCheck.findFree();
+    command.addAll(List.of(home.resolve("lakesync").toString(), "run", stage, "--config", config.toString(),
+        "--metrics-port", String.valueOf(metricsPort)));
     command.addAll(List.of(extra));
     // Appended: a stage started again (after a crash, in the chaos soak) keeps its earlier runs' lines.
     long logStart = Files.exists(log) ? Files.size(log) : 0;
@@ -62,12 +77,13 @@ final class StageProcess {
     if (niceness > 0) {
       SessionPriority.lower(process.pid(), niceness);
     }
-    return new StageProcess(stage, log, process, logStart);
+    return new StageProcess(stage, log, URI.create("http://127.0.0.1:" + metricsPort + "/metrics"), process, logStart,
+        progress);
   }
 
   /** How long ago this process was started. */
-  java.time.Duration age() {
-    return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
+  Duration age() {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   boolean alive() {
@@ -108,32 +124,25 @@ final class StageProcess {
     }
   }
 
-  /** What the stage's log says so far; each call reads only the complete lines added since the last one. */
+  /** What the stage's /metrics says now (what it said last while the stage is starting or down). */
   synchronized StageProgress progress() {
-    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-      if (file.length() > readUpTo) {
-        byte[] added = new byte[(int) Math.min(Integer.MAX_VALUE, file.length() - readUpTo)];
-        file.seek(readUpTo);
-        file.readFully(added);
-        int end = lastNewline(added);
-        if (end >= 0) {
-          new String(added, 0, end + 1, StandardCharsets.UTF_8).lines().forEach(progress::accept);
-          readUpTo += end + 1;
-        }
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        progress.accept(response.body());
       }
     } catch (IOException e) {
-      // no log yet: nothing to count
+      // not listening yet, or gone: the last figures stand
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return progress;
   }
 
-  private static int lastNewline(byte[] bytes) {
-    for (int i = bytes.length - 1; i >= 0; i--) {
-      if (bytes[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+  /** The progress so far, for the stage's next run. */
+  StageProgress progressSoFar() {
+    return progress;
   }
 
   /** The last lines of the log, to show when the stage died. */

@@ -1,70 +1,81 @@
 package dev.lakesync.localstack.demo;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** What a stage's log lines say so far: events handled in total and its latest lag, read from its own summary lines. */
+/**
+ * What a stage's /metrics says so far: the items it handled in total and its latest lag. A stage started again counts
+ * from zero; the total here goes on from where the earlier run left it.
+ */
 final class StageProgress {
-  private static final Pattern CAPTURE = Pattern.compile("^capture: (?:\\d+ events/s, )?(\\d+) published, .*lag (?:(\\d+) ms|n/a)");
-  private static final Pattern PROCESS = Pattern.compile("^process: batch \\d+ landed=(\\d+) .*lag_ms=(-?\\d+)");
-  private static final Pattern WAREHOUSE = Pattern.compile("^warehouse: loaded .*\\((\\d+) (?:rows|changes)\\)");
-  private static final Pattern WAREHOUSE_TABLE = Pattern.compile("\\((\\d+) (?:rows|changes)\\)");
-  private static final Pattern SERVING = Pattern.compile("^serving: (?:rebuilt|synced) (\\d+) documents");
-
   private final String stage;
+  private final String totalMetric;
+  private final String lagMetric;
   long total;
   Long lagMs;
+  private double earlierRuns;
+  private double lastScraped;
 
   StageProgress(String stage) {
     this.stage = stage;
-  }
-
-  /** Takes one more line of the stage's log into account. */
-  void accept(String line) {
-    Matcher matcher;
     switch (stage) {
       case "capture":
-        matcher = CAPTURE.matcher(line);
-        if (matcher.find()) {
-          total = Long.parseLong(matcher.group(1));
-          lagMs = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2));
-        }
+        totalMetric = "lakesync_capture_changes_total";
+        lagMetric = "lakesync_capture_lag_ms";
         break;
       case "process":
-        matcher = PROCESS.matcher(line);
-        if (matcher.find()) {
-          total += Long.parseLong(matcher.group(1));
-          lagMs = Long.parseLong(matcher.group(2));
-        }
+        totalMetric = "lakesync_process_landed_total";
+        lagMetric = "lakesync_process_lag_ms";
         break;
       case "warehouse":
-        if (WAREHOUSE.matcher(line).find()) {
-          Matcher tables = WAREHOUSE_TABLE.matcher(line);
-          while (tables.find()) {
-            total += Long.parseLong(tables.group(1));
-          }
-        }
+        totalMetric = "lakesync_warehouse_changes_loaded_total";
+        lagMetric = null;
         break;
       default:
-        matcher = SERVING.matcher(line);
-        if (matcher.find()) {
-          total += Long.parseLong(matcher.group(1));
-        }
+        totalMetric = "lakesync_serving_documents_sent_total";
+        lagMetric = null;
     }
+  }
+
+  /** Takes one scrape of the stage's /metrics (Prometheus text) into account. */
+  void accept(String metrics) {
+    Double scraped = value(metrics, totalMetric);
+    if (scraped != null) {
+      if (scraped < lastScraped) {
+        earlierRuns += lastScraped;
+      }
+      lastScraped = scraped;
+      total = Math.round(earlierRuns + scraped);
+    }
+    Double lag = lagMetric == null ? null : value(metrics, lagMetric);
+    if (lag != null) {
+      lagMs = lag < 0 ? null : Math.round(lag);
+    }
+  }
+
+  /** The sum of a metric's samples over all its labels; null when the text has none. */
+  static Double value(String metrics, String name) {
+    Double sum = null;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name) && (line.length() > name.length())
+          && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' ')) {
+        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+        sum = sum == null ? value : sum + value;
+      }
+    }
+    return sum;
   }
 
   /** What {@link #total} counts. */
   String unit() {
     switch (stage) {
       case "capture":
-        return "events published";
+        return "changes published";
       case "process":
         return "events landed";
       case "warehouse":
-        return "rows loaded";
+        return "changes loaded";
       default:
-        return "documents written";
+        return "documents sent";
     }
   }
 
