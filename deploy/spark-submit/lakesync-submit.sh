@@ -2,7 +2,9 @@
 # spark-submit for a lakesync Spark job on any Spark 3.4/3.5 cluster with Delta (HDInsight, Kubernetes, standalone):
 #   deploy/spark-submit/lakesync-submit.sh process|warehouse|serving [--once] [spark-submit options...]
 # Ships lakesync's jars and the libraries a Spark distribution lacks (staged by deploy/synapse/stage-artifacts.sh)
-# and the pipeline config (LAKESYNC_CONFIG, default deploy/azure/pipeline.yaml) next to the driver.
+# and the pipeline config (LAKESYNC_CONFIG, default deploy/azure/pipeline.yaml) next to the driver. The process
+# stage's Kafka source comes as a package of the cluster's own Spark version (spark-submit resolves it and its
+# kafka-clients, token provider and commons-pool2 from Maven Central).
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STAGED="${LAKESYNC_STAGED:-$HOME_DIR/deploy/synapse/out}"
@@ -12,7 +14,7 @@ once=()
 if [ "${1:-}" = "--once" ]; then once=(--once); shift; fi
 case "$stage" in
   process)   jar=lakesync-stream-processor; main=dev.lakesync.stream.StreamProcessorMain
-             libs="lakesync-common snakeyaml picocli lakesync-eventhubs-auth-spark spark-sql-kafka-0-10_2.12 kafka-clients spark-token-provider-kafka-0-10_2.12 commons-pool2" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-eventhubs-auth-spark"; kafka_source=yes ;;
   warehouse) jar=lakesync-warehouse-loader; main=dev.lakesync.warehouse.WarehouseLoaderMain
              libs="lakesync-common snakeyaml picocli lakesync-stream-processor mssql-jdbc lakesync-eventhubs-auth-spark postgresql" ;;
   serving)   jar=lakesync-serving-sync; main=dev.lakesync.serving.ServingSyncMain
@@ -22,7 +24,13 @@ esac
 [ -d "$STAGED/lib" ] || { echo "nothing staged in $STAGED: run deploy/synapse/stage-artifacts.sh first" >&2; exit 1; }
 jars=""
 for lib in $libs; do jars="${jars:+$jars,}$STAGED/lib/$lib.jar"; done
-exec spark-submit --class "$main" --jars "$jars" --files "$CONFIG" \
+packages=()
+if [ "${kafka_source:-}" = yes ]; then
+  spark_version="$(spark-submit --version 2>&1 | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p' | head -1)"
+  [ -n "$spark_version" ] || { echo "cannot tell this cluster's Spark version from spark-submit --version" >&2; exit 1; }
+  packages=(--packages "org.apache.spark:spark-sql-kafka-0-10_2.12:$spark_version")
+fi
+exec spark-submit --class "$main" --jars "$jars" "${packages[@]}" --files "$CONFIG" \
   --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
   --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
   "$@" "$STAGED/$jar-0.1.0-SNAPSHOT.jar" --config "$(basename "$CONFIG")" "${once[@]}"

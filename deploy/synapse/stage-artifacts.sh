@@ -23,7 +23,10 @@ done
 
 # third-party libraries, without their version in the name (the definitions stay valid across upgrades)
 LIBS="snakeyaml picocli mssql-jdbc"
-for lib in $LIBS; do
+# For deploy/spark-submit/lakesync-submit.sh on other clusters, which lack the pool's PostgreSQL driver; no Synapse
+# job definition lists it.
+SUBMIT_LIBS="postgresql"
+for lib in $LIBS $SUBMIT_LIBS; do
   found="$(ls "$HOME_DIR"/*/target/lib/"$lib"-[0-9]*.jar 2>/dev/null | head -1 || true)"
   [ -n "$found" ] || { echo "no $lib jar under */target/lib: build first" >&2; exit 1; }
   cp "$found" "$OUT/lib/$lib.jar"

@@ -108,6 +108,30 @@ class SynapseArtifactsTest {
   }
 
   @Test
+  void sparkSubmitShipsOnlyJarsThatAreStaged() throws Exception {
+    String staging = Files.readString(SYNAPSE.resolve("stage-artifacts.sh"));
+    List<String> staged = new ArrayList<>();
+    for (String variable : List.of("LIBS", "SUBMIT_LIBS")) {
+      Matcher line = Pattern.compile("(?m)^" + variable + "=\"([^\"]+)\"").matcher(staging);
+      assertThat(line.find()).as(variable).isTrue();
+      staged.addAll(List.of(line.group(1).split(" ")));
+    }
+    String script = Files.readString(HOME.resolve("deploy/spark-submit/lakesync-submit.sh"));
+    Matcher libs = Pattern.compile("libs=\"([^\"]+)\"").matcher(script);
+    int stages = 0;
+    while (libs.find()) {
+      stages++;
+      for (String name : libs.group(1).split(" ")) {
+        boolean module = name.startsWith("lakesync-") && Files.isDirectory(HOME.resolve(name.substring("lakesync-".length())));
+        assertThat(module || staged.contains(name)).as("lakesync-submit.sh ships lib/" + name + ".jar, which is staged")
+            .isTrue();
+      }
+    }
+    assertThat(stages).isEqualTo(3);
+    assertThat(script).contains("--packages \"org.apache.spark:spark-sql-kafka-0-10_2.12:$spark_version\"");
+  }
+
+  @Test
   void sparkSubmitStartsTheSameClassesAsSynapse() throws Exception {
     String script = Files.readString(HOME.resolve("deploy/spark-submit/lakesync-submit.sh"));
     for (Path definition : list(SYNAPSE.resolve("sparkJobDefinitions"))) {
