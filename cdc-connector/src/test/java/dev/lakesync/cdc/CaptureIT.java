@@ -94,7 +94,8 @@ class CaptureIT {
       assertThat(health.statusCode()).isEqualTo(200);
       HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("lakesync_capture_published_total{table=\"app.type_zoo\"} 6.0");
+      assertThat(metrics.body()).contains("lakesync_capture_published_total{stage=\"capture\",table=\"app.type_zoo\"} 6.0")
+          .contains("lakesync_capture_changes_total{stage=\"capture\"} 6.0");
 
       assertThat(capture.stop()).isEqualTo(0);
       assertThat(capture.output()).contains("capture: stopped after 6 change events (");
