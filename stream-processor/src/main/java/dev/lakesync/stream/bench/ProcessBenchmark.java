@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,17 @@ public final class ProcessBenchmark {
       try {
         String validated = new LakePaths(config.lake().root()).validated("bench", "events");
         double throughput = catchUp(spark, config, validated, 0, changes, "catch-up " + changes + " changes", expectedRows);
+        // The same topic through Delta's foreachBatch recipe and through a read-and-parse-only pass, each in a JVM of
+        // its own started as this one was.
+        Recipe baseline = recipe(bootstrap, work, "merge");
+        Recipe floor = recipe(bootstrap, work, "floor");
+        out.printf("bench process: the recipe in %.1f s = %.0f changes/s (%d live rows, expected %d); read and parse "
+            + "only in %.1f s = %.0f changes/s%n", baseline.seconds, changes / baseline.seconds, baseline.rows,
+            expectedRows, floor.seconds, changes / floor.seconds);
+        if (baseline.rows != expectedRows) {
+          out.println("bench process: the recipe's table does not hold the expected rows");
+          return 1;
+        }
         double warmThroughput = -1;
         if (throughput >= 0) {
           // The same catch-up again in this JVM (a running processor that fell behind): the first one also paid for
@@ -133,9 +145,12 @@ public final class ProcessBenchmark {
         Collections.sort(latencies);
         out.printf("bench process: steady batches, mean ms: %s; validated table commits by operation: %s%n",
             meanPhases(batches, batchesBefore), operations(spark, validated, versionBefore));
-        out.printf("bench process: changes=%d throughput_per_s=%.0f warm_throughput_per_s=%.0f steady_changes=%d "
-            + "steady_rate_per_s=%d p50_ms=%d p99_ms=%d%n", changes, throughput, warmThroughput, latencies.size(), steadyRate,
-            percentile(latencies, 0.50), percentile(latencies, 0.99));
+        double baselineThroughput = changes / baseline.seconds;
+        out.printf(Locale.ROOT, "bench process: changes=%d throughput_per_s=%.0f warm_throughput_per_s=%.0f "
+            + "steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d baseline_throughput_per_s=%.0f ratio=%.2f "
+            + "floor_throughput_per_s=%.0f floor_ratio=%.2f%n", changes, throughput, warmThroughput, latencies.size(),
+            steadyRate, percentile(latencies, 0.50), percentile(latencies, 0.99), baselineThroughput,
+            throughput / baselineThroughput, changes / floor.seconds, throughput / (changes / floor.seconds));
         return latencies.size() == sent ? 0 : 1;
       } finally {
         spark.stop();
@@ -159,6 +174,40 @@ public final class ProcessBenchmark {
         what, seconds, changes / seconds, rows, expectedRows,
         JSON.readTree(batchFiles(config).resolve(String.format("batch-%020d.json", batchId)).toFile()).path("phases_ms"));
     return rows == expectedRows ? changes / seconds : -1;
+  }
+
+  /** What a recipe run printed: its seconds from query start to end and its table's live rows. */
+  private static final class Recipe {
+    final double seconds;
+    final long rows;
+
+    Recipe(double seconds, long rows) {
+      this.seconds = seconds;
+      this.rows = rows;
+    }
+  }
+
+  /** Runs {@link DeltaRecipe} over the topic in a new JVM with this JVM's options and classpath. */
+  private Recipe recipe(String bootstrap, Path work, String mode) throws Exception {
+    java.util.List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeltaRecipe.class.getName(), bootstrap, TOPIC,
+        work.resolve("recipe-" + mode).toString(), work.resolve("recipe-" + mode + "-checkpoint").toString(), "4", mode));
+    Path log = work.resolve("recipe-" + mode + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the recipe (" + mode + ") failed; its log: " + log);
+    }
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^recipe: mode=\\w+ seconds=([0-9.]+) rows=(-?\\d+)")
+          .matcher(line);
+      if (matcher.find()) {
+        return new Recipe(Double.parseDouble(matcher.group(1)), Long.parseLong(matcher.group(2)));
+      }
+    }
+    throw new IllegalStateException("the recipe (" + mode + ") printed no result; its log: " + log);
   }
 
   /** How many commits of each operation (MERGE, WRITE, OPTIMIZE) the table has after {@code version}. */
