@@ -88,14 +88,10 @@ final class ProcessMetrics extends StreamingQueryListener implements Consumer<Ba
         .baseUnit("milliseconds").register(registry).record(ms));
     batch.newestSourceTsByTable.forEach((table, newest) -> newestSourceTsByTable.computeIfAbsent(table, name -> {
       AtomicLong held = new AtomicLong();
-      Gauge.builder("lakesync_process_freshness_ms", held, value -> now() - value.get()).tag("table", name)
+      Gauge.builder("lakesync_process_freshness_ms", held, value -> System.currentTimeMillis() - value.get()).tag("table", name)
           .description("now minus the newest source commit applied to the table's validated rows").register(registry);
       return held;
     }).accumulateAndGet(newest, Math::max));
-  }
-
-  private static double now() {
-    return System.currentTimeMillis();
   }
 
   private void count(String outcome, long value) {

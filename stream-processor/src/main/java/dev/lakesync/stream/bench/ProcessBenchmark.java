@@ -176,6 +176,9 @@ public final class ProcessBenchmark {
     return rows == expectedRows ? changes / seconds : -1;
   }
 
+  private static final java.util.regex.Pattern RECIPE_LINE =
+      java.util.regex.Pattern.compile("^recipe: mode=\\w+ seconds=([0-9.]+) rows=(-?\\d+)");
+
   /** What a recipe run printed: its seconds from query start to end and its table's live rows. */
   private static final class Recipe {
     final double seconds;
@@ -201,8 +204,7 @@ public final class ProcessBenchmark {
       throw new IllegalStateException("the recipe (" + mode + ") failed; its log: " + log);
     }
     for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^recipe: mode=\\w+ seconds=([0-9.]+) rows=(-?\\d+)")
-          .matcher(line);
+      java.util.regex.Matcher matcher = RECIPE_LINE.matcher(line);
       if (matcher.find()) {
         return new Recipe(Double.parseDouble(matcher.group(1)), Long.parseLong(matcher.group(2)));
       }
