@@ -12,9 +12,9 @@ public final class AzureConfig {
   private final Secret clientSecret;
 
   private AzureConfig(ConfigNode node) {
-    this.tenantId = node.requiredString("tenantId");
-    this.clientId = node.requiredString("clientId");
-    this.clientSecret = node.requiredSecret("clientSecret");
+    this.tenantId = node.get(ConfigOptions.Azure.TENANT_ID);
+    this.clientId = node.get(ConfigOptions.Azure.CLIENT_ID);
+    this.clientSecret = node.get(ConfigOptions.Azure.CLIENT_SECRET);
     node.rejectUnknownKeys();
   }
 

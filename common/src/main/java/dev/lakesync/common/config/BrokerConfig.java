@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Broker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,19 +37,16 @@ public final class BrokerConfig {
 
   private BrokerConfig(ConfigNode node, AzureConfig azure) {
     this.azure = azure;
-    this.type = node.choice("type", Type.class, Type.KAFKA);
-    String servers = node.requiredString("bootstrapServers");
-    this.bootstrapServers = servers == null ? List.of() : parseServers(node, servers);
-    this.topicPrefix = node.string("topicPrefix", "lakesync");
-    this.topicRouting = node.choice("topicRouting", TopicRouting.class, TopicRouting.PER_TABLE);
-    this.routedTopic = node.string("routedTopic", topicPrefix + ".changes");
-    this.auth = node.choice("auth", Auth.class, type == Type.EVENTHUBS ? Auth.AZURE_IDENTITY : Auth.NONE);
-    this.connectionString = node.secret("connectionString");
-    this.partitions = node.integer("partitions", 1, 1, 1024);
-    this.kafka = node.passThrough("kafka");
-    if (topicPrefix != null && !topicPrefix.matches("[A-Za-z0-9._-]{1,200}")) {
-      node.problem("topicPrefix", "expected letters, digits, '.', '_' or '-', got '" + topicPrefix + "'");
-    }
+    this.type = node.get(Broker.TYPE);
+    String servers = node.get(Broker.BOOTSTRAP_SERVERS);
+    this.bootstrapServers = servers == null || !validServers(servers) ? List.of() : parseServers(servers);
+    this.topicPrefix = node.get(Broker.TOPIC_PREFIX);
+    this.topicRouting = node.get(Broker.TOPIC_ROUTING);
+    this.routedTopic = node.get(Broker.ROUTED_TOPIC, topicPrefix + ".changes");
+    this.auth = node.get(Broker.AUTH, type == Type.EVENTHUBS ? Auth.AZURE_IDENTITY : Auth.NONE);
+    this.connectionString = node.get(Broker.CONNECTION_STRING);
+    this.partitions = node.get(Broker.PARTITIONS);
+    this.kafka = node.get(Broker.KAFKA);
     if (auth == Auth.CONNECTION_STRING && connectionString == null) {
       node.problem("connectionString", "is required when auth is connection-string (use ${EVENTHUBS_CONNECTION_STRING})");
     }
@@ -62,18 +60,24 @@ public final class BrokerConfig {
     return new BrokerConfig(node, azure);
   }
 
-  private static List<String> parseServers(ConfigNode node, String text) {
-    List<String> servers = new ArrayList<>();
-    for (String part : text.split(",")) {
+  /** host:port[,host:port...], each port from 1 to 65535. */
+  static boolean validServers(String text) {
+    for (String part : text.split(",", -1)) {
       String server = part.trim();
       int colon = server.lastIndexOf(':');
       boolean valid = colon > 0 && server.substring(colon + 1).matches("\\d{1,5}")
           && Integer.parseInt(server.substring(colon + 1)) > 0 && Integer.parseInt(server.substring(colon + 1)) < 65536;
       if (!valid) {
-        node.problem("bootstrapServers", "expected host:port[,host:port...], got '" + text + "'");
-        return List.of();
+        return false;
       }
-      servers.add(server);
+    }
+    return true;
+  }
+
+  private static List<String> parseServers(String text) {
+    List<String> servers = new ArrayList<>();
+    for (String part : text.split(",")) {
+      servers.add(part.trim());
     }
     return List.copyOf(servers);
   }

@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One mapping of the pipeline YAML, read through typed getters. Every getter resolves {@code ${ENV}} references,
- * records a problem with the full key path instead of throwing, and marks its key as known, so that
- * {@link #rejectUnknownKeys()} can name every key nobody asked for. All problems are reported together.
+ * One mapping of the pipeline YAML, read option by option: {@link #get} takes only an option its section declares in
+ * {@link ConfigOptions}, resolves {@code ${ENV}} references, records a problem with the full key path instead of
+ * throwing, and marks the key as known, so that {@link #rejectUnknownKeys()} can name every key nobody asked for.
+ * All problems are reported together.
  */
 public final class ConfigNode {
   private final String path;
@@ -25,8 +26,10 @@ public final class ConfigNode {
   private final List<String> problems;
   private final EnvSubstitution env;
   private final Set<String> known = new LinkedHashSet<>();
+  private final ConfigSection section;
 
-  ConfigNode(String path, Map<String, Object> values, List<String> problems, EnvSubstitution env) {
+  ConfigNode(String path, Map<String, Object> values, List<String> problems, EnvSubstitution env, ConfigSection section) {
+    this.section = section;
     this.path = path;
     this.values = values;
     this.problems = problems;
@@ -47,69 +50,80 @@ public final class ConfigNode {
     problems.add(keyPath(key) + ": " + message);
   }
 
-  public boolean has(String key) {
-    known.add(key);
-    return values.get(key) != null;
+  /** Whether the option's key is set in the file. */
+  public boolean has(ConfigOption<?> option) {
+    declared(option);
+    known.add(option.key());
+    return values.get(option.key()) != null;
   }
 
-  public String requiredString(String key) {
-    String value = string(key, null);
-    if (value == null && !hasProblemAt(key)) {
-      problem(key, "is required");
+  /** The option's value, or its declared default when the key is absent or its value is not valid. */
+  public <T> T get(ConfigOption<T> option) {
+    return get(option, option.defaultValue());
+  }
+
+  /** The option's value, or this default (one that depends on other keys) when absent or not valid. */
+  public <T> T get(ConfigOption<T> option, T defaultValue) {
+    declared(option);
+    T value = option.read(this);
+    if (ConfigOption.absent(value) && option.isRequired() && !hasProblemAt(option.key())) {
+      problem(option.key(), option.missing());
     }
-    return value;
+    String invalid = value == null ? null : option.invalid(value);
+    if (invalid != null) {
+      problem(option.key(), invalid);
+    }
+    return value == null ? defaultValue : value;
   }
 
-  public String string(String key, String defaultValue) {
+  /** The option's section, or an empty one when the file leaves it out, so that its defaults apply. */
+  public ConfigNode getOrEmpty(ConfigOption<Optional<ConfigNode>> option) {
+    return get(option).orElseGet(() -> new ConfigNode(keyPath(option.key()), new LinkedHashMap<>(), problems, env,
+        option.opens()));
+  }
+
+  private void declared(ConfigOption<?> option) {
+    if (!section.declares(option)) {
+      throw new IllegalArgumentException("'" + option.key() + "' is not declared for " + section.title()
+          + " in ConfigOptions");
+    }
+  }
+
+  String readString(String key) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
-      return defaultValue;
+      return null;
     }
     if (raw instanceof Map || raw instanceof List) {
       problem(key, "expected a single value, got a " + (raw instanceof Map ? "mapping" : "list"));
-      return defaultValue;
+      return null;
     }
-    String resolved = resolve(key, String.valueOf(raw));
-    return resolved == null ? defaultValue : resolved;
+    return resolve(key, String.valueOf(raw));
   }
 
-  public Secret secret(String key) {
-    String value = string(key, null);
-    return value == null ? null : Secret.of(value);
-  }
-
-  public Secret requiredSecret(String key) {
-    String value = requiredString(key);
-    return value == null ? null : Secret.of(value);
-  }
-
-  public int integer(String key, int defaultValue, int min, int max) {
-    String text = string(key, null);
+  Integer readInteger(String key, int min, int max) {
+    String text = readString(key);
     if (text == null) {
-      return defaultValue;
+      return null;
     }
     try {
       int value = Integer.parseInt(text.trim());
       if (value < min || value > max) {
         problem(key, "expected an integer from " + min + " to " + max + ", got " + value);
-        return defaultValue;
+        return null;
       }
       return value;
     } catch (NumberFormatException e) {
       problem(key, "expected an integer from " + min + " to " + max + ", got '" + text + "'");
-      return defaultValue;
+      return null;
     }
   }
 
-  public int port(String key, int defaultValue) {
-    return integer(key, defaultValue, 1, 65535);
-  }
-
-  public boolean bool(String key, boolean defaultValue) {
-    String text = string(key, null);
+  Boolean readBoolean(String key) {
+    String text = readString(key);
     if (text == null) {
-      return defaultValue;
+      return null;
     }
     switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true":
@@ -118,29 +132,29 @@ public final class ConfigNode {
         return false;
       default:
         problem(key, "expected true or false, got '" + text + "'");
-        return defaultValue;
+        return null;
     }
   }
 
   /** A duration such as 500ms, 1s, 5m or 2h. */
-  public Duration duration(String key, Duration defaultValue) {
-    String text = string(key, null);
+  Duration readDuration(String key) {
+    String text = readString(key);
     if (text == null) {
-      return defaultValue;
+      return null;
     }
     Optional<Duration> parsed = Durations.parse(text);
     if (parsed.isEmpty()) {
       problem(key, "expected a duration such as 500ms, 1s, 5m or 2h, got '" + text + "'");
-      return defaultValue;
+      return null;
     }
     return parsed.get();
   }
 
   /** One of the enum's constants, written in the file in lower case with dashes (SINGLE_TOPIC is single-topic). */
-  public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
-    String text = string(key, null);
+  <E extends Enum<E>> E readChoice(String key, Class<E> type) {
+    String text = readString(key);
     if (text == null) {
-      return defaultValue;
+      return null;
     }
     for (E constant : type.getEnumConstants()) {
       if (configName(constant).equals(text.trim().toLowerCase(Locale.ROOT))) {
@@ -148,27 +162,20 @@ public final class ConfigNode {
       }
     }
     problem(key, "expected one of " + choices(type) + ", got '" + text + "'");
-    return defaultValue;
-  }
-
-  public <E extends Enum<E>> E requiredChoice(String key, Class<E> type) {
-    if (!has(key)) {
-      problem(key, "is required (one of " + choices(type) + ")");
-      return null;
-    }
-    return choice(key, type, null);
+    return null;
   }
 
   /** An absolute URI with one of the given schemes. */
-  public URI uri(String key, Set<String> schemes, boolean required) {
-    String text = required ? requiredString(key) : string(key, null);
+  URI readUri(String key, Set<String> schemes) {
+    String text = readString(key);
     if (text == null) {
       return null;
     }
     try {
       URI uri = new URI(text.trim());
       if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-        problem(key, "expected a URL starting with " + String.join("://, ", schemes) + "://, got '" + text + "'");
+        problem(key, "expected a URL starting with " + String.join("://, ", new java.util.TreeSet<>(schemes))
+            + "://, got '" + text + "'");
         return null;
       }
       if (uri.getHost() == null && uri.getAuthority() == null) {
@@ -186,8 +193,8 @@ public final class ConfigNode {
    * A service URL: https, or http only to this machine (a local emulator such as Azurite), so that keys and tokens
    * never cross a network in the clear.
    */
-  public URI serviceUri(String key, boolean required) {
-    URI uri = uri(key, Set.of("https", "http"), required);
+  URI readServiceUri(String key) {
+    URI uri = readUri(key, Set.of("https", "http"));
     if (uri != null && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri.getHost())) {
       problem(key, "expected an https:// URL (http:// only for an emulator on this machine), got '" + uri + "'");
       return null;
@@ -199,7 +206,7 @@ public final class ConfigNode {
     return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
-  public List<String> stringList(String key) {
+  List<String> readStringList(String key) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -222,7 +229,7 @@ public final class ConfigNode {
   }
 
   /** A nested mapping, or empty when absent. */
-  public Optional<ConfigNode> child(String key) {
+  Optional<ConfigNode> readChild(String key, ConfigSection childSection) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -232,24 +239,11 @@ public final class ConfigNode {
       problem(key, "expected a mapping of keys to values, got '" + raw + "'");
       return Optional.empty();
     }
-    return Optional.of(new ConfigNode(keyPath(key), asMap(raw), problems, env));
-  }
-
-  public Optional<ConfigNode> requiredChild(String key) {
-    Optional<ConfigNode> child = child(key);
-    if (child.isEmpty() && !hasProblemAt(key)) {
-      problem(key, "section is required");
-    }
-    return child;
-  }
-
-  /** A mapping with no keys, so that a section's defaults apply when the file leaves it out. */
-  ConfigNode emptyChild(String key) {
-    return new ConfigNode(keyPath(key), new LinkedHashMap<>(), problems, env);
+    return Optional.of(new ConfigNode(keyPath(key), asMap(raw), problems, env, childSection));
   }
 
   /** A list of mappings, such as the tables. */
-  public List<ConfigNode> children(String key) {
+  List<ConfigNode> readChildren(String key, ConfigSection childSection) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -268,13 +262,13 @@ public final class ConfigNode {
         problems.add(itemPath + ": expected a mapping of keys to values");
         continue;
       }
-      result.add(new ConfigNode(itemPath, asMap(item), problems, env));
+      result.add(new ConfigNode(itemPath, asMap(item), problems, env, childSection));
     }
     return result;
   }
 
   /** A mapping of named mappings ({@code models: {dim_customer: {...}}}), in file order; empty when absent. */
-  public Map<String, ConfigNode> namedChildren(String key) {
+  Map<String, ConfigNode> readNamedChildren(String key, ConfigSection childSection) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -291,7 +285,7 @@ public final class ConfigNode {
         problems.add(itemPath + ": expected a mapping of keys to values");
         continue;
       }
-      result.put(entry.getKey(), new ConfigNode(itemPath, asMap(entry.getValue()), problems, env));
+      result.put(entry.getKey(), new ConfigNode(itemPath, asMap(entry.getValue()), problems, env, childSection));
     }
     return Collections.unmodifiableMap(result);
   }
@@ -300,7 +294,7 @@ public final class ConfigNode {
    * Named values in file order, written either as a mapping ({@code {customer_id: id}}, name to value) or as a list
    * of names ({@code [name, email]}, each its own value); null when absent.
    */
-  public Map<String, String> namedValues(String key) {
+  Map<String, String> readNamedValues(String key) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -320,7 +314,7 @@ public final class ConfigNode {
         }
       }
     } else {
-      for (String name : stringList(key)) {
+      for (String name : readStringList(key)) {
         if (result.put(name, name) != null) {
           problem(key, "'" + name + "' is listed twice");
         }
@@ -333,7 +327,7 @@ public final class ConfigNode {
    * Named values that may nest ({@code {profile: {name: name}, id: id}}): each value is a String or, for a nested
    * mapping, another such map; in file order; null when absent.
    */
-  public Map<String, Object> namedTree(String key) {
+  Map<String, Object> readNamedTree(String key) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -369,7 +363,7 @@ public final class ConfigNode {
    * A mapping handed untouched to a library underneath (Debezium, Kafka clients, Spark). Nested keys are
    * flattened with dots, values resolved for {@code ${ENV}}; keys are not checked here, the library checks them.
    */
-  public Map<String, String> passThrough(String key) {
+  Map<String, String> readProperties(String key) {
     known.add(key);
     Object raw = values.get(key);
     if (raw == null) {
@@ -384,13 +378,17 @@ public final class ConfigNode {
     return Collections.unmodifiableMap(flat);
   }
 
-  /** Records one problem per key that no getter asked for, suggesting the known key it most resembles. */
+  /**
+   * Records one problem per key that no getter asked for, suggesting the known key it most resembles; a declared key
+   * that was not asked for does not apply here (a dimension's key on a fact).
+   */
   public void rejectUnknownKeys() {
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
         String hint = closest(key);
-        problem(key, "unknown key" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
-            + "; known keys here: " + String.join(", ", known));
+        String what = section.option(key) != null ? "does not apply here" : "unknown key"
+            + (hint == null ? "" : " (did you mean '" + hint + "'?)");
+        problem(key, what + "; known keys here: " + String.join(", ", known));
       }
     }
   }

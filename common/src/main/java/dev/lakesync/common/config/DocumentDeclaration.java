@@ -66,21 +66,17 @@ public final class DocumentDeclaration {
 
     Child(String name, ConfigNode node) {
       this.name = name;
-      this.table = node.requiredString("table");
-      Map<String, String> parsedMatch = node.namedValues("match");
-      if (parsedMatch == null || parsedMatch.isEmpty()) {
-        node.problem("match", "is required: the child's columns and the root columns they point at, e.g. "
-            + "{customer_id: id}");
-      }
+      this.table = node.get(ConfigOptions.Child.TABLE);
+      Map<String, String> parsedMatch = node.get(ConfigOptions.Child.MATCH);
       this.match = parsedMatch == null ? Map.of() : parsedMatch;
-      this.lookups = parseLookups(node);
-      this.fields = node.namedTree("fields");
-      this.orderBy = node.string("orderBy", null);
-      this.limit = node.has("limit") ? node.integer("limit", 0, 1, 10_000) : null;
+      this.lookups = parseLookups(node.get(ConfigOptions.Child.LOOKUPS));
+      this.fields = node.get(ConfigOptions.Child.FIELDS);
+      this.orderBy = node.get(ConfigOptions.Child.ORDER_BY);
+      this.limit = node.get(ConfigOptions.Child.LIMIT);
       if (limit != null && orderBy == null) {
         node.problem("limit", "needs orderBy: which rows are kept must not depend on chance");
       }
-      Map<String, String> parsedAggregates = node.namedValues("aggregates");
+      Map<String, String> parsedAggregates = node.get(ConfigOptions.Child.AGGREGATES);
       this.aggregates = parsedAggregates == null ? Map.of() : parsedAggregates;
       if (fields != null) {
         checkFieldNames(node, "fields", fields);
@@ -138,11 +134,11 @@ public final class DocumentDeclaration {
 
     SearchField(String name, ConfigNode node) {
       this.name = name;
-      this.value = node.string("value", name);
-      this.searchable = node.bool("searchable", false);
-      this.filterable = node.bool("filterable", false);
-      this.facetable = node.bool("facetable", false);
-      this.sortable = node.bool("sortable", false);
+      this.value = node.get(ConfigOptions.SearchField.VALUE, name);
+      this.searchable = node.get(ConfigOptions.SearchField.SEARCHABLE);
+      this.filterable = node.get(ConfigOptions.SearchField.FILTERABLE);
+      this.facetable = node.get(ConfigOptions.SearchField.FACETABLE);
+      this.sortable = node.get(ConfigOptions.SearchField.SORTABLE);
       node.rejectUnknownKeys();
     }
 
@@ -187,16 +183,16 @@ public final class DocumentDeclaration {
       node.problem("", "document type '" + type + "' must be lower-case letters, digits and underscores, starting "
           + "with a letter (it names the Cosmos DB container and search index by default)");
     }
-    this.table = node.requiredString("table");
-    this.id = node.string("id", null);
-    this.partitionKey = node.string("partitionKey", "id");
-    this.lookups = parseLookups(node);
-    this.fields = node.namedTree("fields");
+    this.table = node.get(ConfigOptions.Document.TABLE);
+    this.id = node.get(ConfigOptions.Document.ID);
+    this.partitionKey = node.get(ConfigOptions.Document.PARTITION_KEY);
+    this.lookups = parseLookups(node.get(ConfigOptions.Document.LOOKUPS));
+    this.fields = node.get(ConfigOptions.Document.FIELDS);
     Map<String, Child> parsedChildren = new LinkedHashMap<>();
-    node.namedChildren("children").forEach((name, child) -> parsedChildren.put(name, new Child(name, child)));
+    node.get(ConfigOptions.Document.CHILDREN).forEach((name, child) -> parsedChildren.put(name, new Child(name, child)));
     this.children = Collections.unmodifiableMap(parsedChildren);
     Map<String, SearchField> parsedSearch = new LinkedHashMap<>();
-    node.namedChildren("search").forEach((name, field) -> parsedSearch.put(name, new SearchField(name, field)));
+    node.get(ConfigOptions.Document.SEARCH).forEach((name, field) -> parsedSearch.put(name, new SearchField(name, field)));
     this.search = Collections.unmodifiableMap(parsedSearch);
     checkNames(node);
     node.rejectUnknownKeys();
@@ -206,20 +202,13 @@ public final class DocumentDeclaration {
     return new DocumentDeclaration(type, node);
   }
 
-  private static List<Lookup> parseLookups(ConfigNode node) {
+  private static List<Lookup> parseLookups(List<ConfigNode> nodes) {
     List<Lookup> parsed = new ArrayList<>();
-    for (ConfigNode lookup : node.children("lookups")) {
-      String table = lookup.requiredString("table");
+    for (ConfigNode lookup : nodes) {
+      String table = lookup.get(ConfigOptions.DocumentLookup.TABLE);
       // not "on": YAML 1.1 reads that key as the boolean true
-      Map<String, String> match = lookup.namedValues("match");
-      if (match == null || match.isEmpty()) {
-        lookup.problem("match", "is required: the parent's key columns and the columns they equal, e.g. "
-            + "{id: account_id}");
-      }
-      Map<String, String> take = lookup.namedValues("take");
-      if (take == null || take.isEmpty()) {
-        lookup.problem("take", "is required: the parent's columns to add, e.g. [customer_id]");
-      }
+      Map<String, String> match = lookup.get(ConfigOptions.DocumentLookup.MATCH);
+      Map<String, String> take = lookup.get(ConfigOptions.DocumentLookup.TAKE);
       lookup.rejectUnknownKeys();
       parsed.add(new Lookup(table, match == null ? Map.of() : match, take == null ? Map.of() : take));
     }

@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Lake;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +13,10 @@ public final class LakeConfig {
   private final int optimizeMinFiles;
 
   private LakeConfig(ConfigNode node) {
-    String value = node.requiredString("root");
-    this.spark = node.passThrough("spark");
-    this.optimizeInterval = node.duration("optimizeInterval", Duration.ofHours(1));
-    this.optimizeMinFiles = node.integer("optimizeMinFiles", 10, 1, 1_000_000);
+    String value = node.get(Lake.ROOT);
+    this.spark = node.get(Lake.SPARK);
+    this.optimizeInterval = node.get(Lake.OPTIMIZE_INTERVAL);
+    this.optimizeMinFiles = node.get(Lake.OPTIMIZE_MIN_FILES);
     if (value != null) {
       String lower = value.toLowerCase(Locale.ROOT);
       if (lower.contains("://") && !(lower.startsWith("abfss://") || lower.startsWith("abfs://") || lower.startsWith("file://"))) {

@@ -1,5 +1,7 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.LocalStack;
+
 /** Settings only the embedded local stack reads: its controller port and what it seeds the source with. */
 public final class LocalStackConfig {
   /** The demo bank, generated in Java at the configured size. */
@@ -14,14 +16,11 @@ public final class LocalStackConfig {
   private final int payments;
 
   private LocalStackConfig(ConfigNode node, int defaultControllerPort) {
-    this.kafkaControllerPort = node.port("kafkaControllerPort", defaultControllerPort);
-    this.customers = node.integer("customers", 1_000, 1, 10_000_000);
-    this.accountsPerCustomer = node.integer("accountsPerCustomer", 2, 1, 100);
-    this.payments = node.integer("payments", 20_000, 0, 100_000_000);
-    this.seed = node.string("seed", SEED_BANK);
-    if (!seed.equals(SEED_BANK) && !seed.equals(SEED_NONE) && !seed.endsWith(".sql")) {
-      node.problem("seed", "expected bank, none or the path of a .sql file, got '" + seed + "'");
-    }
+    this.kafkaControllerPort = node.get(LocalStack.KAFKA_CONTROLLER_PORT, defaultControllerPort);
+    this.customers = node.get(LocalStack.CUSTOMERS);
+    this.accountsPerCustomer = node.get(LocalStack.ACCOUNTS_PER_CUSTOMER);
+    this.payments = node.get(LocalStack.PAYMENTS);
+    this.seed = node.get(LocalStack.SEED);
     node.rejectUnknownKeys();
   }
 

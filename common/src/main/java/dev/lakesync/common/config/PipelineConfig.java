@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Root;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,31 +22,25 @@ public final class PipelineConfig {
   private final AzureConfig azure;
 
   private PipelineConfig(ConfigNode root) {
-    this.name = root.string("name", "lakesync");
-    if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
-      root.problem("name", "expected letters, digits, '_' or '-', got '" + name + "'");
-    }
-    this.workDir = Path.of(root.string("workDir", ".lakesync"));
-    this.azure = root.child("azure").map(AzureConfig::from).orElse(null);
-    this.source = root.requiredChild("source").map(SourceConfig::from).orElse(null);
-    this.broker = root.requiredChild("broker").map(node -> BrokerConfig.from(node, azure)).orElse(null);
-    this.lake = root.requiredChild("lake").map(LakeConfig::from).orElse(null);
+    this.name = root.get(Root.NAME);
+    this.workDir = Path.of(root.get(Root.WORK_DIR));
+    this.azure = root.get(Root.AZURE).map(AzureConfig::from).orElse(null);
+    this.source = root.get(Root.SOURCE).map(SourceConfig::from).orElse(null);
+    this.broker = root.get(Root.BROKER).map(node -> BrokerConfig.from(node, azure)).orElse(null);
+    this.lake = root.get(Root.LAKE).map(LakeConfig::from).orElse(null);
     this.tables = parseTables(root);
-    this.warehouse = root.child("warehouse").map(node -> WarehouseConfig.from(node, tables, azure)).orElse(null);
-    this.serving = root.child("serving").map(node -> ServingConfig.from(node, tables, azure)).orElse(null);
+    this.warehouse = root.get(Root.WAREHOUSE).map(node -> WarehouseConfig.from(node, tables, azure)).orElse(null);
+    this.serving = root.get(Root.SERVING).map(node -> ServingConfig.from(node, tables, azure)).orElse(null);
     int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
-    root.child("secrets").ifPresent(PipelineConfig::checkSecrets);
-    this.localStack = LocalStackConfig.from(root.child("localStack").orElseGet(() -> root.emptyChild("localStack")), controllerPort);
+    root.get(Root.SECRETS).ifPresent(PipelineConfig::checkSecrets);
+    this.localStack = LocalStackConfig.from(root.getOrEmpty(Root.LOCAL_STACK), controllerPort);
     root.rejectUnknownKeys();
   }
 
   /** {@code secrets}: where a Synapse job reads its variables (the loader uses it before anything else is read). */
   private static void checkSecrets(ConfigNode node) {
-    String vault = node.requiredString("keyVault");
-    if (vault != null && !vault.matches("[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]")) {
-      node.problem("keyVault", "expected a Key Vault name (3 to 24 letters, digits and dashes), got '" + vault + "'");
-    }
-    node.requiredString("linkedService");
+    node.get(ConfigOptions.Secrets.KEY_VAULT);
+    node.get(ConfigOptions.Secrets.LINKED_SERVICE);
     node.rejectUnknownKeys();
   }
 
@@ -60,10 +55,7 @@ public final class PipelineConfig {
   }
 
   private static List<TableConfig> parseTables(ConfigNode root) {
-    List<ConfigNode> nodes = root.children("tables");
-    if (nodes.isEmpty() && !root.has("tables")) {
-      root.problem("tables", "is required (at least one table to capture)");
-    }
+    List<ConfigNode> nodes = root.get(Root.TABLES);
     List<TableConfig> parsed = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (ConfigNode node : nodes) {

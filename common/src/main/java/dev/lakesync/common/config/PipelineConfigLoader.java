@@ -81,7 +81,7 @@ public final class PipelineConfigLoader {
     ((Map<?, ?>) document).forEach((key, value) -> values.put(String.valueOf(key), value));
     List<String> problems = new ArrayList<>();
     EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
-    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution));
+    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution, ConfigOptions.root()));
     // A key whose variable was left for another stage may also be "required": that stage reports it.
     problems.removeIf(problem -> substitution.deferred().stream().anyMatch(key -> problem.startsWith(key + ":")));
     if (!problems.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Rule;
+
 /** One data-quality or business rule: a Spark SQL boolean expression that valid rows satisfy. */
 public final class RuleConfig {
   /** What happens to a row that breaks the rule. */
@@ -10,12 +12,9 @@ public final class RuleConfig {
   private final Action action;
 
   private RuleConfig(ConfigNode node) {
-    this.name = node.requiredString("name");
-    this.expression = node.requiredString("expr");
-    this.action = node.choice("action", Action.class, Action.QUARANTINE);
-    if (name != null && !name.matches("[A-Za-z][A-Za-z0-9_]{0,63}")) {
-      node.problem("name", "expected a letter then letters, digits or underscores, got '" + name + "'");
-    }
+    this.name = node.get(Rule.NAME);
+    this.expression = node.get(Rule.EXPR);
+    this.action = node.get(Rule.ACTION);
     node.rejectUnknownKeys();
   }
 

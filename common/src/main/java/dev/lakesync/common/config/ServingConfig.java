@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Serving;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,20 +26,17 @@ public final class ServingConfig {
 
   private ServingConfig(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
     List<Sink> parsed = new ArrayList<>();
-    List<String> names = node.stringList("sinks");
+    List<String> names = node.get(Serving.SINKS);
     for (int i = 0; i < names.size(); i++) {
       Sink sink = parseSink(node, i, names.get(i));
       if (sink != null && !parsed.contains(sink)) {
         parsed.add(sink);
       }
     }
-    if (names.isEmpty()) {
-      node.problem("sinks", "is required (a list of: " + ConfigNode.choices(Sink.class) + ")");
-    }
     this.sinks = List.copyOf(parsed);
-    this.local = section(node, "local", Sink.LOCAL).map(Local::new).orElse(null);
-    this.cosmos = section(node, "cosmos", Sink.COSMOS).map(at -> new Cosmos(at, azure)).orElse(null);
-    this.search = section(node, "search", Sink.SEARCH).map(at -> new Search(at, azure)).orElse(null);
+    this.local = section(node, Serving.LOCAL, Sink.LOCAL).map(Local::new).orElse(null);
+    this.cosmos = section(node, Serving.COSMOS, Sink.COSMOS).map(at -> new Cosmos(at, azure)).orElse(null);
+    this.search = section(node, Serving.SEARCH, Sink.SEARCH).map(at -> new Search(at, azure)).orElse(null);
     this.documents = parseDocuments(node, tables);
     node.rejectUnknownKeys();
   }
@@ -54,7 +52,7 @@ public final class ServingConfig {
       tableNames.add(table.qualifiedName());
     }
     List<DocumentDeclaration> parsed = new ArrayList<>();
-    node.namedChildren("documents").forEach((type, at) -> {
+    node.get(Serving.DOCUMENTS).forEach((type, at) -> {
       DocumentDeclaration document = DocumentDeclaration.from(type, at);
       for (String table : document.tables()) {
         if (!tableNames.contains(table)) {
@@ -76,8 +74,13 @@ public final class ServingConfig {
     return null;
   }
 
-  private Optional<ConfigNode> section(ConfigNode node, String key, Sink sink) {
-    return sinks.contains(sink) ? node.requiredChild(key) : node.child(key);
+  /** A sink's section, required when the sink is listed. */
+  private Optional<ConfigNode> section(ConfigNode node, ConfigOption<Optional<ConfigNode>> option, Sink sink) {
+    Optional<ConfigNode> section = node.get(option);
+    if (section.isEmpty() && sinks.contains(sink) && !node.has(option)) {
+      node.problem(option.key(), "section is required");
+    }
+    return section;
   }
 
   public List<Sink> sinks() {
@@ -118,9 +121,9 @@ public final class ServingConfig {
     private final Secret password;
 
     Local(ConfigNode node) {
-      this.jdbcUrl = node.requiredString("jdbcUrl");
-      this.user = node.string("user", null);
-      this.password = node.secret("password");
+      this.jdbcUrl = node.get(ConfigOptions.LocalStore.JDBC_URL);
+      this.user = node.get(ConfigOptions.LocalStore.USER);
+      this.password = node.get(ConfigOptions.LocalStore.PASSWORD);
       if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql://")) {
         node.problem("jdbcUrl", "expected a URL starting with jdbc:postgresql://, got '"
             + WarehouseConfig.redactJdbcUrl(jdbcUrl) + "'");
@@ -162,16 +165,12 @@ public final class ServingConfig {
 
     Cosmos(ConfigNode node, AzureConfig azure) {
       this.azure = azure;
-      this.endpoint = node.serviceUri("endpoint", true);
-      this.database = node.requiredString("database");
-      Map<String, String> named = node.namedValues("containers");
+      this.endpoint = node.get(ConfigOptions.Cosmos.ENDPOINT);
+      this.database = node.get(ConfigOptions.Cosmos.DATABASE);
+      Map<String, String> named = node.get(ConfigOptions.Cosmos.CONTAINERS);
       this.containers = named == null ? Map.of() : named;
-      this.key = node.secret("key");
-      String mode = node.string("connectionMode", "direct");
-      this.gatewayMode = "gateway".equals(mode);
-      if (mode != null && !mode.equals("direct") && !mode.equals("gateway")) {
-        node.problem("connectionMode", "expected direct or gateway, got '" + mode + "'");
-      }
+      this.key = node.get(ConfigOptions.Cosmos.KEY);
+      this.gatewayMode = "gateway".equals(node.get(ConfigOptions.Cosmos.CONNECTION_MODE));
       node.rejectUnknownKeys();
     }
 
@@ -219,10 +218,10 @@ public final class ServingConfig {
 
     Search(ConfigNode node, AzureConfig azure) {
       this.azure = azure;
-      this.endpoint = node.serviceUri("endpoint", true);
-      Map<String, String> named = node.namedValues("indexes");
+      this.endpoint = node.get(ConfigOptions.Search.ENDPOINT);
+      Map<String, String> named = node.get(ConfigOptions.Search.INDEXES);
       this.indexes = named == null ? Map.of() : new LinkedHashMap<>(named);
-      this.apiKey = node.secret("apiKey");
+      this.apiKey = node.get(ConfigOptions.Search.API_KEY);
       indexes.forEach((type, index) -> {
         if (!index.matches("[a-z0-9][a-z0-9-]{1,127}")) {
           node.problem("indexes." + type, "expected lower-case letters, digits and dashes (an AI Search index name), "

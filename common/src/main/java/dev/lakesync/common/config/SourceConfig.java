@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Source;
 import java.util.Map;
 
 /** The OLTP database that cdc-connector captures, plus raw Debezium properties passed through untouched. */
@@ -42,19 +43,16 @@ public final class SourceConfig {
   private final Map<String, String> debezium;
 
   private SourceConfig(ConfigNode node) {
-    this.type = node.requiredChoice("type", Type.class);
-    this.host = node.requiredString("host");
-    this.port = node.port("port", type == null ? 0 : type.defaultPort());
-    this.database = node.requiredString("database");
-    this.user = node.requiredString("user");
-    this.password = node.requiredSecret("password");
-    this.slotName = node.string("slotName", "lakesync");
-    this.publication = node.string("publication", "lakesync");
-    this.offsetsUrl = node.serviceUri("offsetsUrl", false);
-    this.debezium = node.passThrough("debezium");
-    if (slotName != null && !slotName.matches("[a-z0-9_]{1,63}")) {
-      node.problem("slotName", "expected lower-case letters, digits and underscores (a PostgreSQL slot name), got '" + slotName + "'");
-    }
+    this.type = node.get(Source.TYPE);
+    this.host = node.get(Source.HOST);
+    this.port = node.get(Source.PORT, type == null ? 0 : type.defaultPort());
+    this.database = node.get(Source.DATABASE);
+    this.user = node.get(Source.USER);
+    this.password = node.get(Source.PASSWORD);
+    this.slotName = node.get(Source.SLOT_NAME);
+    this.publication = node.get(Source.PUBLICATION);
+    this.offsetsUrl = node.get(Source.OFFSETS_URL);
+    this.debezium = node.get(Source.DEBEZIUM);
     node.rejectUnknownKeys();
   }
 

@@ -1,6 +1,7 @@
 package dev.lakesync.common.config;
 
 import dev.lakesync.common.Identifiers;
+import dev.lakesync.common.config.ConfigOptions.Table;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,22 +19,12 @@ public final class TableConfig {
   private final List<RuleConfig> rules;
 
   private TableConfig(ConfigNode node) {
-    String name = node.requiredString("name");
-    String parsedSchema = null;
-    String parsedTable = null;
-    if (name != null) {
-      String[] parts = name.split("\\.", -1);
-      if (parts.length != 2 || !Identifiers.isValid(parts[0]) || !Identifiers.isValid(parts[1])) {
-        node.problem("name", "expected schema.table made of letters, digits and underscores, got '" + name + "'");
-      } else {
-        parsedSchema = parts[0];
-        parsedTable = parts[1];
-      }
-    }
-    this.schema = parsedSchema;
-    this.table = parsedTable;
-    this.key = node.stringList("key");
-    this.appendOnly = node.bool("appendOnly", false);
+    String name = node.get(Table.NAME);
+    boolean valid = name != null && validName(name);
+    this.schema = valid ? name.split("\\.")[0] : null;
+    this.table = valid ? name.split("\\.")[1] : null;
+    this.key = node.get(Table.KEY);
+    this.appendOnly = node.get(Table.APPEND_ONLY);
     if (key.isEmpty() && !appendOnly) {
       // Without a key a change cannot be matched to a row: only a table that is never updated can be kept.
       node.problem("key", "is required (the primary key column or columns); a table without one can only be "
@@ -46,7 +37,7 @@ public final class TableConfig {
     }
     List<RuleConfig> parsedRules = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (ConfigNode ruleNode : node.children("rules")) {
+    for (ConfigNode ruleNode : node.get(Table.RULES)) {
       RuleConfig rule = RuleConfig.from(ruleNode);
       if (rule.name() != null && !names.add(rule.name())) {
         ruleNode.problem("name", "rule '" + rule.name() + "' is defined twice for this table");
@@ -55,6 +46,12 @@ public final class TableConfig {
     }
     this.rules = List.copyOf(parsedRules);
     node.rejectUnknownKeys();
+  }
+
+  /** schema.table, both valid identifiers. */
+  static boolean validName(String name) {
+    String[] parts = name.split("\\.", -1);
+    return parts.length == 2 && Identifiers.isValid(parts[0]) && Identifiers.isValid(parts[1]);
   }
 
   static TableConfig from(ConfigNode node) {

@@ -1,5 +1,6 @@
 package dev.lakesync.common.config;
 
+import dev.lakesync.common.config.ConfigOptions.Warehouse;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
@@ -25,21 +26,21 @@ public final class WarehouseConfig {
 
   private WarehouseConfig(ConfigNode node, List<TableConfig> tables, AzureConfig azure) {
     this.azure = azure;
-    this.type = node.requiredChoice("type", Type.class);
-    this.jdbcUrl = node.requiredString("jdbcUrl");
-    this.user = node.string("user", null);
-    this.password = node.secret("password");
-    this.schema = node.string("schema", "dw");
-    this.stagingUri = node.uri("stagingUri", Set.of("abfss", "abfs", "https"), type == Type.SYNAPSE);
+    this.type = node.get(Warehouse.TYPE);
+    this.jdbcUrl = node.get(Warehouse.JDBC_URL);
+    this.user = node.get(Warehouse.USER);
+    this.password = node.get(Warehouse.PASSWORD);
+    this.schema = node.get(Warehouse.SCHEMA);
+    this.stagingUri = node.get(Warehouse.STAGING_URI);
+    if (type == Type.SYNAPSE && stagingUri == null && !node.has(Warehouse.STAGING_URI)) {
+      node.problem(Warehouse.STAGING_URI.key(), "is required");
+    }
     if (jdbcUrl != null && type != null) {
       String expected = type == Type.POSTGRESQL ? "jdbc:postgresql://" : "jdbc:sqlserver://";
       if (!jdbcUrl.startsWith(expected)) {
         node.problem("jdbcUrl", "expected a URL starting with " + expected + " for type " + ConfigNode.configName(type)
             + ", got '" + redactJdbcUrl(jdbcUrl) + "'");
       }
-    }
-    if (schema != null && !dev.lakesync.common.Identifiers.isValid(schema)) {
-      node.problem("schema", "expected letters, digits and underscores, got '" + schema + "'");
     }
     this.models = parseModels(node, tables);
     node.rejectUnknownKeys();
@@ -51,7 +52,7 @@ public final class WarehouseConfig {
 
   /** The models, each checked against the tables and the models it names. */
   private static List<WarehouseModel> parseModels(ConfigNode node, List<TableConfig> tables) {
-    Map<String, ConfigNode> nodes = node.namedChildren("models");
+    Map<String, ConfigNode> nodes = node.get(Warehouse.MODELS);
     Set<String> tableNames = new LinkedHashSet<>();
     for (TableConfig table : tables) {
       tableNames.add(table.qualifiedName());

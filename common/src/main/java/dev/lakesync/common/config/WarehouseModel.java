@@ -1,6 +1,7 @@
 package dev.lakesync.common.config;
 
 import dev.lakesync.common.Identifiers;
+import dev.lakesync.common.config.ConfigOptions.Model;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,27 +105,27 @@ public final class WarehouseModel {
     if (!Identifiers.isValid(name)) {
       node.problem("", "model name '" + name + "' is not a valid table name (letters, digits, underscores)");
     }
-    this.kind = node.requiredChoice("kind", Kind.class);
-    this.from = node.requiredString("from");
+    this.kind = node.get(Model.KIND);
+    this.from = node.get(Model.FROM);
     boolean dimension = kind == Kind.DIMENSION;
     boolean fact = kind == Kind.FACT;
     boolean aggregate = kind == Kind.AGGREGATE;
-    Map<String, String> parsedKey = aggregate ? Map.of() : node.namedValues("key");
+    Map<String, String> parsedKey = aggregate ? Map.of() : node.get(Model.KEY);
     if (!aggregate && (parsedKey == null || parsedKey.isEmpty())) {
       node.problem("key", "is required: the natural key, e.g. {customer_id: id} or [id]");
     }
     this.key = parsedKey == null ? Map.of() : parsedKey;
-    this.columns = aggregate ? Map.of() : node.namedValues("columns");
-    this.surrogateKey = dimension ? node.string("surrogateKey", null) : null;
-    this.history = dimension ? node.choice("history", History.class, History.TYPE1) : History.TYPE1;
-    this.tracked = dimension ? node.stringList("tracked") : List.of();
-    this.validFrom = dimension ? node.string("validFrom", null) : null;
-    this.time = fact ? node.string("time", null) : null;
+    this.columns = aggregate ? Map.of() : node.get(Model.COLUMNS);
+    this.surrogateKey = dimension ? node.get(Model.SURROGATE_KEY) : null;
+    this.history = dimension ? node.get(Model.HISTORY) : History.TYPE1;
+    this.tracked = dimension ? node.get(Model.TRACKED) : List.of();
+    this.validFrom = dimension ? node.get(Model.VALID_FROM) : null;
+    this.time = fact ? node.get(Model.TIME) : null;
     this.lookups = fact ? parseLookups(node) : List.of();
-    Map<String, String> parsedGroupBy = aggregate ? node.namedValues("groupBy") : null;
+    Map<String, String> parsedGroupBy = aggregate ? node.get(Model.GROUP_BY) : null;
     this.groupBy = parsedGroupBy == null ? Map.of() : parsedGroupBy;
     this.measures = aggregate ? parseMeasures(node) : Map.of();
-    this.incrementalBy = aggregate ? node.string("incrementalBy", null) : null;
+    this.incrementalBy = aggregate ? node.get(Model.INCREMENTAL_BY) : null;
     if (aggregate && groupBy.isEmpty() && measures.isEmpty()) {
       node.problem("groupBy", "an aggregate needs groupBy columns or measures");
     }
@@ -144,14 +145,11 @@ public final class WarehouseModel {
 
   private static List<Lookup> parseLookups(ConfigNode node) {
     List<Lookup> parsed = new ArrayList<>();
-    for (ConfigNode lookup : node.children("lookups")) {
-      String dimension = lookup.requiredString("dimension");
+    for (ConfigNode lookup : node.get(Model.LOOKUPS)) {
+      String dimension = lookup.get(ConfigOptions.ModelLookup.DIMENSION);
       // not "on": YAML 1.1 reads that key as the boolean true
-      List<String> on = lookup.stringList("match");
-      if (on.isEmpty()) {
-        lookup.problem("match", "is required: the fact columns that match the dimension's key");
-      }
-      List<String> take = lookup.stringList("take");
+      List<String> on = lookup.get(ConfigOptions.ModelLookup.MATCH);
+      List<String> take = lookup.get(ConfigOptions.ModelLookup.TAKE);
       lookup.rejectUnknownKeys();
       parsed.add(new Lookup(dimension, on, take));
     }
@@ -159,7 +157,7 @@ public final class WarehouseModel {
   }
 
   private static Map<String, Measure> parseMeasures(ConfigNode node) {
-    Map<String, String> raw = node.namedValues("measures");
+    Map<String, String> raw = node.get(Model.MEASURES);
     Map<String, Measure> parsed = new LinkedHashMap<>();
     if (raw == null) {
       return parsed;

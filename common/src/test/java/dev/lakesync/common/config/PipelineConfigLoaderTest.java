@@ -364,11 +364,12 @@ class PipelineConfigLoaderTest {
     values.put("b", "2m");
     values.put("c", "soon");
     java.util.List<String> problems = new java.util.ArrayList<>();
-    ConfigNode node = new ConfigNode("x", values, problems, new EnvSubstitution(VariableSource.environment(name -> null), null));
+    ConfigNode node = new ConfigNode("x", values, problems, new EnvSubstitution(VariableSource.environment(name -> null), null),
+        ConfigOptions.root());
 
-    assertThat(node.duration("a", null)).isEqualTo(Duration.ofMillis(500));
-    assertThat(node.duration("b", null)).isEqualTo(Duration.ofMinutes(2));
-    assertThat(node.duration("c", Duration.ZERO)).isEqualTo(Duration.ZERO);
+    assertThat(node.readDuration("a")).isEqualTo(Duration.ofMillis(500));
+    assertThat(node.readDuration("b")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(node.readDuration("c")).isNull();
     assertThat(problems).containsExactly("x.c: expected a duration such as 500ms, 1s, 5m or 2h, got 'soon'");
   }
 }
