@@ -14,11 +14,11 @@ once=()
 if [ "${1:-}" = "--once" ]; then once=(--once); shift; fi
 case "$stage" in
   process)   jar=lakesync-stream-processor; main=dev.lakesync.stream.StreamProcessorMain
-             libs="lakesync-common snakeyaml picocli lakesync-eventhubs-auth-spark"; kafka_source=yes ;;
+             libs="lakesync-common lakesync-lake snakeyaml picocli lakesync-eventhubs-auth-spark"; kafka_source=yes ;;
   warehouse) jar=lakesync-warehouse-loader; main=dev.lakesync.warehouse.WarehouseLoaderMain
-             libs="lakesync-common snakeyaml picocli lakesync-stream-processor mssql-jdbc lakesync-eventhubs-auth-spark postgresql" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-lake mssql-jdbc lakesync-eventhubs-auth-spark postgresql" ;;
   serving)   jar=lakesync-serving-sync; main=dev.lakesync.serving.ServingSyncMain
-             libs="lakesync-common snakeyaml picocli lakesync-stream-processor lakesync-serving-sinks postgresql" ;;
+             libs="lakesync-common snakeyaml picocli lakesync-lake lakesync-serving-sinks postgresql" ;;
   *) echo "usage: $0 process|warehouse|serving [--once] [spark-submit options...]" >&2; exit 2 ;;
 esac
 [ -d "$STAGED/lib" ] || { echo "nothing staged in $STAGED: run deploy/synapse/stage-artifacts.sh first" >&2; exit 1; }

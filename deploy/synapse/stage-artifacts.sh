@@ -12,7 +12,7 @@ VERSION="0.1.0-SNAPSHOT"
 mkdir -p "$OUT/lib"
 
 # module jars, as the definitions' "file" and "jars" name them
-for module in stream-processor warehouse-loader serving-sync serving-sinks eventhubs-auth-spark common; do
+for module in stream-processor warehouse-loader serving-sync serving-sinks eventhubs-auth-spark lake common; do
   jar="$HOME_DIR/$module/target/lakesync-$module-$VERSION.jar"
   [ -f "$jar" ] || { echo "missing $jar: build first (see the comment at the top)" >&2; exit 1; }
   case "$module" in

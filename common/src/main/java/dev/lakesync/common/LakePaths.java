@@ -2,6 +2,9 @@ package dev.lakesync.common;
 
 /** The lake layout under the lake root; every stage builds its paths here and nowhere else. */
 public final class LakePaths {
+  /** The stream-processor's folder under {@code _checkpoints} and {@code _state}, which later stages read. */
+  public static final String PROCESSOR = "stream-processor";
+
   private final String root;
 
   public LakePaths(String root) {

@@ -32,7 +32,7 @@ class LakesyncSubmitTest {
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path staged = Files.createDirectories(dir.resolve("staged/lib"));
     for (String jar : List.of("lakesync-common", "snakeyaml", "picocli", "lakesync-eventhubs-auth-spark",
-        "lakesync-stream-processor", "mssql-jdbc", "postgresql", "lakesync-serving-sinks")) {
+        "lakesync-lake", "mssql-jdbc", "postgresql", "lakesync-serving-sinks")) {
       Files.writeString(staged.resolve(jar + ".jar"), "");
     }
     ProcessBuilder builder = new ProcessBuilder(HOME.resolve("deploy/spark-submit/lakesync-submit.sh").toString(), stage,

@@ -1,7 +1,7 @@
 package dev.lakesync.serving;
 
 import dev.lakesync.common.LakePaths;
-import dev.lakesync.stream.ConsistentPoints;
+import dev.lakesync.lake.ConsistentPoints;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

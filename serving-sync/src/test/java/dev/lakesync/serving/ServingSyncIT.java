@@ -1,9 +1,9 @@
 package dev.lakesync.serving;
 
-import static dev.lakesync.stream.ValidatedTables.T0;
-import static dev.lakesync.stream.ValidatedTables.account;
-import static dev.lakesync.stream.ValidatedTables.customer;
-import static dev.lakesync.stream.ValidatedTables.payment;
+import static dev.lakesync.lake.ValidatedTables.T0;
+import static dev.lakesync.lake.ValidatedTables.account;
+import static dev.lakesync.lake.ValidatedTables.customer;
+import static dev.lakesync.lake.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,9 +19,9 @@ import dev.lakesync.serving.sinks.FakeCosmosGateway;
 import dev.lakesync.serving.sinks.FakeSearchService;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
 import dev.lakesync.serving.sinks.SearchQuery;
-import dev.lakesync.stream.SparkSessions;
-import dev.lakesync.stream.ValidatedTables;
-import dev.lakesync.stream.bench.BenchLake;
+import dev.lakesync.lake.SparkSessions;
+import dev.lakesync.lake.ValidatedTables;
+import dev.lakesync.common.config.DemoPipeline;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,7 +72,7 @@ class ServingSyncIT {
         "serving:",
         "  sinks: [local]",
         "  local: {jdbcUrl: 'jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres', user: postgres}",
-        BenchLake.bankBlock(Path.of(".."), "serving", "documents")));
+        DemoPipeline.block(Path.of(".."), "serving", "documents")));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-serving-it");
     lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));

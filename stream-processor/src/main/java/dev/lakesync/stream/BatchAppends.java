@@ -1,5 +1,7 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.DeltaCommits;
+import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.Optional;

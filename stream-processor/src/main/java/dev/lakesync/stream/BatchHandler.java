@@ -1,5 +1,8 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.TransactionLedger;
+import dev.lakesync.lake.ConsistentPoints;
+import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakesync.common.LakePaths;

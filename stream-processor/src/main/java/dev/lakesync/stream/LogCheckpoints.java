@@ -1,5 +1,6 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.DeltaCommits;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;

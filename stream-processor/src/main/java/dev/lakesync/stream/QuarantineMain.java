@@ -1,5 +1,6 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;

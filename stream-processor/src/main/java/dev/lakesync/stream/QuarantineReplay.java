@@ -1,5 +1,6 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;

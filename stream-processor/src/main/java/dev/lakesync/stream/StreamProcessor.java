@@ -19,7 +19,7 @@ import org.apache.spark.sql.streaming.Trigger;
  * handled in foreachBatch by a {@link BatchHandler}.
  */
 public final class StreamProcessor {
-  static final String STAGE = "stream-processor";
+  static final String STAGE = LakePaths.PROCESSOR;
 
   /** How often the tables are looked at for a due checkpoint: a look reads one small file per table. */
   private static final Duration CHECKPOINT_LOOK_PERIOD = Duration.ofSeconds(2);

@@ -1,5 +1,6 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.ConsistentPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.config.PipelineConfig;

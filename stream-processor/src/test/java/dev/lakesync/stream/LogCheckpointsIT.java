@@ -1,5 +1,7 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.LocalSpark;
+import dev.lakesync.lake.DeltaCommits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 

@@ -1,5 +1,6 @@
 package dev.lakesync.stream;
 
+import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;

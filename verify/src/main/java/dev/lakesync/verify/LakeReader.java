@@ -6,7 +6,7 @@ import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.change.SourcePosition;
 import dev.lakesync.common.config.TableConfig;
-import dev.lakesync.stream.DeltaTables;
+import dev.lakesync.lake.DeltaTables;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

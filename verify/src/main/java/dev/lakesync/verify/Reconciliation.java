@@ -1,6 +1,6 @@
 package dev.lakesync.verify;
 
-import dev.lakesync.stream.ConsistentPoints;
+import dev.lakesync.lake.ConsistentPoints;
 import java.util.function.ToLongFunction;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;

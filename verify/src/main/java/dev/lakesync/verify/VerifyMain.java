@@ -2,7 +2,7 @@ package dev.lakesync.verify;
 
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
-import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.lake.SparkSessions;
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
 

@@ -7,7 +7,7 @@ import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.localstack.EmbeddedMariaDb;
 import dev.lakesync.localstack.StackProcess;
-import dev.lakesync.stream.SparkSessions;
+import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.stream.StreamProcessor;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

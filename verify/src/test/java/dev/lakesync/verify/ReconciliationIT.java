@@ -1,9 +1,9 @@
 package dev.lakesync.verify;
 
-import static dev.lakesync.stream.ValidatedTables.T0;
-import static dev.lakesync.stream.ValidatedTables.account;
-import static dev.lakesync.stream.ValidatedTables.customer;
-import static dev.lakesync.stream.ValidatedTables.payment;
+import static dev.lakesync.lake.ValidatedTables.T0;
+import static dev.lakesync.lake.ValidatedTables.account;
+import static dev.lakesync.lake.ValidatedTables.customer;
+import static dev.lakesync.lake.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
@@ -13,9 +13,9 @@ import dev.lakesync.serving.ServingSync;
 import dev.lakesync.serving.sinks.Document;
 import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
-import dev.lakesync.stream.SparkSessions;
-import dev.lakesync.stream.bench.BenchLake;
-import dev.lakesync.stream.ValidatedTables;
+import dev.lakesync.lake.SparkSessions;
+import dev.lakesync.common.config.DemoPipeline;
+import dev.lakesync.lake.ValidatedTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -64,9 +64,9 @@ class ReconciliationIT {
         "lake: {root: " + dir.resolve("lake") + "}",
         "tables: [{name: bank.customers, key: [id]}, {name: bank.accounts, key: [id]}, {name: bank.payments, key: [id]}]",
         "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbc + "'\n  user: postgres\n  schema: dw\n"
-            + BenchLake.bankBlock(Path.of(".."), "warehouse", "models"),
+            + DemoPipeline.block(Path.of(".."), "warehouse", "models"),
         "serving:\n  sinks: [local]\n  local: {jdbcUrl: '" + jdbc + "', user: postgres}\n"
-            + BenchLake.bankBlock(Path.of(".."), "serving", "documents")));
+            + DemoPipeline.block(Path.of(".."), "serving", "documents")));
     config = new PipelineConfigLoader(name -> null).load(file);
     spark = SparkSessions.create(config, "lakesync-verify-it");
     lake = new ValidatedTables(spark, new LakePaths(config.lake().root()));

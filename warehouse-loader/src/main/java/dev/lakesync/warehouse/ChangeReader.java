@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakePaths;
-import dev.lakesync.stream.ConsistentPoints;
-import dev.lakesync.stream.DeltaTables;
+import dev.lakesync.lake.ConsistentPoints;
+import dev.lakesync.lake.DeltaTables;
 import dev.lakesync.warehouse.model.ResolvedModel;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.lakesync.warehouse;
 
-import static dev.lakesync.stream.ValidatedTables.T0;
-import static dev.lakesync.stream.ValidatedTables.account;
-import static dev.lakesync.stream.ValidatedTables.customer;
-import static dev.lakesync.stream.ValidatedTables.payment;
+import static dev.lakesync.lake.ValidatedTables.T0;
+import static dev.lakesync.lake.ValidatedTables.account;
+import static dev.lakesync.lake.ValidatedTables.customer;
+import static dev.lakesync.lake.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +11,8 @@ import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.stream.SparkSessions;
-import dev.lakesync.stream.ValidatedTables;
+import dev.lakesync.lake.SparkSessions;
+import dev.lakesync.lake.ValidatedTables;
 import dev.lakesync.warehouse.model.BankModels;
 import dev.lakesync.warehouse.model.ColumnType;
 import dev.lakesync.warehouse.model.ResolvedModel;

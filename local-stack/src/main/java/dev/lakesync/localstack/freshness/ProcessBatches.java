@@ -26,7 +26,7 @@ public final class ProcessBatches {
   private final Map<Long, Batch> batches = new TreeMap<>();
 
   public ProcessBatches(PipelineConfig config) {
-    this.folder = Path.of(new LakePaths(config.lake().root()).state("stream-processor").replaceFirst("^file:", ""), "batches");
+    this.folder = Path.of(new LakePaths(config.lake().root()).state(LakePaths.PROCESSOR).replaceFirst("^file:", ""), "batches");
   }
 
   /** One micro-batch as the stage recorded it. */

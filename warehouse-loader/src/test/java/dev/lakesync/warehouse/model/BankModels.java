@@ -2,7 +2,7 @@ package dev.lakesync.warehouse.model;
 
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.stream.bench.BenchLake;
+import dev.lakesync.common.config.DemoPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ public final class BankModels {
   /** The warehouse section's lines under {@code warehouse:}, with the bank's models. */
   public static String warehouse(String jdbcUrl) throws IOException {
     return "warehouse:\n  type: postgresql\n  jdbcUrl: '" + jdbcUrl + "'\n  user: postgres\n  schema: dw\n"
-        + BenchLake.bankBlock(Path.of(".."), "warehouse", "models");
+        + DemoPipeline.block(Path.of(".."), "warehouse", "models");
   }
 
   /** The bank's models resolved against the schemas above. */
