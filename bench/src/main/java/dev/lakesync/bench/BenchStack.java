@@ -27,7 +27,7 @@ public final class BenchStack implements AutoCloseable {
     }
     String classpath = jars[0] + File.pathSeparator + target.resolve("lib") + File.separator + "*";
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        classpath, "dev.lakesync.localstack.LakesyncCli", "stack", "--config", config.toString())
+        classpath, "dev.lakesync.localstack.StackMain", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     BenchStack stack = new BenchStack(process);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

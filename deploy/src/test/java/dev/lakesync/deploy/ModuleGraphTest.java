@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layout shows the architecture: no stage's module depends on another stage's (they share the lake module and
- * the Event Hubs login jar instead), and no stage's jar carries benchmark or demo code.
+ * the Event Hubs login jar instead), and neither a stage's jar nor the embedded stack's carries benchmark or demo code.
  */
 class ModuleGraphTest {
   private static final Path HOME = Path.of("").toAbsolutePath().getParent();
@@ -49,10 +49,17 @@ class ModuleGraphTest {
   }
 
   @Test
-  void noStageJarCarriesBenchmarks() throws Exception {
-    for (String stage : STAGES) {
-      try (var files = Files.walk(HOME.resolve(stage).resolve("src/main/java"))) {
-        assertThat(files.filter(file -> file.toString().contains("/bench/"))).as(stage).isEmpty();
+  void benchmarksAndTheDemoLiveInModulesOfTheirOwn() throws Exception {
+    List<String> modules = new ArrayList<>(STAGES);
+    modules.add("local-stack");
+    for (String module : modules) {
+      try (var files = Files.walk(HOME.resolve(module).resolve("src/main/java"))) {
+        assertThat(files.map(Path::toString).filter(file -> file.matches(".*/(bench|demo|dashboard)/.*")))
+            .as(module).isEmpty();
+      }
+      Matcher dependency = DEPENDENCY.matcher(Files.readString(HOME.resolve(module).resolve("pom.xml")));
+      while (dependency.find()) {
+        assertThat(dependency.group(1)).as(module).isNotIn("bench", "demo");
       }
     }
   }

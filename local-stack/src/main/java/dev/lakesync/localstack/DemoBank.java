@@ -24,16 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class DemoBank {
   private static final Logger LOG = LoggerFactory.getLogger(DemoBank.class);
 
-  static final List<String> FIRST_NAMES = List.of("Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances",
+  public static final List<String> FIRST_NAMES = List.of("Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances",
       "Ken", "Margaret", "Dennis", "Radia", "Linus", "Sophie", "John", "Hedy", "Tim", "Katherine", "Leslie",
       "Jean", "Niklaus");
-  static final List<String> LAST_NAMES = List.of("Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth",
+  public static final List<String> LAST_NAMES = List.of("Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth",
       "Allen", "Thompson", "Hamilton", "Ritchie", "Perlman", "Torvalds", "Wilson", "McCarthy", "Lamarr",
       "Berners-Lee", "Johnson", "Lamport", "Bartik", "Wirth");
-  static final List<String> SEGMENTS = List.of("retail", "premium", "private", "business");
-  static final List<String> ACCOUNT_TYPES = List.of("checking", "savings", "credit");
-  static final List<String> CURRENCIES = List.of("EUR", "EUR", "EUR", "USD", "USD", "GBP", "CHF", "SEK");
-  static final List<String> MERCHANTS = List.of("Coffee Corner", "City Grocer", "Rail Tickets", "Book Nook",
+  public static final List<String> SEGMENTS = List.of("retail", "premium", "private", "business");
+  public static final List<String> ACCOUNT_TYPES = List.of("checking", "savings", "credit");
+  public static final List<String> CURRENCIES = List.of("EUR", "EUR", "EUR", "USD", "USD", "GBP", "CHF", "SEK");
+  public static final List<String> MERCHANTS = List.of("Coffee Corner", "City Grocer", "Rail Tickets", "Book Nook",
       "Pharmacy Plus", "Streamflix", "Fuel Stop", "Hardware Hub", "Airline Direct", "Corner Bakery",
       "Electro Mart", "Taxi Now", "Museum Shop", "Cinema Central", "Gym Pass");
 
@@ -108,15 +108,15 @@ public final class DemoBank {
     return true;
   }
 
-  static String email(String first, String last, long id) {
+  public static String email(String first, String last, long id) {
     return (first + "." + last).toLowerCase(java.util.Locale.ROOT).replace("-", "") + id + "@example.com";
   }
 
-  static BigDecimal money(Random random, int max) {
+  public static BigDecimal money(Random random, int max) {
     return BigDecimal.valueOf(100 + random.nextInt(max * 100), 2);
   }
 
-  static <T> T pick(Random random, List<T> values) {
+  public static <T> T pick(Random random, List<T> values) {
     return values.get(random.nextInt(values.size()));
   }
 

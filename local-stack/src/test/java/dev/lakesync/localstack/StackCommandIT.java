@@ -73,7 +73,7 @@ class StackCommandIT {
     String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
         + Path.of("target/lib").toAbsolutePath() + File.separator + "*";
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-        "dev.lakesync.localstack.LakesyncCli", "stack", "--config", config.toString())
+        "dev.lakesync.localstack.StackMain", "--config", config.toString())
         .redirectErrorStream(true)
         .start();
   }

@@ -66,7 +66,7 @@ public final class StackProcess implements AutoCloseable {
     String classpath = target.resolve("classes").toAbsolutePath() + File.pathSeparator
         + target.resolve("lib").toAbsolutePath() + File.separator + "*";
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        classpath, LakesyncCli.class.getName(), "stack", "--config", config.toString())
+        classpath, StackMain.class.getName(), "--config", config.toString())
         .redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     CompletableFuture<Void> ready = new CompletableFuture<>();
