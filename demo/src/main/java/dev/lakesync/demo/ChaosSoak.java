@@ -76,7 +76,7 @@ public final class ChaosSoak {
     out.printf(Locale.ROOT, "chaos: %d changes at %.0f/s with %d kills, %d broker and %d source restarts (seed %d; "
         + "work folder %s, stage logs in %s)%n", changes, rate, kills, brokerRestarts, sourceRestarts, seed,
         workspace.work, pipeline.logs());
-    try (LocalStack stack = LocalStack.start(config, true)) {
+    try (LocalStack stack = LocalStack.start(config, workspace.settings, true)) {
       long seeded = sourceRows(config);
       pipeline.startStages();
       ChaosWorkload workload = new ChaosWorkload(config, rate, changes, seed, out);

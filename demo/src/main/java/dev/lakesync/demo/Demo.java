@@ -2,6 +2,7 @@ package dev.lakesync.demo;
 
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.localstack.LocalStack;
+import dev.lakesync.localstack.LocalStackConfig;
 import dev.lakesync.demo.dashboard.Dashboard;
 import dev.lakesync.demo.freshness.PaymentProbe;
 import java.io.BufferedReader;
@@ -71,7 +72,8 @@ public final class Demo {
   public int run(double rate, Duration duration, boolean fresh, Integer dashboardPort) throws Exception {
     long started = System.nanoTime();
     out.println("demo: starting PostgreSQL and Kafka (data in " + config.workDir().toAbsolutePath().normalize() + ")");
-    LocalStack stack = LocalStack.start(config, fresh);
+    LocalStack stack = LocalStack.start(config,
+        LocalStackConfig.load(configFile, name -> stageEnv.getOrDefault(name, System.getenv(name))), fresh);
     boolean stackOpen = true;
     PaymentProbe probe = null;
     Dashboard dashboard = null;

@@ -52,7 +52,7 @@ public final class EndToEndBenchmark {
     Demo pipeline = new Demo(home, config, configFile, out, false, env);
     out.println("bench e2e: starting the stack and the four stages (work folder " + work + ")");
     Map<String, long[]> windows = new LinkedHashMap<>();
-    try (LocalStack stack = LocalStack.start(config, true)) {
+    try (LocalStack stack = LocalStack.start(config, workspace.settings, true)) {
       pipeline.startStages();
       try (PaymentProbe probe = PaymentProbe.start(config);
            WorkloadGenerator generator = new WorkloadGenerator(

@@ -1,5 +1,6 @@
 package dev.lakesync.demo;
 
+import dev.lakesync.localstack.LocalStackConfig;
 import dev.lakesync.localstack.StackMain;
 import dev.lakesync.localstack.DemoBank;
 import dev.lakesync.common.cli.CommandTree;
@@ -167,7 +168,8 @@ public final class LakesyncCli {
   }
 
   private int stack(Commands.Stack options) throws InterruptedException {
-    return StackMain.serve(loadConfig(options.config), options.fresh, out);
+    PipelineConfig config = loadConfig(options.config);
+    return StackMain.serve(config, LocalStackConfig.load(options.config.orDefault(home), env), options.fresh, out);
   }
 
   private int demo(Commands.Demo options) throws Exception {
@@ -209,8 +211,8 @@ public final class LakesyncCli {
     }
     if (options.prepare) {
       DemoBank.createSchema(connection);
-      if (DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
-          config.localStack().payments(), seed)) {
+      LocalStackConfig settings = LocalStackConfig.load(options.config.orDefault(home), env);
+      if (DemoBank.seedIfEmpty(connection, settings.customers(), settings.accountsPerCustomer(), settings.payments(), seed)) {
         out.println("lakesync workload: created and seeded the bank schema");
       }
     }

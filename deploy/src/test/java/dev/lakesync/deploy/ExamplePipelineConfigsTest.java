@@ -8,6 +8,7 @@ import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.common.config.ServingConfig;
 import dev.lakesync.common.config.WarehouseConfig;
+import dev.lakesync.localstack.LocalStackConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class ExamplePipelineConfigsTest {
 
     assertThat(config.source().port()).isEqualTo(54329);
     assertThat(config.broker().bootstrapServersString()).isEqualTo("127.0.0.1:19092");
-    assertThat(config.localStack().kafkaControllerPort()).isEqualTo(19093);
+    assertThat(LocalStackConfig.load(Path.of("local/pipeline.yaml"), name -> null).kafkaControllerPort(config))
+        .isEqualTo(19093);
     assertThat(config.tables()).extracting(t -> t.qualifiedName())
         .containsExactly("bank.customers", "bank.accounts", "bank.payments");
     assertThat(config.tables().get(2).rules()).extracting(r -> r.name())
@@ -49,7 +51,8 @@ class ExamplePipelineConfigsTest {
     assertThat(config.warehouse().get().models()).extracting(m -> m.name())
         .containsExactly("dim_customer", "dim_product", "fact_order", "fact_order_line", "agg_orders_daily");
     assertThat(config.serving().get().documents()).extracting(d -> d.type()).containsExactly("order", "product");
-    assertThat(config.localStack().seed()).isEqualTo("deploy/examples/shop/seed.sql");
+    assertThat(LocalStackConfig.load(Path.of("examples/shop/pipeline.yaml"), name -> null).seed())
+        .isEqualTo("deploy/examples/shop/seed.sql");
   }
 
   @Test

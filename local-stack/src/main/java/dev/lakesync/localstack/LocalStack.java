@@ -1,6 +1,5 @@
 package dev.lakesync.localstack;
 
-import dev.lakesync.common.config.LocalStackConfig;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.SourceConfig;
 import dev.lakesync.common.config.TableConfig;
@@ -41,7 +40,7 @@ public final class LocalStack implements AutoCloseable {
    * Starts PostgreSQL (creating the source database and seeding it on first start, see {@code localStack.seed}) and
    * Kafka; {@code fresh} wipes the work folder first.
    */
-  public static LocalStack start(PipelineConfig config, boolean fresh) {
+  public static LocalStack start(PipelineConfig config, LocalStackConfig settings, boolean fresh) {
     SourceConfig source = config.source();
     if (source.type() != SourceConfig.Type.POSTGRESQL) {
       throw new IllegalArgumentException("the local stack runs PostgreSQL only, but source.type is "
@@ -62,10 +61,10 @@ public final class LocalStack implements AutoCloseable {
     try {
       postgres.createDatabase(source.database());
       try (Connection connection = postgres.connect(source.database())) {
-        seed(config, connection);
+        seed(config, settings, connection);
       }
       EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort,
-          config.localStack().kafkaControllerPort());
+          settings.kafkaControllerPort(config));
       return new LocalStack(workDir, postgres, kafka);
     } catch (SQLException | RuntimeException e) {
       postgres.close();
@@ -77,12 +76,11 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Seeds the source as {@code localStack.seed} says, once: a restart keeps what the workload did. */
-  private static void seed(PipelineConfig config, Connection connection) throws SQLException {
-    String seed = config.localStack().seed();
+  private static void seed(PipelineConfig config, LocalStackConfig settings, Connection connection) throws SQLException {
+    String seed = settings.seed();
     if (seed.equals(LocalStackConfig.SEED_BANK)) {
       DemoBank.createSchema(connection);
-      DemoBank.seedIfEmpty(connection, config.localStack().customers(), config.localStack().accountsPerCustomer(),
-          config.localStack().payments(), 42L);
+      DemoBank.seedIfEmpty(connection, settings.customers(), settings.accountsPerCustomer(), settings.payments(), 42L);
     } else if (!seed.equals(LocalStackConfig.SEED_NONE) && !anyTableExists(config, connection)) {
       Path file = Path.of(seed);
       if (!file.isAbsolute()) {

@@ -4,6 +4,7 @@ import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,15 +14,17 @@ public final class StackMain {
   }
 
   public static void main(String[] args) {
-    System.exit(StageMain.run(new Commands.Stack(), args, System.out, System.err,
-        (options, config) -> serve(config, options.fresh, System.out)));
+    Path home = Path.of(System.getProperty("lakesync.home", "."));
+    System.exit(StageMain.run(new Commands.Stack(), args, System.out, System.err, (options, config) ->
+        serve(config, LocalStackConfig.load(options.config.orDefault(home), System::getenv), options.fresh, System.out)));
   }
 
   /** Starts the stack, prints where it listens, and waits for the JVM's shutdown to stop it; returns 0. */
-  public static int serve(PipelineConfig config, boolean fresh, PrintStream out) throws InterruptedException {
+  public static int serve(PipelineConfig config, LocalStackConfig settings, boolean fresh, PrintStream out)
+      throws InterruptedException {
     long started = System.nanoTime();
     out.println("lakesync stack: starting PostgreSQL and Kafka (data in " + config.workDir().toAbsolutePath().normalize() + ")");
-    LocalStack stack = LocalStack.start(config, fresh);
+    LocalStack stack = LocalStack.start(config, settings, fresh);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

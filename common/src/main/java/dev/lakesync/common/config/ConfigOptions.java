@@ -357,10 +357,10 @@ public final class ConfigOptions {
   /** {@code localStack}: settings only the embedded stack reads. */
   public static final class LocalStack {
     static final ConfigSection SECTION = new ConfigSection("localStack",
-        "Read only by the embedded local stack (`lakesync stack`, `lakesync demo`).");
+        "Read only by the embedded local stack (`lakesync stack`, `lakesync demo`); the stages leave it alone.");
     public static final ConfigOption<Integer> KAFKA_CONTROLLER_PORT = SECTION.add(integer("kafkaControllerPort", 1, 65535)
         .defaultText("the broker's port + 1").doc("the embedded broker's controller port"));
-    public static final ConfigOption<String> SEED = SECTION.add(text("seed").defaultValue(LocalStackConfig.SEED_BANK)
+    public static final ConfigOption<String> SEED = SECTION.add(text("seed").defaultValue("bank")
         .matching("bank|none|.+\\.sql", "bank, none or the path of a .sql file")
         .doc("what the source is seeded with on first start: the demo bank, nothing, or a SQL file"));
     public static final ConfigOption<Integer> CUSTOMERS = SECTION.add(integer("customers", 1, 10_000_000)

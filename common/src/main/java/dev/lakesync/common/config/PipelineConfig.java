@@ -18,7 +18,6 @@ public final class PipelineConfig {
   private final List<TableConfig> tables;
   private final WarehouseConfig warehouse;
   private final ServingConfig serving;
-  private final LocalStackConfig localStack;
   private final AzureConfig azure;
 
   private PipelineConfig(ConfigNode root) {
@@ -31,9 +30,8 @@ public final class PipelineConfig {
     this.tables = parseTables(root);
     this.warehouse = root.get(Root.WAREHOUSE).map(node -> WarehouseConfig.from(node, tables, azure)).orElse(null);
     this.serving = root.get(Root.SERVING).map(node -> ServingConfig.from(node, tables, azure)).orElse(null);
-    int controllerPort = broker == null || broker.bootstrapServers().isEmpty() ? 19093 : defaultControllerPort(broker);
     root.get(Root.SECRETS).ifPresent(PipelineConfig::checkSecrets);
-    this.localStack = LocalStackConfig.from(root.getOrEmpty(Root.LOCAL_STACK), controllerPort);
+    root.has(Root.LOCAL_STACK); // the embedded stack's own section, which it reads itself
     root.rejectUnknownKeys();
   }
 
@@ -46,12 +44,6 @@ public final class PipelineConfig {
 
   static PipelineConfig from(ConfigNode root) {
     return new PipelineConfig(root);
-  }
-
-  private static int defaultControllerPort(BrokerConfig broker) {
-    String first = broker.bootstrapServers().get(0);
-    int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
-    return port < 65535 ? port + 1 : port - 1;
   }
 
   private static List<TableConfig> parseTables(ConfigNode root) {
@@ -115,14 +107,9 @@ public final class PipelineConfig {
     return Optional.ofNullable(serving);
   }
 
-  public LocalStackConfig localStack() {
-    return localStack;
-  }
-
   @Override
   public String toString() {
     return "PipelineConfig{name=" + name + ", workDir=" + workDir + ", source=" + source + ", broker=" + broker
-        + ", lake=" + lake + ", tables=" + tables + ", warehouse=" + warehouse + ", serving=" + serving
-        + ", localStack=" + localStack + "}";
+        + ", lake=" + lake + ", tables=" + tables + ", warehouse=" + warehouse + ", serving=" + serving + "}";
   }
 }

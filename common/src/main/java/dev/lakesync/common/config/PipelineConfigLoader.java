@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -50,18 +51,54 @@ public final class PipelineConfigLoader {
   }
 
   public PipelineConfig load(Path file) {
-    String text;
+    return parse(read(file), file.toString());
+  }
+
+  /**
+   * A top-level section that a tool reads for itself and the pipeline model leaves alone (the embedded stack's
+   * {@code localStack}), with the same checks; an absent section reads as empty, so that its defaults apply.
+   */
+  public <T> T loadSection(Path file, ConfigOption<Optional<ConfigNode>> section, Function<ConfigNode, T> reader) {
+    return parseSection(read(file), file.toString(), section, reader);
+  }
+
+  public <T> T parseSection(String yaml, String sourceName, ConfigOption<Optional<ConfigNode>> section,
+      Function<ConfigNode, T> reader) {
+    Map<String, Object> values = document(yaml, sourceName);
+    List<String> problems = new ArrayList<>();
+    EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
+    T result = reader.apply(new ConfigNode("", values, problems, substitution, ConfigOptions.root()).getOrEmpty(section));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(sourceName, problems);
+    }
+    return result;
+  }
+
+  private static String read(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw ConfigException.single(file.toString(), "file not found (give an existing file with --config)");
     } catch (IOException e) {
       throw ConfigException.single(file.toString(), "cannot read the file: " + e.getMessage());
     }
-    return parse(text, file.toString());
   }
 
   public PipelineConfig parse(String yaml, String sourceName) {
+    Map<String, Object> values = document(yaml, sourceName);
+    List<String> problems = new ArrayList<>();
+    EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
+    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution, ConfigOptions.root()));
+    // A key whose variable was left for another stage may also be "required": that stage reports it.
+    problems.removeIf(problem -> substitution.deferred().stream().anyMatch(key -> problem.startsWith(key + ":")));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(sourceName, problems);
+    }
+    return config;
+  }
+
+  /** The file's top-level mapping. */
+  private static Map<String, Object> document(String yaml, String sourceName) {
     Object document;
     try {
       LoaderOptions options = new LoaderOptions();
@@ -79,15 +116,7 @@ public final class PipelineConfigLoader {
     }
     Map<String, Object> values = new LinkedHashMap<>();
     ((Map<?, ?>) document).forEach((key, value) -> values.put(String.valueOf(key), value));
-    List<String> problems = new ArrayList<>();
-    EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
-    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution, ConfigOptions.root()));
-    // A key whose variable was left for another stage may also be "required": that stage reports it.
-    problems.removeIf(problem -> substitution.deferred().stream().anyMatch(key -> problem.startsWith(key + ":")));
-    if (!problems.isEmpty()) {
-      throw new ConfigException(sourceName, problems);
-    }
-    return config;
+    return values;
   }
 
   /** Key Vault when {@code secrets.keyVault} is set and this runs inside Synapse; the environment otherwise. */

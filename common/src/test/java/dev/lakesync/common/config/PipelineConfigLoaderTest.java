@@ -56,7 +56,6 @@ class PipelineConfigLoaderTest {
       assertThat(t.key()).containsExactly("id");
     });
     assertThat(config.warehouse()).isEmpty();
-    assertThat(config.localStack().kafkaControllerPort()).isEqualTo(9093);
     assertThat(config.workDir()).isEqualTo(Path.of(".lakesync"));
   }
 

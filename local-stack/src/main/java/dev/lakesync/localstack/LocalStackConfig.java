@@ -1,22 +1,31 @@
-package dev.lakesync.common.config;
+package dev.lakesync.localstack;
 
+import dev.lakesync.common.config.ConfigNode;
+import dev.lakesync.common.config.ConfigOptions;
 import dev.lakesync.common.config.ConfigOptions.LocalStack;
+import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.common.config.PipelineConfigLoader;
+import java.nio.file.Path;
+import java.util.function.Function;
 
-/** Settings only the embedded local stack reads: its controller port and what it seeds the source with. */
+/**
+ * {@code localStack}: what only the embedded stack reads, its controller port and what it seeds the source with. The
+ * pipeline model leaves this section alone; the stack reads it from the same file with the same checks.
+ */
 public final class LocalStackConfig {
   /** The demo bank, generated in Java at the configured size. */
   public static final String SEED_BANK = "bank";
   /** Nothing: the source database is created empty. */
   public static final String SEED_NONE = "none";
 
-  private final int kafkaControllerPort;
+  private final Integer kafkaControllerPort;
   private final String seed;
   private final int customers;
   private final int accountsPerCustomer;
   private final int payments;
 
-  private LocalStackConfig(ConfigNode node, int defaultControllerPort) {
-    this.kafkaControllerPort = node.get(LocalStack.KAFKA_CONTROLLER_PORT, defaultControllerPort);
+  LocalStackConfig(ConfigNode node) {
+    this.kafkaControllerPort = node.get(LocalStack.KAFKA_CONTROLLER_PORT);
     this.customers = node.get(LocalStack.CUSTOMERS);
     this.accountsPerCustomer = node.get(LocalStack.ACCOUNTS_PER_CUSTOMER);
     this.payments = node.get(LocalStack.PAYMENTS);
@@ -24,12 +33,19 @@ public final class LocalStackConfig {
     node.rejectUnknownKeys();
   }
 
-  static LocalStackConfig from(ConfigNode node, int defaultControllerPort) {
-    return new LocalStackConfig(node, defaultControllerPort);
+  /** The {@code localStack} section of the file (its defaults when the file has none); every problem at once. */
+  public static LocalStackConfig load(Path file, Function<String, String> env) {
+    return new PipelineConfigLoader(env).loadSection(file, ConfigOptions.Root.LOCAL_STACK, LocalStackConfig::new);
   }
 
-  public int kafkaControllerPort() {
-    return kafkaControllerPort;
+  /** The embedded broker's controller port: as configured, else the broker's port + 1. */
+  public int kafkaControllerPort(PipelineConfig config) {
+    if (kafkaControllerPort != null) {
+      return kafkaControllerPort;
+    }
+    String first = config.broker().bootstrapServers().get(0);
+    int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    return port < 65535 ? port + 1 : port - 1;
   }
 
   public int customers() {
