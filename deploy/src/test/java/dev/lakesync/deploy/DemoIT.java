@@ -86,6 +86,13 @@ class DemoIT {
     assertThat(metrics.value("warehouse", "lakesync_warehouse_changes_loaded_total")).isPositive();
     assertThat(metrics.value("serving", "lakesync_serving_passes_total")).isPositive();
     assertThat(metrics.value("serving", "lakesync_serving_documents_sent_total")).isPositive();
+    // Freshness per table in the later stages too: the age of the lake commit they hold, known after a pass.
+    assertThat(metrics.lastAnswer.get("warehouse"))
+        .containsPattern("lakesync_warehouse_table_freshness_ms\\{stage=\"warehouse\",table=\"bank.payments\"} \\d");
+    assertThat(metrics.lastAnswer.get("serving"))
+        .containsPattern("lakesync_serving_table_freshness_ms\\{stage=\"serving\",table=\"bank.customers\"} \\d");
+    assertThat(metrics.value("serving", "lakesync_serving_sink_throttled_total")).as("the local store never throttles")
+        .isZero();
     // Every series the shipped Grafana dashboard queries is one a stage serves.
     String served = String.join("\n", metrics.lastAnswer.values());
     Matcher series = Pattern.compile("lakesync_[a-z_]+").matcher(

@@ -96,6 +96,20 @@ public final class DeltaCommits {
     }
   }
 
+  /** When the table's commit {@code version} was made (its commitInfo timestamp, epoch ms); -1 when unknown. */
+  public static long commitMillis(SparkSession spark, String path, long version) {
+    Path log = new Path(path, "_delta_log");
+    try {
+      JsonNode commitInfo = commitInfo(log.getFileSystem(spark.sparkContext().hadoopConfiguration()),
+          commitFile(log, version));
+      return commitInfo == null ? -1 : commitInfo.path("timestamp").asLong(-1);
+    } catch (java.io.FileNotFoundException e) {
+      return -1; // removed by log cleanup
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Delta log of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Path commitFile(Path log, long version) {
     return new Path(log, String.format(java.util.Locale.ROOT, "%020d.json", version));
   }

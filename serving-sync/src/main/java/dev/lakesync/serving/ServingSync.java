@@ -1,5 +1,10 @@
 package dev.lakesync.serving;
 
+import java.util.function.LongSupplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import dev.lakesync.lake.CommitFreshness;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -55,7 +60,7 @@ public final class ServingSync implements AutoCloseable {
   private final SyncProgress progress;
   private final PrintStream out;
   private BeforeSave beforeSave = () -> { };
-  private List<DocumentSink> openSinks;
+  private volatile List<DocumentSink> openSinks;
   /** The types (and fingerprints) the open sinks were opened for. */
   private Map<String, String> openFor = Map.of();
   private List<String> waitingFor = List.of();
@@ -68,6 +73,9 @@ public final class ServingSync implements AutoCloseable {
    * cost an idle loop would pay every pass, beside the writers it waits for).
    */
   private Map<String, Long> upToDate;
+  private final CommitFreshness freshness;
+  /** Per sink, what the sinks closed so far counted as throttled (a reopened sink counts from 0). */
+  private final Map<String, Long> throttledBefore = new ConcurrentHashMap<>();
 
   public ServingSync(PipelineConfig config, SparkSession spark, PrintStream out) {
     this.spark = spark;
@@ -75,6 +83,7 @@ public final class ServingSync implements AutoCloseable {
     config.tables().forEach(table -> keys.put(table.qualifiedName(), table.key()));
     LakePaths paths = new LakePaths(config.lake().root());
     this.tables = new LakeTables(spark, paths);
+    this.freshness = new CommitFreshness(spark, paths);
     this.progress = new SyncProgress(paths.state("serving-sync"), spark.sparkContext().hadoopConfiguration());
     this.out = out;
   }
@@ -145,7 +154,7 @@ public final class ServingSync implements AutoCloseable {
         modes.put(type.name(), from == null ? "rebuilt" : "synced");
       }
       if (documents == null) {
-        upToDate = now;
+        tookIn(now);
         return 0;
       }
       // Every document of one sync carries the same sourcePos: the newest position in the table versions read,
@@ -169,7 +178,7 @@ public final class ServingSync implements AutoCloseable {
       for (DocumentSink sink : sinks) {
         progress.save(sink.name(), now, sourcePos.get(), fingerprints);
       }
-      upToDate = now;
+      tookIn(now);
       long totalMs = (System.nanoTime() - started) / 1_000_000;
       out.printf(Locale.ROOT, "serving: %s %d documents in %d ms (first document after %d ms, write %d ms) "
           + "versions %s%n", modes.containsValue("synced") ? "synced" : "rebuilt", sent, totalMs, timings[0],
@@ -253,9 +262,41 @@ public final class ServingSync implements AutoCloseable {
   @Override
   public void close() {
     if (openSinks != null) {
+      openSinks.forEach(sink -> throttledBefore.merge(sink.name(), sink.throttled(), Long::sum));
       openSinks.forEach(DocumentSink::close);
       openSinks = null;
     }
+  }
+
+  private void tookIn(Map<String, Long> versions) {
+    upToDate = versions;
+    versions.forEach(freshness::took);
+  }
+
+  /** For the stage's metrics: per table the documents read, how old the lake commit they reflect is. */
+  public Map<String, LongSupplier> freshnessByTable() {
+    Set<String> read = new LinkedHashSet<>();
+    serving.documents().forEach(declaration -> read.addAll(declaration.tables()));
+    return freshness.ages(read);
+  }
+
+  /** For the stage's metrics: per configured sink, the requests or items its service throttled, all retried. */
+  public Map<String, LongSupplier> throttledBySink() {
+    Map<String, LongSupplier> bySink = new LinkedHashMap<>();
+    for (ServingConfig.Sink sink : serving.sinks()) {
+      String name = sink.name().toLowerCase(java.util.Locale.ROOT);
+      bySink.put(name, () -> {
+        long open = 0;
+        List<DocumentSink> current = openSinks;
+        if (current != null) {
+          for (DocumentSink each : current) {
+            open += each.name().equals(name) ? each.throttled() : 0;
+          }
+        }
+        return throttledBefore.getOrDefault(name, 0L) + open;
+      });
+    }
+    return bySink;
   }
 
   /**

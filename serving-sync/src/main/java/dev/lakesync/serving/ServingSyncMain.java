@@ -31,8 +31,12 @@ public final class ServingSyncMain {
             }
             return 0;
           }
-          StageLoop.run("serving", options.interval, out, sync::syncOnce,
-              StageLoop.observer("serving", "documents_sent", options.metrics));
+          StageLoop.Observer observer = StageLoop.observer("serving", "documents_sent", options.metrics);
+          observer.series("table_freshness_ms", "age of the lake commit the documents reflect, per table; -1 before "
+              + "the first sync", false, "table", sync.freshnessByTable());
+          observer.series("sink_throttled", "requests or items the sink's service throttled (429, AI Search's 503), "
+              + "each retried", true, "sink", sync.throttledBySink());
+          StageLoop.run("serving", options.interval, out, sync::syncOnce, observer);
           return 0;
         }
       } finally {

@@ -1,5 +1,9 @@
 package dev.lakesync.warehouse;
 
+import java.util.function.LongSupplier;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import dev.lakesync.lake.CommitFreshness;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.cli.StageMain;
@@ -53,6 +57,7 @@ public final class WarehouseLoader {
   }
 
   private final Connector connector;
+  private final CommitFreshness freshness;
 
   public WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
     this(config, spark, out, null, null);
@@ -71,8 +76,32 @@ public final class WarehouseLoader {
     this.connector = connector != null ? connector : this::connect;
     this.sql = new ModelSql(this.dialect, warehouse.schema());
     this.reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
+    this.freshness = new CommitFreshness(spark, new LakePaths(config.lake().root()));
     this.resolver = new ModelResolver(reader::schema, ModelResolver.Typer.of(spark));
     this.out = out;
+  }
+
+  /** Per table, the oldest version a model reading it now holds: what the warehouse's freshness is of. */
+  private void tookIn(List<ResolvedModel> models, Map<String, Long> loaded, Map<ResolvedModel, long[]> ranges) {
+    Map<String, Long> held = new HashMap<>();
+    for (ResolvedModel model : models) {
+      if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
+        long version = ranges.containsKey(model) ? ranges.get(model)[1] : loaded.getOrDefault(model.name(), -1L);
+        held.merge(model.declared().from(), version, Math::min);
+      }
+    }
+    held.forEach(freshness::took);
+  }
+
+  /** For the stage's metrics: per table the models read, how old the lake commit the warehouse holds is. */
+  public Map<String, LongSupplier> freshnessByTable() {
+    Set<String> read = new LinkedHashSet<>();
+    warehouse.models().forEach(model -> {
+      if (model.kind() != WarehouseModel.Kind.AGGREGATE) {
+        read.add(model.from());
+      }
+    });
+    return freshness.ages(read);
   }
 
   WarehouseLoader beforeCommit(BeforeCommit hook) {
@@ -142,6 +171,7 @@ public final class WarehouseLoader {
     }
     Map<ResolvedModel, Boolean> aggregates = aggregatesToRefresh(models, ranges, loaded);
     if (ranges.isEmpty() && aggregates.isEmpty()) {
+      tookIn(models, loaded, Map.of());
       return 0;
     }
     List<ResolvedModel> staged = new ArrayList<>(ranges.keySet());
@@ -227,6 +257,7 @@ public final class WarehouseLoader {
     }
     out.printf("%s in %d ms (read and stage %d ms, apply %d ms)%n", line, (System.nanoTime() - started) / 1_000_000,
         stageMs, (System.nanoTime() - applyStarted) / 1_000_000);
+    tookIn(models, loaded, ranges);
     out.flush();
     return total;
   }

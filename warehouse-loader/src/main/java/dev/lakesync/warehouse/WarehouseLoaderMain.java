@@ -34,8 +34,10 @@ public final class WarehouseLoaderMain {
           }
           return 0;
         }
-        StageLoop.run("warehouse", options.interval, out, loader::loadOnce,
-              StageLoop.observer("warehouse", "changes_loaded", options.metrics));
+        StageLoop.Observer observer = StageLoop.observer("warehouse", "changes_loaded", options.metrics);
+        observer.series("table_freshness_ms", "age of the lake commit the warehouse holds, per table; -1 before the "
+            + "first load", false, "table", loader.freshnessByTable());
+        StageLoop.run("warehouse", options.interval, out, loader::loadOnce, observer);
         return 0;
       } finally {
         spark.stop();

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a batch stage's pass every interval until the JVM is asked to stop (Ctrl-C, SIGTERM); the shutdown waits for
@@ -39,6 +41,14 @@ public final class StageLoop {
     void passed(long items, long millis);
 
     void failed();
+
+    /**
+     * Series read when scraped, one per label value: a count that only grows (e.g. a sink's throttled requests) when
+     * {@code counter}, else a value (e.g. a table's freshness). Registered once, at start-up.
+     */
+    default void series(String name, String description, boolean counter, String label,
+        Map<String, LongSupplier> byValue) {
+    }
   }
 
   private StageLoop() {

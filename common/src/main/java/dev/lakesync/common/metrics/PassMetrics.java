@@ -3,9 +3,14 @@ package dev.lakesync.common.metrics;
 import dev.lakesync.common.cli.StageLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The meters of a stage that works in passes (warehouse loads, serving syncs): passes and failed passes, the items
@@ -18,10 +23,14 @@ public final class PassMetrics implements StageLoop.Observer {
   private final DistributionSummary passMs;
   private final AtomicLong lastSuccessMs = new AtomicLong();
   private final MetricsEndpoint endpoint;
+  private final PrometheusMeterRegistry registry;
+  private final String prefix;
+  /** Micrometer holds what a function meter reads weakly: the suppliers stay here. */
+  private final List<LongSupplier> suppliers = new ArrayList<>();
 
   private PassMetrics(String stage, String itemsName, String address, int port) {
-    PrometheusMeterRegistry registry = MetricsEndpoint.registry(stage);
-    String prefix = "lakesync_" + stage + "_";
+    registry = MetricsEndpoint.registry(stage);
+    prefix = "lakesync_" + stage + "_";
     passes = Counter.builder(prefix + "passes").description("passes that succeeded").register(registry);
     failures = Counter.builder(prefix + "pass_failures")
         .description("passes that failed and were tried again (a stage gives up after 10 in a row)").register(registry);
@@ -59,5 +68,19 @@ public final class PassMetrics implements StageLoop.Observer {
   @Override
   public void failed() {
     failures.increment();
+  }
+
+  @Override
+  public void series(String name, String description, boolean counter, String label, Map<String, LongSupplier> byValue) {
+    byValue.forEach((value, supplier) -> {
+      suppliers.add(supplier);
+      if (counter) {
+        FunctionCounter.builder(prefix + name, supplier, LongSupplier::getAsLong).description(description)
+            .tag(label, value).register(registry);
+      } else {
+        Gauge.builder(prefix + name, supplier, LongSupplier::getAsLong).description(description).tag(label, value)
+            .register(registry);
+      }
+    });
   }
 }

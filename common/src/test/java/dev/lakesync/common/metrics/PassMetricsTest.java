@@ -32,6 +32,22 @@ class PassMetricsTest {
   }
 
   @Test
+  void servesSeriesPerLabelValueReadWhenScraped() throws Exception {
+    Commands.Metrics options = new Commands.Metrics();
+    options.port = 0;
+    PassMetrics metrics = (PassMetrics) StageLoop.observer("serving", "documents_sent", options);
+    java.util.concurrent.atomic.AtomicLong throttled = new java.util.concurrent.atomic.AtomicLong(3);
+    metrics.series("sink_throttled", "throttled requests", true, "sink", java.util.Map.of("cosmos", throttled::get));
+    metrics.series("table_freshness_ms", "freshness", false, "table", java.util.Map.of("bank.customers", () -> 1500));
+    throttled.set(7);
+
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(body).contains("lakesync_serving_sink_throttled_total{sink=\"cosmos\",stage=\"serving\"} 7.0")
+        .contains("lakesync_serving_table_freshness_ms{stage=\"serving\",table=\"bank.customers\"} 1500.0");
+  }
+
+  @Test
   void withoutAPortTheLoopIsToldNothing() {
     assertThat(StageLoop.observer("serving", "documents_sent", new Commands.Metrics())).isSameAs(StageLoop.Observer.NONE);
   }

@@ -1,5 +1,12 @@
 package dev.lakesync.serving.sinks;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Measurement;
+import com.azure.cosmos.models.CosmosMicrometerMetricsOptions;
+import com.azure.cosmos.models.CosmosMetricCategory;
+import com.azure.cosmos.models.CosmosClientTelemetryConfig;
 import com.azure.cosmos.CosmosClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.CosmosContainer;
@@ -56,10 +63,12 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   private final ServingConfig.Cosmos config;
   private final Map<String, CosmosContainer> containers = new HashMap<>();
   private final Map<String, List<String>> fieldsByType = new HashMap<>();
+  private final MeterRegistry sdkMeters;
 
-  CosmosDocumentSink(CosmosClient client, ServingConfig.Cosmos config) {
+  CosmosDocumentSink(CosmosClient client, ServingConfig.Cosmos config, MeterRegistry sdkMeters) {
     this.client = client;
     this.config = config;
+    this.sdkMeters = sdkMeters;
   }
 
   /** For reads of any type. */
@@ -72,10 +81,15 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
    * exists with the type's partition key and that its documents fit one patch.
    */
   public static CosmosDocumentSink open(ServingConfig.Cosmos config, List<DocumentType> types) {
+    // The SDK retries throttled requests itself; its own request meters, kept here, are where they show.
+    MeterRegistry sdkMeters = new SimpleMeterRegistry();
     CosmosClientBuilder builder = new CosmosClientBuilder().endpoint(config.endpoint().toString())
         .contentResponseOnWriteEnabled(false)
         .throttlingRetryOptions(new ThrottlingRetryOptions().setMaxRetryAttemptsOnThrottledRequests(9)
-            .setMaxRetryWaitTime(Duration.ofSeconds(60)));
+            .setMaxRetryWaitTime(Duration.ofSeconds(60)))
+        .clientTelemetryConfig(new CosmosClientTelemetryConfig().metricsOptions(new CosmosMicrometerMetricsOptions()
+            .meterRegistry(sdkMeters).setMetricCategories(CosmosMetricCategory.REQUEST_SUMMARY)
+            .enableHistogramsByDefault(false)));
     if (config.key() != null) {
       builder.key(config.key().reveal());
     } else {
@@ -87,7 +101,7 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
       builder.directMode();
     }
     CosmosClient client = builder.buildClient();
-    CosmosDocumentSink sink = new CosmosDocumentSink(client, config);
+    CosmosDocumentSink sink = new CosmosDocumentSink(client, config, sdkMeters);
     try {
       for (DocumentType type : types) {
         sink.register(type);
@@ -367,6 +381,22 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     String message = String.valueOf(e.getMessage());
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** The requests the service answered with 429, gateway or direct, as the SDK's request meters counted them. */
+  @Override
+  public long throttled() {
+    double count = 0;
+    for (Meter meter : sdkMeters.getMeters()) {
+      String status = meter.getId().getTag("RequestStatusCode");
+      if (meter.getId().getName().matches("cosmos\\.client\\.req\\.(gw|rntbd)\\.requests") && status != null
+          && status.startsWith("429")) {
+        for (Measurement measurement : meter.measure()) {
+          count += measurement.getValue();
+        }
+      }
+    }
+    return (long) count;
   }
 
   @Override

@@ -13,6 +13,14 @@ public interface DocumentSink extends AutoCloseable {
    */
   SinkResult write(List<Document> documents) throws Exception;
 
+  /**
+   * Requests (or items of a batch) the service refused for its rate (429, or AI Search's 503) since the sink opened,
+   * each retried: the sink throttling a stage's metrics show. 0 for a store that does not throttle.
+   */
+  default long throttled() {
+    return 0;
+  }
+
   @Override
   void close();
 }

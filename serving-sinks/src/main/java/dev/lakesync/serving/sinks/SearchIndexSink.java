@@ -1,5 +1,12 @@
 package dev.lakesync.serving.sinks;
 
+import reactor.core.publisher.Mono;
+import java.util.concurrent.atomic.AtomicLong;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
@@ -48,6 +55,8 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   static final long MAX_BATCH_BYTES = 16L * 1024 * 1024 - 256 * 1024; // 16 MB, minus room for the envelope
   static final int ITEM_ATTEMPTS = 5;
   private static final Set<Integer> RETRYABLE_ITEM = Set.of(409, 422, 429, 500, 503);
+  /** What AI Search answers when it sheds load: 429, or 503 when the service is busy. */
+  private static final Set<Integer> THROTTLED = Set.of(429, 503);
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> FIELDS = new TypeReference<>() { };
@@ -57,13 +66,15 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   private final SearchIndexClient indexes;
   private final Duration itemBackoff;
   private final Map<String, SearchClient> clientByType = new HashMap<>();
+  private final AtomicLong throttled;
 
   private SearchIndexSink(ServingConfig.Search config, SearchClientBuilder clients, SearchIndexClient indexes,
-      Duration itemBackoff) {
+      Duration itemBackoff, AtomicLong throttled) {
     this.config = config;
     this.clients = clients;
     this.indexes = indexes;
     this.itemBackoff = itemBackoff;
+    this.throttled = throttled;
   }
 
   /** For searches of any type whose index exists. */
@@ -81,8 +92,27 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
     RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(6)
         .setBaseDelay(requestBackoff).setMaxDelay(Duration.ofSeconds(60)));
     String endpoint = config.endpoint().toString();
-    SearchIndexClientBuilder indexBuilder = new SearchIndexClientBuilder().endpoint(endpoint).retryOptions(retries);
-    SearchClientBuilder builder = new SearchClientBuilder().endpoint(endpoint).retryOptions(retries);
+    // Counted on each try, where the SDK's retry policy would otherwise hide the throttled ones.
+    AtomicLong throttled = new AtomicLong();
+    HttpPipelinePolicy countThrottled = new HttpPipelinePolicy() {
+      @Override
+      public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+        return next.process().doOnNext(response -> {
+          if (THROTTLED.contains(response.getStatusCode())) {
+            throttled.incrementAndGet();
+          }
+        });
+      }
+
+      @Override
+      public HttpPipelinePosition getPipelinePosition() {
+        return HttpPipelinePosition.PER_RETRY;
+      }
+    };
+    SearchIndexClientBuilder indexBuilder = new SearchIndexClientBuilder().endpoint(endpoint).retryOptions(retries)
+        .addPolicy(countThrottled);
+    SearchClientBuilder builder = new SearchClientBuilder().endpoint(endpoint).retryOptions(retries)
+        .addPolicy(countThrottled);
     if (config.apiKey() != null) {
       AzureKeyCredential key = new AzureKeyCredential(config.apiKey().reveal());
       indexBuilder.credential(key);
@@ -96,7 +126,7 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
     for (DocumentType type : types) {
       indexes.createOrUpdateIndex(index(config.index(type.name()), type));
     }
-    return new SearchIndexSink(config, builder, indexes, itemBackoff);
+    return new SearchIndexSink(config, builder, indexes, itemBackoff, throttled);
   }
 
   /** The index definition: id (the key), the declared search fields, and sourcePos. */
@@ -234,6 +264,9 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
               + "): " + item.getErrorMessage());
         } else {
           failures.add(item.getKey() + " (" + item.getStatusCode() + ")");
+          if (THROTTLED.contains(item.getStatusCode())) {
+            throttled.incrementAndGet();
+          }
         }
       }
       if (pending.isEmpty()) {
@@ -342,6 +375,11 @@ public final class SearchIndexSink implements DocumentSink, DocumentSearch {
   /** A value inside an OData string literal: quotes doubled. */
   static String odataString(String value) {
     return value.replace("'", "''");
+  }
+
+  @Override
+  public long throttled() {
+    return throttled.get();
   }
 
   @Override

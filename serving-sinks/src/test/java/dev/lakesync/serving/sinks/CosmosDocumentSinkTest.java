@@ -84,9 +84,11 @@ class CosmosDocumentSinkTest {
     for (int id = 1; id <= 50; id++) {
       documents.add(document(id, "Customer " + id, "00000000000000000010"));
     }
+    assertThat(sink.throttled()).isZero();
     SinkResult result = sink.write(documents);
     assertThat(result.upserted()).isEqualTo(50);
     assertThat(gateway.documents).hasSize(50);
+    assertThat(sink.throttled()).as("the whole batch answered 429, which the SDK retried").isEqualTo(1);
     // The batch after the whole-batch 429 came no sooner than its x-ms-retry-after-ms.
     assertThat((gateway.batchTimesNanos.get(1) - gateway.batchTimesNanos.get(0)) / 1_000_000).isGreaterThanOrEqualTo(290);
   }

@@ -64,11 +64,13 @@ class SearchIndexSinkTest {
     }
     service.failNextIndexRequest(); // the SDK retries the whole request
     service.failKeysOnce("5", "17"); // a 207: the sink resends those two
+    long throttledBefore = sink.throttled();
 
     SinkResult result = sink.write(documents);
 
     assertThat(result.upserted()).isEqualTo(2500);
     assertThat(result.retries()).isEqualTo(1);
+    assertThat(sink.throttled() - throttledBefore).as("the request the SDK retried and the two items").isEqualTo(3);
     assertThat(service.documents).hasSize(2500);
     assertThat(service.documents.get("17").get("name").asText()).isEqualTo("Customer 17");
     assertThat(service.indexBatchSizes).allMatch(size -> size <= 1000);
