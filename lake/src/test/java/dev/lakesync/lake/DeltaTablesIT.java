@@ -43,6 +43,28 @@ class DeltaTablesIT {
   }
 
   @Test
+  void theFreshnessOfAVersionIsTheAgeOfItsCommit() throws Exception {
+    SparkSession spark = LocalSpark.start(dir.resolve("lake"), "lakesync-delta-tables-it");
+    try {
+      dev.lakesync.common.LakePaths paths = new dev.lakesync.common.LakePaths(dir.resolve("lake").toString());
+      String path = paths.validated("bank", "customers");
+      long before = System.currentTimeMillis();
+      spark.range(3).write().format("delta").save(path);
+      long after = System.currentTimeMillis();
+      assertThat(DeltaCommits.commitMillis(spark, path, 0)).isBetween(before - 1000, after);
+      assertThat(DeltaCommits.commitMillis(spark, path, 7)).as("no such commit").isEqualTo(-1);
+
+      CommitFreshness freshness = new CommitFreshness(spark, paths);
+      assertThat(freshness.ageMs("bank.customers")).as("before it holds any").isEqualTo(-1);
+      Thread.sleep(50);
+      freshness.took("bank.customers", 0);
+      assertThat(freshness.ageMs("bank.customers")).isBetween(50L, System.currentTimeMillis() - before + 1000);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
   void theNewestVersionFollowsCommitsAndATableMadeAgain() throws Exception {
     SparkSession spark = LocalSpark.start(dir.resolve("lake"), "lakesync-delta-tables-it");
     try {
