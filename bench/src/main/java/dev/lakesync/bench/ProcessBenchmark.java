@@ -1,8 +1,7 @@
 package dev.lakesync.bench;
 
-import dev.lakesync.lake.SparkSessions;
-import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.lake.SparkSessions;

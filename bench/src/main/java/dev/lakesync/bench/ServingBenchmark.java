@@ -1,15 +1,15 @@
 package dev.lakesync.bench;
 
-import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.Commands;
+import dev.lakesync.common.config.DemoPipeline;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.serving.ServingSync;
 import dev.lakesync.serving.sinks.Document;
 import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
-import dev.lakesync.lake.SparkSessions;
-import dev.lakesync.common.config.DemoPipeline;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package dev.lakesync.bench;
 
-import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.Commands;
+import dev.lakesync.common.config.DemoPipeline;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import dev.lakesync.lake.SparkSessions;
-import dev.lakesync.common.config.DemoPipeline;
 import dev.lakesync.warehouse.WarehouseLoader;
 import io.delta.tables.DeltaTable;
 import java.io.PrintStream;

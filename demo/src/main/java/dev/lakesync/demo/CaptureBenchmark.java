@@ -1,9 +1,8 @@
 package dev.lakesync.demo;
 
-import dev.lakesync.localstack.PortCheck;
-
 import dev.lakesync.localstack.EmbeddedKafkaBroker;
 import dev.lakesync.localstack.EmbeddedPostgresServer;
+import dev.lakesync.localstack.PortCheck;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;

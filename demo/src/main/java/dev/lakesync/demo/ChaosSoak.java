@@ -2,8 +2,8 @@ package dev.lakesync.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakesync.common.cli.ProgressLine;
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.cli.ProgressLine;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
 import dev.lakesync.localstack.LocalStack;

@@ -1,10 +1,10 @@
 package dev.lakesync.demo;
 
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.localstack.LocalStack;
-import dev.lakesync.localstack.LocalStackConfig;
 import dev.lakesync.demo.dashboard.Dashboard;
 import dev.lakesync.demo.freshness.PaymentProbe;
+import dev.lakesync.localstack.LocalStack;
+import dev.lakesync.localstack.LocalStackConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;

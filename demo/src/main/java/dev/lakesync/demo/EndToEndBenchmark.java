@@ -1,9 +1,9 @@
 package dev.lakesync.demo;
 
 import dev.lakesync.common.config.PipelineConfig;
-import dev.lakesync.localstack.LocalStack;
 import dev.lakesync.demo.freshness.LatencySamples;
 import dev.lakesync.demo.freshness.PaymentProbe;
+import dev.lakesync.localstack.LocalStack;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

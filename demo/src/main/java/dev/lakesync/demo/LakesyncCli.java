@@ -1,8 +1,5 @@
 package dev.lakesync.demo;
 
-import dev.lakesync.localstack.LocalStackConfig;
-import dev.lakesync.localstack.StackMain;
-import dev.lakesync.localstack.DemoBank;
 import dev.lakesync.common.cli.CommandTree;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.ProgressLine;
@@ -10,6 +7,9 @@ import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.ConfigException;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.localstack.DemoBank;
+import dev.lakesync.localstack.LocalStackConfig;
+import dev.lakesync.localstack.StackMain;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;

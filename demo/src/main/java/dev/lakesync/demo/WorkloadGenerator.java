@@ -1,8 +1,8 @@
 package dev.lakesync.demo;
 
-import dev.lakesync.localstack.DemoBank;
 import dev.lakesync.demo.WorkloadCounts.Op;
 import dev.lakesync.demo.WorkloadCounts.Violation;
+import dev.lakesync.localstack.DemoBank;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

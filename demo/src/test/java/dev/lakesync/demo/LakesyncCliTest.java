@@ -1,8 +1,8 @@
 package dev.lakesync.demo;
 
-import dev.lakesync.localstack.PortCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakesync.localstack.PortCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.lakesync.demo;
 
-import dev.lakesync.localstack.EmbeddedStack;
-import dev.lakesync.localstack.DemoBank;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.demo.WorkloadCounts.Op;
+import dev.lakesync.localstack.DemoBank;
+import dev.lakesync.localstack.EmbeddedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

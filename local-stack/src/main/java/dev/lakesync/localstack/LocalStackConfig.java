@@ -1,8 +1,8 @@
 package dev.lakesync.localstack;
 
 import dev.lakesync.common.config.ConfigNode;
-import dev.lakesync.common.config.ConfigOptions;
 import dev.lakesync.common.config.ConfigOptions.LocalStack;
+import dev.lakesync.common.config.ConfigOptions;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.DeltaCommits;
-import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 
+import dev.lakesync.lake.DeltaCommits;
+import dev.lakesync.lake.DeltaTables;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;

@@ -1,14 +1,14 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.TransactionLedger;
-import dev.lakesync.lake.ConsistentPoints;
-import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.ConsistentPoints;
+import dev.lakesync.lake.DeltaTables;
+import dev.lakesync.lake.TransactionLedger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.DeltaCommits;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.DeltaCommits;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;

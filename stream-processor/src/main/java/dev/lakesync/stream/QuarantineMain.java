@@ -1,10 +1,10 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.SparkSessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.DeltaTables;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -8,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.DeltaTables;
 import io.delta.tables.DeltaTable;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.DeltaTables;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.RuleConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.DeltaTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
+import dev.lakesync.lake.SparkSessions;
 import java.io.PrintStream;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;

@@ -1,6 +1,5 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.TransactionLedger;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
@@ -16,6 +15,7 @@ import dev.lakesync.common.Identifiers;
 import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.config.RuleConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.TransactionLedger;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.DeltaCommits;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakesync.common.LakeColumnNames;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.DeltaCommits;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;

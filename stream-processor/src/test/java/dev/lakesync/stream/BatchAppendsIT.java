@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakesync.lake.LocalSpark;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;

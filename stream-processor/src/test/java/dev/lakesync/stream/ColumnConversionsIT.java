@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakesync.lake.LocalSpark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.ConsistentPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.config.PipelineConfig;
+import dev.lakesync.lake.ConsistentPoints;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.lake.LocalSpark;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

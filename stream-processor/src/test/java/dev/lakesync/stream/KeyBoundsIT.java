@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
-import dev.lakesync.lake.DeltaCommits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakesync.lake.DeltaCommits;
+import dev.lakesync.lake.LocalSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;

@@ -1,11 +1,11 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
-import dev.lakesync.lake.DeltaCommits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.lake.DeltaCommits;
+import dev.lakesync.lake.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

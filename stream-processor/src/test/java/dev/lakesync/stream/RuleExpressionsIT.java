@@ -1,10 +1,10 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.LocalSpark;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.lake.LocalSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;

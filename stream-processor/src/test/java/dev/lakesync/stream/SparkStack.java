@@ -1,9 +1,9 @@
 package dev.lakesync.stream;
 
-import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.lake.SparkSessions;
 import dev.lakesync.localstack.StackProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,15 +1,15 @@
 package dev.lakesync.verify;
 
-import dev.lakesync.lake.ConsistentPoints;
-import java.util.function.ToLongFunction;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.TableConfig;
+import dev.lakesync.lake.ConsistentPoints;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.spark.sql.SparkSession;
 
 /**

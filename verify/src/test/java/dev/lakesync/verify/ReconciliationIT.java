@@ -7,15 +7,15 @@ import static dev.lakesync.lake.ValidatedTables.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakesync.common.LakePaths;
+import dev.lakesync.common.config.DemoPipeline;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
+import dev.lakesync.lake.SparkSessions;
+import dev.lakesync.lake.ValidatedTables;
 import dev.lakesync.serving.ServingSync;
 import dev.lakesync.serving.sinks.Document;
 import dev.lakesync.serving.sinks.DocumentType;
 import dev.lakesync.serving.sinks.LocalDocumentStore;
-import dev.lakesync.lake.SparkSessions;
-import dev.lakesync.common.config.DemoPipeline;
-import dev.lakesync.lake.ValidatedTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

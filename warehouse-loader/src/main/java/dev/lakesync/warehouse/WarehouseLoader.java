@@ -1,15 +1,12 @@
 package dev.lakesync.warehouse;
 
-import java.util.function.LongSupplier;
-import java.util.Set;
-import java.util.LinkedHashSet;
-import dev.lakesync.lake.CommitFreshness;
 import dev.lakesync.common.LakePaths;
 import dev.lakesync.common.SideBySide;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.WarehouseConfig;
 import dev.lakesync.common.config.WarehouseModel;
+import dev.lakesync.lake.CommitFreshness;
 import dev.lakesync.warehouse.model.ModelResolver;
 import dev.lakesync.warehouse.model.ModelSql;
 import dev.lakesync.warehouse.model.ResolvedModel;
@@ -23,10 +20,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
 import org.apache.spark.sql.SparkSession;
 
 /**

@@ -1,13 +1,13 @@
 package dev.lakesync.bench.fuzz;
 
-import dev.lakesync.bench.BenchStack;
 import dev.lakesync.bench.BenchMain;
+import dev.lakesync.bench.BenchStack;
 import dev.lakesync.common.cli.Commands;
 import dev.lakesync.common.cli.StageMain;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.localstack.EmbeddedMariaDbServer;
 import dev.lakesync.lake.SparkSessions;
+import dev.lakesync.localstack.EmbeddedMariaDbServer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

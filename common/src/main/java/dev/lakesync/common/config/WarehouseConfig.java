@@ -2,8 +2,8 @@ package dev.lakesync.common.config;
 
 import dev.lakesync.common.config.ConfigOptions.Warehouse;
 import java.net.URI;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,14 +1,12 @@
 package dev.lakesync.serving.sinks;
 
-import reactor.core.publisher.Mono;
-import java.util.concurrent.atomic.AtomicLong;
-import com.azure.core.http.policy.HttpPipelinePolicy;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.HttpPipelinePosition;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.credential.AzureKeyCredential;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
@@ -40,8 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
 
 /**
  * Azure AI Search, one index per document type: keeps each index's definition (the type's declared search fields,

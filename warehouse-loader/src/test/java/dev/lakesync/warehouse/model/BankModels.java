@@ -1,8 +1,8 @@
 package dev.lakesync.warehouse.model;
 
+import dev.lakesync.common.config.DemoPipeline;
 import dev.lakesync.common.config.PipelineConfig;
 import dev.lakesync.common.config.PipelineConfigLoader;
-import dev.lakesync.common.config.DemoPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
