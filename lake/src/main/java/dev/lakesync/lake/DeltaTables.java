@@ -9,8 +9,7 @@ public final class DeltaTables {
 
   /**
    * The table's newest version, or -1 when there is no table at {@code path} yet. Read from the log's files (see
-   * {@link DeltaCommits}): history(1) planned and ran a Spark job, about 0.3 s per table in each pass of the batch
-   * stages.
+   * {@link DeltaCommits}): history(1) plans and runs a Spark job for each table in each pass of the batch stages.
    */
   public static long newestVersion(SparkSession spark, String path) {
     return DeltaCommits.newestVersion(spark, path);

@@ -23,13 +23,12 @@ public final class SparkSessions {
         // Inferring constraints through the MERGE's per-column CASE WHENs and aliases grows combinatorially (on the
         // driver, in UnaryNode.getAllValidConstraints). Nothing here needs the filters it would infer.
         .setIfMissing("spark.sql.constraintPropagation.enabled", "false")
-        // A batch runs about 80 generated classes (landing, parse, rules, quarantine, MERGE per table); with Spark's
-        // default cache of 100 they evicted one another and were compiled again every batch (seen: 316 compiles,
-        // 4.5 s, in 10 s of steady state; 49 and 0.6 s with a larger cache).
+        // A batch runs many generated classes (landing, parse, rules, quarantine, MERGE per table); with Spark's
+        // default cache they evicted one another and were compiled again every batch.
         .setIfMissing("spark.sql.codegen.cache.maxEntries", "2000") // both: -Dspark... or --conf overrides
         // A landing append holds one ingest date (two across midnight). Without concurrent writers Spark sorts every
         // task's rows by the partition column before writing: a catch-up batch's raw records (kilobytes each) were
-        // all copied into the sorter, and written only once it had them all (seen: a fifth of the batch's samples).
+        // all copied into the sorter, and written only once it had them all.
         // With writers kept open per partition value the rows stream to their file; past 4 values Spark sorts again.
         .setIfMissing("spark.sql.maxConcurrentOutputFileWriters", "4");
     if (!conf.contains("spark.master")) {

@@ -19,14 +19,14 @@ import org.apache.spark.sql.delta.DeltaLog;
  * of inside a batch's commits.
  *
  * <p>Delta checkpoints a table in the commit that reaches each {@code delta.checkpointInterval}-th version. The landing
- * and validated tables commit once a batch, so every tenth batch wrote two checkpoints before it could end (1.2-1.4 s
- * on 2 cores, more than the rest of the batch) and the batch after it started late: that was the steady-state p99.
+ * and validated tables commit once a batch, so every tenth batch wrote two checkpoints before it could end (longer
+ * than the rest of the batch) and the batch after it started late: that was the steady-state p99.
  * Tables this job creates therefore get an inline interval of {@value #INLINE_INTERVAL} commits (a safety net, should
  * this thread not run), and this thread checkpoints a validated table once it is {@value #VALIDATED_INTERVAL} commits
  * past its last checkpoint (Delta's default), so the stages that read them every pass replay no more log files than
  * before. The landing and quarantine zones are written every batch but read rarely (an audit, a replay): they are
  * checkpointed every {@value #RAW_INTERVAL} commits, as a checkpoint's cost is mostly fixed
- * (planning, code generation, a Spark job: 1-3 s under a running batch however few files the table has). Tables
+ * (planning, code generation, a Spark job, however few files the table has). Tables
  * created with another interval keep their inline checkpoints, and this thread finds nothing due on them. A failed
  * checkpoint is reported and tried again at the next look; it never stops the stream (nor does it in Delta's own
  * post-commit hook).
