@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class CaptureMetrics {
   private final PrometheusMeterRegistry registry = MetricsEndpoint.registry("capture");
   private final Map<String, Counter> published = new ConcurrentHashMap<>();
+  /** Per table, the source commit time of its newest acknowledged change. */
+  private final Map<String, AtomicLong> newestByTable = new ConcurrentHashMap<>();
   private final Counter skipped;
   private final Counter changes;
   private final DistributionSummary ackLatency;
@@ -48,7 +50,16 @@ final class CaptureMetrics {
     if (sourceTsMs != null) {
       lastSourceTsMs.accumulateAndGet(sourceTsMs, Math::max);
       ackLatency.record(Math.max(0, nowMs - sourceTsMs));
+      newestByTable.computeIfAbsent(table, this::freshnessOf).accumulateAndGet(sourceTsMs, Math::max);
     }
+  }
+
+  private AtomicLong freshnessOf(String table) {
+    AtomicLong newest = new AtomicLong();
+    Gauge.builder("lakesync_capture_freshness_ms", newest, at -> at.get() == 0 ? -1 : System.currentTimeMillis() - at.get())
+        .tag("table", table)
+        .description("now minus the source commit time of the table's newest acknowledged change").register(registry);
+    return newest;
   }
 
   void skipped() {

@@ -95,7 +95,8 @@ class CaptureIT {
       HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("lakesync_capture_published_total{stage=\"capture\",table=\"app.type_zoo\"} 6.0")
-          .contains("lakesync_capture_changes_total{stage=\"capture\"} 6.0");
+          .contains("lakesync_capture_changes_total{stage=\"capture\"} 6.0")
+          .containsPattern("lakesync_capture_freshness_ms\\{stage=\"capture\",table=\"app.type_zoo\"} \\d");
 
       assertThat(capture.stop()).isEqualTo(0);
       assertThat(capture.output()).contains("capture: stopped after 6 change events (");
