@@ -75,8 +75,9 @@ public final class WarehouseLoader {
     this.dialect = dialect != null ? dialect : Dialects.of(warehouse);
     this.connector = connector != null ? connector : this::connect;
     this.sql = new ModelSql(this.dialect, warehouse.schema());
-    this.reader = new ChangeReader(spark, new LakePaths(config.lake().root()));
-    this.freshness = new CommitFreshness(spark, new LakePaths(config.lake().root()));
+    LakePaths paths = new LakePaths(config.lake().root());
+    this.reader = new ChangeReader(spark, paths);
+    this.freshness = new CommitFreshness(spark, paths);
     this.resolver = new ModelResolver(reader::schema, ModelResolver.Typer.of(spark));
     this.out = out;
   }

@@ -64,14 +64,7 @@ public final class PipelineConfigLoader {
 
   public <T> T parseSection(String yaml, String sourceName, ConfigOption<Optional<ConfigNode>> section,
       Function<ConfigNode, T> reader) {
-    Map<String, Object> values = document(yaml, sourceName);
-    List<String> problems = new ArrayList<>();
-    EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
-    T result = reader.apply(new ConfigNode("", values, problems, substitution, ConfigOptions.root()).getOrEmpty(section));
-    if (!problems.isEmpty()) {
-      throw new ConfigException(sourceName, problems);
-    }
-    return result;
+    return read(yaml, sourceName, root -> reader.apply(root.getOrEmpty(section)));
   }
 
   private static String read(Path file) {
@@ -85,16 +78,21 @@ public final class PipelineConfigLoader {
   }
 
   public PipelineConfig parse(String yaml, String sourceName) {
+    return read(yaml, sourceName, PipelineConfig::from);
+  }
+
+  /** The file's top level read by {@code reader}, or every problem found on the way in one exception. */
+  private <T> T read(String yaml, String sourceName, Function<ConfigNode, T> reader) {
     Map<String, Object> values = document(yaml, sourceName);
     List<String> problems = new ArrayList<>();
     EnvSubstitution substitution = new EnvSubstitution(variables(values.get("secrets")), sections);
-    PipelineConfig config = PipelineConfig.from(new ConfigNode("", values, problems, substitution, ConfigOptions.root()));
+    T result = reader.apply(new ConfigNode("", values, problems, substitution, ConfigOptions.root()));
     // A key whose variable was left for another stage may also be "required": that stage reports it.
     problems.removeIf(problem -> substitution.deferred().stream().anyMatch(key -> problem.startsWith(key + ":")));
     if (!problems.isEmpty()) {
       throw new ConfigException(sourceName, problems);
     }
-    return config;
+    return result;
   }
 
   /** The file's top-level mapping. */

@@ -59,6 +59,9 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
   static final int MAX_PATCH_OPERATIONS = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The SDK's request counters, gateway and direct mode. */
+  private static final java.util.regex.Pattern REQUEST_METERS =
+      java.util.regex.Pattern.compile("cosmos\\.client\\.req\\.(gw|rntbd)\\.requests");
   private final CosmosClient client;
   private final ServingConfig.Cosmos config;
   private final Map<String, CosmosContainer> containers = new HashMap<>();
@@ -389,7 +392,7 @@ public final class CosmosDocumentSink implements DocumentSink, DocumentLookup {
     double count = 0;
     for (Meter meter : sdkMeters.getMeters()) {
       String status = meter.getId().getTag("RequestStatusCode");
-      if (meter.getId().getName().matches("cosmos\\.client\\.req\\.(gw|rntbd)\\.requests") && status != null
+      if (REQUEST_METERS.matcher(meter.getId().getName()).matches() && status != null
           && status.startsWith("429")) {
         for (Measurement measurement : meter.measure()) {
           count += measurement.getValue();
