@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -39,11 +38,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class CaptureBenchmark {
   private static final Pattern SOURCE_TS = Pattern.compile("\"source\":\\{.*?\"ts_ms\":(\\d+)");
-  private static final String TOPIC = "bench.bench.events";
+  private static final String TABLE = "bench.events";
+  private static final String RECIPE_TABLE = "bench.recipe_events";
 
   private final Path home;
   private final PrintStream out;
   private final boolean quick;
+  private boolean complete = true;
 
   public CaptureBenchmark(Path home, PrintStream out, boolean quick) {
     this.home = home;
@@ -51,74 +52,148 @@ public final class CaptureBenchmark {
     this.quick = quick;
   }
 
+  /** One capture under test: lakesync's stage or the Debezium recipe, its source table and its topic. */
+  private static final class Side {
+    final String name;
+    final String table;
+    final String topic;
+    final KafkaConsumer<String, String> consumer;
+    final java.util.function.Function<Path, Process> start;
+    Process process;
+
+    Side(String name, String table, String topic, String bootstrap, java.util.function.Function<Path, Process> start) {
+      this.name = name;
+      this.table = table;
+      this.topic = topic;
+      this.consumer = consumer(bootstrap, topic);
+      this.start = start;
+    }
+
+    void start(Path work, String suffix) {
+      process = start.apply(work.resolve(name + "-" + suffix + ".log"));
+    }
+
+    void stop() throws InterruptedException {
+      if (process != null) {
+        CaptureBenchmark.stop(process);
+        process = null;
+      }
+    }
+  }
+
   public int run() throws Exception {
     int catchUpChanges = quick ? 60_000 : 300_000;
     int steadyRate = 1_000;
     Duration steadyFor = quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30);
     Path work = Files.createTempDirectory("lakesync-bench-capture-");
-    out.printf("bench capture: %s run, %d changes catch-up, then %d changes/s for %d s (work in %s)%n",
+    out.printf("bench capture: %s run, %d changes catch-up, then %d changes/s for %d s, lakesync and the Debezium "
+        + "recipe (embedded engine and producer with their defaults) each on its own copy of the table (work in %s)%n",
         quick ? "quick" : "full", catchUpChanges, steadyRate, steadyFor.toSeconds(), work);
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), PortCheck.findFree());
          EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"), PortCheck.findFree(), PortCheck.findFree())) {
+      String bootstrap = kafka.bootstrapServers();
       try (Connection connection = postgres.connect("bank"); Statement statement = connection.createStatement()) {
         statement.execute("CREATE SCHEMA bench");
-        statement.execute("CREATE TABLE bench.events (id bigint PRIMARY KEY, account int NOT NULL, "
-            + "amount numeric(14, 2) NOT NULL, note text, created_at timestamptz NOT NULL DEFAULT now())");
-      }
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)
-            .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
-      }
-      Path config = writeConfig(work, postgres.port(), kafka.bootstrapServers());
-      try (KafkaConsumer<String, String> consumer = consumer(kafka.bootstrapServers())) {
-        // First start: creates the slot and takes the (empty) snapshot; stopped again before the catch-up load.
-        Process capture = startCapture(config, work.resolve("capture-1.log"));
-        writeRows(postgres, 0, 1);
-        drain(consumer, 1, Duration.ofSeconds(120), null);
-        stop(capture);
-
-        out.println("bench capture: loading " + catchUpChanges + " changes while capture is stopped...");
-        int inserts = catchUpChanges / 2;
-        writeRows(postgres, 1, inserts);
-        updateRows(postgres, 1, catchUpChanges - inserts);
-        capture = startCapture(config, work.resolve("capture-2.log"));
-        long[] span = new long[] {Long.MAX_VALUE, 0};
-        drain(consumer, catchUpChanges, Duration.ofMinutes(10), record -> {
-          span[0] = Math.min(span[0], record.timestamp());
-          span[1] = Math.max(span[1], record.timestamp());
-        });
-        double throughput = catchUpChanges * 1000.0 / Math.max(1, span[1] - span[0]);
-        out.printf("bench capture: catch-up %d changes in %.1f s = %.0f changes/s%n", catchUpChanges,
-            (span[1] - span[0]) / 1000.0, throughput);
-
-        out.printf("bench capture: steady state at %d changes/s for %d s...%n", steadyRate, steadyFor.toSeconds());
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong written = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> steadyWrites(postgres, 1 + inserts, steadyRate, steadyFor, written, stop), "bench-writer");
-        writer.start();
-        long deadline = System.nanoTime() + steadyFor.toNanos() + TimeUnit.SECONDS.toNanos(60);
-        long received = 0;
-        while ((writer.isAlive() || received < written.get()) && System.nanoTime() < deadline) {
-          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-            Matcher ts = SOURCE_TS.matcher(record.value());
-            if (ts.find()) {
-              latencies.add(record.timestamp() - Long.parseLong(ts.group(1)));
-            }
-            received++;
-          }
+        for (String table : List.of(TABLE, RECIPE_TABLE)) {
+          statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, account int NOT NULL, "
+              + "amount numeric(14, 2) NOT NULL, note text, created_at timestamptz NOT NULL DEFAULT now())");
         }
-        stop.set(true);
-        writer.join();
-        stop(capture);
-        Collections.sort(latencies);
-        out.printf("bench capture: changes=%d throughput_per_s=%.0f steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d%n",
-            catchUpChanges, throughput, latencies.size(), steadyRate, percentile(latencies, 0.50), percentile(latencies, 0.99));
-        return latencies.size() == written.get() ? 0 : 1;
+      }
+      Path config = writeConfig(work, postgres.port(), bootstrap);
+      Side ours = new Side("lakesync", TABLE, "bench." + TABLE, bootstrap, log -> startCapture(config, log));
+      Side recipe = new Side("recipe", RECIPE_TABLE, "recipe." + RECIPE_TABLE, bootstrap,
+          log -> startRecipe(postgres.port(), bootstrap, work, log));
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Side side : List.of(ours, recipe)) {
+          topics.add(new NewTopic(side.topic, 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
+        }
+        admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      }
+      try {
+        // First start: creates each slot and takes the (empty) snapshot; stopped again before the catch-up load.
+        for (Side side : List.of(ours, recipe)) {
+          side.start(work, "1");
+          writeRows(postgres, side.table, 0, 1);
+          drain(side.consumer, 1, Duration.ofSeconds(120), null);
+          side.stop();
+        }
+        out.println("bench capture: loading " + catchUpChanges + " changes into each table while both are stopped...");
+        int inserts = catchUpChanges / 2;
+        for (Side side : List.of(ours, recipe)) {
+          writeRows(postgres, side.table, 1, inserts);
+          updateRows(postgres, side.table, 1, catchUpChanges - inserts);
+        }
+        // Each catches up while the other is stopped; then both run through both steady phases, so each reads the
+        // other's changes and skips them in the same way.
+        double throughput = catchUp(ours, work, catchUpChanges);
+        double baselineThroughput = catchUp(recipe, work, catchUpChanges);
+        List<Long> latencies = steady(postgres, ours, 1 + inserts, steadyRate, steadyFor);
+        List<Long> baselineLatencies = steady(postgres, recipe, 1 + inserts, steadyRate, steadyFor);
+        long p99 = percentile(latencies, 0.99);
+        long baselineP99 = percentile(baselineLatencies, 0.99);
+        out.printf("bench capture: changes=%d throughput_per_s=%.0f steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d"
+            + " baseline_throughput_per_s=%.0f ratio=%.2f baseline_p50_ms=%d baseline_p99_ms=%d p99_ratio=%.2f%n",
+            catchUpChanges, throughput, latencies.size(), steadyRate, percentile(latencies, 0.50), p99,
+            baselineThroughput, throughput / baselineThroughput, percentile(baselineLatencies, 0.50), baselineP99,
+            (double) p99 / Math.max(1, baselineP99));
+        return complete ? 0 : 1;
+      } finally {
+        ours.stop();
+        recipe.stop();
+        ours.consumer.close();
+        recipe.consumer.close();
       }
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  /** Starts the side and returns changes per second from its first to its last broker append; leaves it running. */
+  private double catchUp(Side side, Path work, int changes) {
+    side.start(work, "2");
+    long[] span = new long[] {Long.MAX_VALUE, 0};
+    drain(side.consumer, changes, Duration.ofMinutes(10), record -> {
+      span[0] = Math.min(span[0], record.timestamp());
+      span[1] = Math.max(span[1], record.timestamp());
+    });
+    double throughput = changes * 1000.0 / Math.max(1, span[1] - span[0]);
+    out.printf("bench capture: %s caught up %d changes in %.1f s = %.0f changes/s%n", side.name, changes,
+        (span[1] - span[0]) / 1000.0, throughput);
+    return throughput;
+  }
+
+  /** Inserts at {@code rate} into the side's table and returns each change's source commit to broker append, sorted. */
+  private List<Long> steady(EmbeddedPostgresServer postgres, Side side, long firstId, int rate, Duration duration)
+      throws InterruptedException {
+    out.printf("bench capture: %s steady state at %d changes/s for %d s...%n", side.name, rate, duration.toSeconds());
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong written = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread writer = new Thread(() -> steadyWrites(postgres, side.table, firstId, rate, duration, written, stop),
+        "bench-writer");
+    writer.start();
+    long deadline = System.nanoTime() + duration.toNanos() + TimeUnit.SECONDS.toNanos(60);
+    long received = 0;
+    while ((writer.isAlive() || received < written.get()) && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, String> record : side.consumer.poll(Duration.ofMillis(100))) {
+        Matcher ts = SOURCE_TS.matcher(record.value());
+        if (ts.find()) {
+          latencies.add(record.timestamp() - Long.parseLong(ts.group(1)));
+        }
+        received++;
+      }
+    }
+    stop.set(true);
+    writer.join();
+    if (received < written.get()) {
+      complete = false;
+      out.printf("bench capture: %s published only %d of %d steady changes within a minute after the writes%n",
+          side.name, received, written.get());
+    }
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    return sorted;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -147,16 +222,34 @@ public final class CaptureBenchmark {
     return config;
   }
 
-  private Process startCapture(Path config, Path log) throws IOException {
+  private Process startCapture(Path config, Path log) {
     Path target = home.resolve("cdc-connector/target");
     File[] jars = target.toFile().listFiles((dir, name) -> name.startsWith("lakesync-cdc-connector-") && name.endsWith(".jar"));
     if (jars == null || jars.length == 0) {
       throw new IllegalStateException("the cdc-connector jar is missing under " + target + " (build with ./lakesync)");
     }
     String classpath = jars[0] + File.pathSeparator + target.resolve("lib") + File.separator + "*";
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-        "dev.lakesync.cdc.CaptureMain", "--config", config.toString(), "--status-interval", "5s")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return startJava(classpath, log, "dev.lakesync.cdc.CaptureMain", "--config", config.toString(),
+        "--status-interval", "5s");
+  }
+
+  /** The recipe runs on the capture stage's libraries (Debezium's engine and connector, the Kafka client). */
+  private Process startRecipe(int pgPort, String bootstrap, Path work, Path log) {
+    Path recipeJar = Path.of(DebeziumRecipe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    String classpath = recipeJar + File.pathSeparator + home.resolve("cdc-connector/target/lib") + File.separator + "*";
+    return startJava(classpath, log, DebeziumRecipe.class.getName(), String.valueOf(pgPort), bootstrap, RECIPE_TABLE,
+        work.toString());
+  }
+
+  private static Process startJava(String classpath, Path log, String... mainAndArgs) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath));
+    command.addAll(List.of(mainAndArgs));
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot start " + mainAndArgs[0], e);
+    }
   }
 
   private static void stop(Process capture) throws InterruptedException {
@@ -166,14 +259,14 @@ public final class CaptureBenchmark {
     }
   }
 
-  private static KafkaConsumer<String, String> consumer(String bootstrap) {
+  private static KafkaConsumer<String, String> consumer(String bootstrap, String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + topic);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(TOPIC));
+    consumer.subscribe(List.of(topic));
     return consumer;
   }
 
@@ -194,27 +287,27 @@ public final class CaptureBenchmark {
     }
   }
 
-  private static void writeRows(EmbeddedPostgresServer postgres, long firstId, int rows) throws SQLException {
+  private static void writeRows(EmbeddedPostgresServer postgres, String table, long firstId, int rows) throws SQLException {
     try (Connection connection = postgres.connect("bank"); Statement statement = connection.createStatement()) {
       for (long start = firstId; start < firstId + rows; start += 5_000) {
         long end = Math.min(firstId + rows, start + 5_000) - 1;
-        statement.execute("INSERT INTO bench.events (id, account, amount, note) SELECT g, g % 1000, (g % 100000) / 100.0, "
+        statement.execute("INSERT INTO " + table + " (id, account, amount, note) SELECT g, g % 1000, (g % 100000) / 100.0, "
             + "'event ' || g FROM generate_series(" + start + ", " + end + ") g");
       }
     }
   }
 
-  private static void updateRows(EmbeddedPostgresServer postgres, long firstId, int rows) throws SQLException {
+  private static void updateRows(EmbeddedPostgresServer postgres, String table, long firstId, int rows) throws SQLException {
     try (Connection connection = postgres.connect("bank"); Statement statement = connection.createStatement()) {
       for (long start = firstId; start < firstId + rows; start += 5_000) {
         long end = Math.min(firstId + rows, start + 5_000) - 1;
-        statement.execute("UPDATE bench.events SET amount = amount + 1 WHERE id BETWEEN " + start + " AND " + end);
+        statement.execute("UPDATE " + table + " SET amount = amount + 1 WHERE id BETWEEN " + start + " AND " + end);
       }
     }
   }
 
   /** Inserts rows at {@code rate} per second, ten per transaction every 10 ms. */
-  private static void steadyWrites(EmbeddedPostgresServer postgres, long firstId, int rate, Duration duration,
+  private static void steadyWrites(EmbeddedPostgresServer postgres, String table, long firstId, int rate, Duration duration,
       AtomicLong written, AtomicBoolean stop) {
     try (Connection connection = postgres.connect("bank"); Statement statement = connection.createStatement()) {
       int perTick = Math.max(1, rate / 100);
@@ -226,7 +319,7 @@ public final class CaptureBenchmark {
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
-        statement.execute("INSERT INTO bench.events (id, account, amount, note) SELECT g, g % 1000, 1.00, 'steady' "
+        statement.execute("INSERT INTO " + table + " (id, account, amount, note) SELECT g, g % 1000, 1.00, 'steady' "
             + "FROM generate_series(" + next + ", " + (next + perTick - 1) + ") g");
         next += perTick;
         written.addAndGet(perTick);
