@@ -65,7 +65,7 @@ final class BatchHandler implements AutoCloseable {
     this.paths = new LakePaths(config.lake().root());
     this.landing = new LandingWriter(config);
     this.quarantine = new QuarantineWriter(paths);
-    this.validated = new ValidatedWriter(spark, paths);
+    this.validated = new ValidatedWriter(spark, paths, config.lake().deletionVectors());
     this.workers = SideBySide.pool("lakesync-batch-worker", config.tables().size() + 1);
     registerFunctions(spark);
     this.points = new ConsistentPoints(paths, spark.sparkContext().hadoopConfiguration());

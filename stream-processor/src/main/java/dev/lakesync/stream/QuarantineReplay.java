@@ -98,7 +98,7 @@ final class QuarantineReplay {
           .select(col("id"), expr(EnvelopeUdf.SchemaUdf.NAME + "(value)")).collectAsList()) {
         schemas.put(row.getLong(0), row.getString(1));
       }
-      ValidatedWriter validated = new ValidatedWriter(spark, paths);
+      ValidatedWriter validated = new ValidatedWriter(spark, paths, config.lake().deletionVectors());
       try (TableBatch batch = TableBatch.parse(table, records, schemas, validated.columns(table), false)) {
         TableBatch.Stats stats = batch.stats();
         if (stats.unchangedToast > 0) {

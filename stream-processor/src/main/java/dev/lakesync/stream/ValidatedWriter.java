@@ -43,10 +43,13 @@ final class ValidatedWriter {
    */
   private final Map<String, LakeColumns> tableColumns = new java.util.concurrent.ConcurrentHashMap<>();
   private final KeyBounds keyBounds;
+  private final boolean deletionVectors;
 
-  ValidatedWriter(SparkSession spark, LakePaths paths) {
+  /** {@code deletionVectors}: whether the tables it creates use them ({@code lake.deletionVectors}). */
+  ValidatedWriter(SparkSession spark, LakePaths paths, boolean deletionVectors) {
     this.spark = spark;
     this.paths = paths;
+    this.deletionVectors = deletionVectors;
     this.keyBounds = new KeyBounds(spark);
   }
 
@@ -294,8 +297,14 @@ final class ValidatedWriter {
           field.nullable(), new MetadataBuilder().withMetadata(field.metadata())
               .putString(LakeColumnNames.SOURCE_NAME, source).build()));
     }
-    spark.createDataFrame(java.util.List.of(), described).write().format("delta").mode("append")
-        .option("mergeSchema", "true").save(path);
+    org.apache.spark.sql.DataFrameWriter<Row> writer = spark.createDataFrame(java.util.List.of(), described).write()
+        .format("delta").mode("append").option("mergeSchema", "true");
+    if (deletionVectors && columns(path) == LakeColumns.NONE) {
+      // A new table: an update of a few rows spread over it then marks them instead of rewriting every file they
+      // are in (Delta writes the option as a table property when the write creates the table).
+      writer = writer.option("delta.enableDeletionVectors", "true");
+    }
+    writer.save(path);
     tableColumns.remove(path); // read again when next needed
   }
 }

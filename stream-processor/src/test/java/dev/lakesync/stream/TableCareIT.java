@@ -176,7 +176,7 @@ class TableCareIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aFailRuleStopsTheJobBeforeItsMerge() throws Exception {
     send("orders", 1, Events.row("c", 1, "fine", 10, 1000));
     send("orders", 2, Events.row("c", 2, "too many", 5000, 1010));
@@ -218,6 +218,27 @@ class TableCareIT {
     assertThat(new TableMaintenance(eager, world.spark, System.out).optimizeIfWorthIt(stock)).isTrue();
     assertThat(numFiles(path)).isEqualTo(1);
     assertThat(table("stock")).isEqualTo(rows);
+  }
+
+  @Test
+  @Order(6)
+  void anUpdateMarksItsRowsInADeletionVectorInsteadOfRewritingTheirFile() throws Exception {
+    String path = world.paths().validated("app", "stock");
+    Row detail = world.spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    assertThat(detail.<scala.collection.Map<String, String>>getAs("properties").get("delta.enableDeletionVectors")
+        .getOrElse(() -> "absent")).isEqualTo("true");
+    long filesBefore = numFiles(path);
+    send("stock", 1, Events.row("u", 1, "marked", 4, 200_000));
+    send("stock", 2, Events.row("u", 2, "marked", 4, 200_010));
+    world.process();
+    com.fasterxml.jackson.databind.JsonNode metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        io.delta.tables.DeltaTable.forPath(world.spark, path).history(1).selectExpr("to_json(operationMetrics)")
+            .first().getString(0));
+    assertThat(metrics.path("numTargetRowsUpdated").asLong()).isEqualTo(2);
+    assertThat(metrics.path("numTargetDeletionVectorsAdded").asLong()).isEqualTo(1);
+    assertThat(metrics.path("numTargetFilesRemoved").asLong()).isZero();
+    assertThat(numFiles(path)).isEqualTo(filesBefore + 1); // the old file stays, its two rows marked; one new file
+    assertThat(table("stock")).containsEntry(1L, "marked|4|u").containsEntry(2L, "marked|4|u");
   }
 
   private static long numFiles(String path) {

@@ -11,12 +11,14 @@ public final class LakeConfig {
   private final Map<String, String> spark;
   private final Duration optimizeInterval;
   private final int optimizeMinFiles;
+  private final boolean deletionVectors;
 
   private LakeConfig(ConfigNode node) {
     String value = node.get(Lake.ROOT);
     this.spark = node.get(Lake.SPARK);
     this.optimizeInterval = node.get(Lake.OPTIMIZE_INTERVAL);
     this.optimizeMinFiles = node.get(Lake.OPTIMIZE_MIN_FILES);
+    this.deletionVectors = node.get(Lake.DELETION_VECTORS);
     if (value != null) {
       String lower = value.toLowerCase(Locale.ROOT);
       if (lower.contains("://") && !(lower.startsWith("abfss://") || lower.startsWith("abfs://") || lower.startsWith("file://"))) {
@@ -65,6 +67,14 @@ public final class LakeConfig {
    */
   public int optimizeMinFiles() {
     return optimizeMinFiles;
+  }
+
+  /**
+   * Whether the validated tables the stream-processor creates use deletion vectors: an update or delete marks the old
+   * row instead of rewriting its whole file.
+   */
+  public boolean deletionVectors() {
+    return deletionVectors;
   }
 
   @Override
