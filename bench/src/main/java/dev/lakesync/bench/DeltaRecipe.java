@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -23,12 +24,33 @@ import org.apache.spark.sql.types.StructType;
  * recipe as a user would paste it for these events (read the topic, {@code from_json} the envelope, keep the newest
  * change per key, MERGE), run available-now in a JVM of its own on the same topic; or, with {@code floor}, only the
  * read and the parse. Prints {@code recipe: mode=M seconds=S rows=N}: the time from the query's start to its end
- * (the session is made before, as the processor's is) and, for the MERGE, the live rows of its table.
+ * (the session is made before, as the processor's is) and, for the MERGE, the live rows of its table. With
+ * {@code steady} it MERGEs into the existing table with the recipe's default trigger (the next batch as soon as the
+ * last one ends) until the process is stopped, printing {@code recipe: started} and then {@code recipe: progress
+ * rows=N} after each batch.
  *
- * <p>Arguments: bootstrap servers, topic, table path, checkpoint path, shuffle partitions, {@code merge} or {@code floor}.
+ * <p>Arguments: bootstrap servers, topic, table path, checkpoint path, shuffle partitions, {@code merge}, {@code floor}
+ * or {@code steady}.
  */
 public final class DeltaRecipe {
   private DeltaRecipe() {
+  }
+
+  /** Prints each batch's input rows, which the benchmark sums to know when every steady change is in. */
+  private static final class ProgressLines extends StreamingQueryListener {
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      System.out.println("recipe: progress rows=" + event.progress().numInputRows());
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+      System.out.println("recipe: stopped" + (event.exception().isDefined() ? " " + event.exception().get() : ""));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -36,7 +58,8 @@ public final class DeltaRecipe {
     String topic = args[1];
     String table = args[2];
     String checkpoint = args[3];
-    boolean merge = args[5].equals("merge");
+    boolean steady = args[5].equals("steady");
+    boolean merge = steady || args[5].equals("merge");
     SparkSession spark = SparkSession.builder().master("local[*]").appName("delta-recipe")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -54,7 +77,7 @@ public final class DeltaRecipe {
             col("e.payload.after.account").alias("account"), col("e.payload.after.amount").cast("decimal(14,2)").alias("amount"),
             col("e.payload.after.note").alias("note"), col("e.payload.after.created_at").cast("timestamp").alias("created_at"),
             col("e.payload.op").alias("op"), col("e.payload.source.lsn").alias("lsn"));
-    if (merge) {
+    if (merge && !steady) {
       // The recipe MERGEs into an existing table.
       StructType columns = new StructType().add("id", DataTypes.LongType).add("account", DataTypes.IntegerType)
           .add("amount", DataTypes.createDecimalType(14, 2)).add("note", DataTypes.StringType)
@@ -76,6 +99,13 @@ public final class DeltaRecipe {
               "amount", "s.amount", "note", "s.note", "created_at", "s.created_at", "lsn", "s.lsn"))
           .execute();
     };
+    if (steady) {
+      spark.streams().addListener(new ProgressLines());
+      changes.writeStream().option("checkpointLocation", checkpoint).foreachBatch(upsert).start();
+      System.out.println("recipe: started");
+      spark.streams().awaitAnyTermination();
+      return;
+    }
     long started = System.nanoTime();
     changes.writeStream().option("checkpointLocation", checkpoint).trigger(Trigger.AvailableNow())
         .foreachBatch(upsert).start().awaitTermination();

@@ -41,21 +41,27 @@ public final class ProcessBenchmark {
   private static final String TOPIC = "bench.bench.events";
   /** The transaction markers' topic of topic prefix "bench": each change is its own transaction, closed by an END. */
   private static final String TRANSACTION_TOPIC = "bench.transaction";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  /** The recipe's steady-state changes: a topic of their own, so that it does not first read the processor's. */
+  private static final String RECIPE_STEADY_TOPIC = "bench.recipe-steady";
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Path home;
   private final PrintStream out;
   private final boolean quick;
+  private final long tableRows;
 
-  ProcessBenchmark(Path home, PrintStream out, boolean quick) {
+  /** {@code tableRows}: the larger table of the growth measurement ({@link TableGrowth}), 0 for none. */
+  ProcessBenchmark(Path home, PrintStream out, boolean quick, long tableRows) {
     this.home = home;
     this.out = out;
     this.quick = quick;
+    this.tableRows = tableRows;
   }
 
   public static void main(String[] args) throws Exception {
-    BenchMain.main(new Commands.BenchProcess(), command -> command.quick.quick, args,
-        (home, out, quick) -> new ProcessBenchmark(home, out, quick).run());
+    Commands.BenchProcess command = new Commands.BenchProcess();
+    BenchMain.main(command, parsed -> parsed.quick.quick, args,
+        (home, out, quick) -> new ProcessBenchmark(home, out, quick, command.tableRows).run());
   }
 
   int run() throws Exception {
@@ -71,7 +77,8 @@ public final class ProcessBenchmark {
     try (BenchStack stack = BenchStack.start(home, configFile, work.resolve("stack.log"))) {
       String bootstrap = config.broker().bootstrapServersString();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", (Object) bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(TRANSACTION_TOPIC, 1, (short) 1)))
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(TRANSACTION_TOPIC, 1, (short) 1),
+                new NewTopic(RECIPE_STEADY_TOPIC, 2, (short) 1)))
             .all().get(30, TimeUnit.SECONDS);
       }
       long produceStarted = System.nanoTime();
@@ -123,7 +130,7 @@ public final class ProcessBenchmark {
         job.setDaemon(true);
         job.start();
         long firstId = keys + 1_000_000L;
-        long sent = steadyProduce(bootstrap, firstId, 2L * changes, steadyRate, steadyFor);
+        long sent = steadyProduce(bootstrap, TOPIC, firstId, 2L * changes, steadyRate, steadyFor);
         // Wait until the batches' metrics account for every steady change (reading files, not the table, so as not
         // to compete with the job for the two cores), then stop the query.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -145,13 +152,29 @@ public final class ProcessBenchmark {
         Collections.sort(latencies);
         out.printf("bench process: steady batches, mean ms: %s; validated table commits by operation: %s%n",
             meanPhases(batches, batchesBefore), operations(spark, validated, versionBefore));
+        out.printf("bench process: the recipe's steady state at %d changes/s for %d s...%n", steadyRate,
+            steadyFor.toSeconds());
+        List<Long> baselineLatencies = recipeSteady(spark, bootstrap, work, firstId, 3L * changes, steadyRate, steadyFor);
         double baselineThroughput = changes / baseline.seconds;
+        String growth = "";
+        if (tableRows >= 10) {
+          TableGrowth tables = new TableGrowth(spark, out, configFile, work);
+          TableGrowth.Result small = tables.measure(tableRows / 10);
+          TableGrowth.Result large = tables.measure(tableRows);
+          growth = String.format(Locale.ROOT, " table_rows_small=%d table_rows_large=%d update_batch_small_ms=%d "
+              + "update_batch_large_ms=%d growth_ratio=%.2f written_bytes_small=%d written_bytes_large=%d",
+              small.rows, large.rows, small.batchMs, large.batchMs, (double) large.batchMs / Math.max(1, small.batchMs),
+              small.bytesWritten, large.bytesWritten);
+        }
         out.printf(Locale.ROOT, "bench process: changes=%d throughput_per_s=%.0f warm_throughput_per_s=%.0f "
             + "steady_changes=%d steady_rate_per_s=%d p50_ms=%d p99_ms=%d baseline_throughput_per_s=%.0f ratio=%.2f "
-            + "floor_throughput_per_s=%.0f floor_ratio=%.2f%n", changes, throughput, warmThroughput, latencies.size(),
-            steadyRate, percentile(latencies, 0.50), percentile(latencies, 0.99), baselineThroughput,
-            throughput / baselineThroughput, changes / floor.seconds, throughput / (changes / floor.seconds));
-        return latencies.size() == sent ? 0 : 1;
+            + "floor_throughput_per_s=%.0f floor_ratio=%.2f baseline_p50_ms=%d baseline_p99_ms=%d p99_ratio=%.2f%s%n",
+            changes, throughput, warmThroughput, latencies.size(), steadyRate, percentile(latencies, 0.50),
+            percentile(latencies, 0.99), baselineThroughput, throughput / baselineThroughput, changes / floor.seconds,
+            throughput / (changes / floor.seconds), percentile(baselineLatencies, 0.50),
+            percentile(baselineLatencies, 0.99),
+            (double) percentile(latencies, 0.99) / Math.max(1, percentile(baselineLatencies, 0.99)), growth);
+        return latencies.size() == sent && baselineLatencies.size() == sent ? 0 : 1;
       } finally {
         spark.stop();
       }
@@ -190,15 +213,21 @@ public final class ProcessBenchmark {
     }
   }
 
-  /** Runs {@link DeltaRecipe} over the topic in a new JVM with this JVM's options and classpath. */
-  private Recipe recipe(String bootstrap, Path work, String mode) throws Exception {
+  /** Starts {@link DeltaRecipe} in a new JVM with this JVM's options and classpath; its output goes to {@code log}. */
+  private static Process startRecipe(String bootstrap, String topic, Path table, Path work, String mode, Path log)
+      throws IOException {
     java.util.List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeltaRecipe.class.getName(), bootstrap, TOPIC,
-        work.resolve("recipe-" + mode).toString(), work.resolve("recipe-" + mode + "-checkpoint").toString(), "4", mode));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeltaRecipe.class.getName(), bootstrap, topic,
+        table.toString(), work.resolve("recipe-" + mode + "-checkpoint").toString(), "4", mode));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Runs {@link DeltaRecipe} available-now over the topic. */
+  private Recipe recipe(String bootstrap, Path work, String mode) throws Exception {
     Path log = work.resolve("recipe-" + mode + ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = startRecipe(bootstrap, TOPIC, work.resolve("recipe-" + mode), work, mode, log);
     if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
       process.destroyForcibly();
       throw new IllegalStateException("the recipe (" + mode + ") failed; its log: " + log);
@@ -210,6 +239,88 @@ public final class ProcessBenchmark {
       }
     }
     throw new IllegalStateException("the recipe (" + mode + ") printed no result; its log: " + log);
+  }
+
+  private static final java.util.regex.Pattern PROGRESS_LINE =
+      java.util.regex.Pattern.compile("^recipe: progress rows=(\\d+)", java.util.regex.Pattern.MULTILINE);
+
+  /**
+   * The recipe running continuously on the table its catch-up left, while new rows arrive at {@code rate}: returns
+   * each row's latency (the commit time of the table version that added its file minus its event time), sorted.
+   */
+  private List<Long> recipeSteady(SparkSession spark, String bootstrap, Path work, long firstId, long firstSequence,
+      int rate, Duration duration) throws Exception {
+    Path table = work.resolve("recipe-merge");
+    long versionBefore = io.delta.tables.DeltaTable.forPath(spark, table.toString()).history(1).first().getLong(0);
+    Path log = work.resolve("recipe-steady.log");
+    Process process = startRecipe(bootstrap, RECIPE_STEADY_TOPIC, table, work, "steady", log);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      while (!Files.readString(log, StandardCharsets.UTF_8).contains("recipe: started")) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("the recipe (steady) did not start; its log: " + log);
+        }
+        Thread.sleep(200);
+      }
+      // Warm, as the processor is by then: a second of changes (new keys below the measured ones) through its first
+      // batches before the measured changes start.
+      long warmUp = steadyProduce(bootstrap, RECIPE_STEADY_TOPIC, firstId - rate, firstSequence, rate, Duration.ofSeconds(1));
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline && process.isAlive() && recipeRowsSoFar(log) < warmUp) {
+        Thread.sleep(200);
+      }
+      long sent = steadyProduce(bootstrap, RECIPE_STEADY_TOPIC, firstId, firstSequence + warmUp, rate, duration);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline && process.isAlive() && recipeRowsSoFar(log) < warmUp + sent) {
+        Thread.sleep(200);
+      }
+    } finally {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+    Map<String, Long> fileCommitMillis = addedFileCommitMillis(spark, table, versionBefore);
+    List<Long> latencies = new ArrayList<>();
+    for (Row row : spark.read().format("delta").load(table.toString()).where("id >= " + firstId)
+        .selectExpr("_metadata.file_name", "unix_millis(created_at)").collectAsList()) {
+      Long committed = fileCommitMillis.get(row.getString(0));
+      if (committed != null) {
+        latencies.add(committed - row.getLong(1));
+      }
+    }
+    Collections.sort(latencies);
+    return latencies;
+  }
+
+  private static long recipeRowsSoFar(Path log) throws IOException {
+    long rows = 0;
+    java.util.regex.Matcher matcher = PROGRESS_LINE.matcher(Files.readString(log, StandardCharsets.UTF_8));
+    while (matcher.find()) {
+      rows += Long.parseLong(matcher.group(1));
+    }
+    return rows;
+  }
+
+  /** The file name of each data file added after {@code version}, with the commit time of the version adding it. */
+  private static Map<String, Long> addedFileCommitMillis(SparkSession spark, Path table, long version) throws IOException {
+    Map<Long, Long> commitMillis = new java.util.HashMap<>();
+    for (Row row : io.delta.tables.DeltaTable.forPath(spark, table.toString()).history().where("version > " + version)
+        .selectExpr("version", "unix_millis(timestamp)").collectAsList()) {
+      commitMillis.put(row.getLong(0), row.getLong(1));
+    }
+    Map<String, Long> files = new java.util.HashMap<>();
+    for (Map.Entry<Long, Long> commit : commitMillis.entrySet()) {
+      Path entry = table.resolve("_delta_log").resolve(String.format("%020d.json", commit.getKey()));
+      for (String line : Files.readAllLines(entry, StandardCharsets.UTF_8)) {
+        com.fasterxml.jackson.databind.JsonNode add = JSON.readTree(line).path("add");
+        if (!add.isMissingNode()) {
+          String path = java.net.URLDecoder.decode(add.path("path").asText(), StandardCharsets.UTF_8);
+          files.put(path.substring(path.lastIndexOf('/') + 1), commit.getValue());
+        }
+      }
+    }
+    return files;
   }
 
   /** How many commits of each operation (MERGE, WRITE, OPTIMIZE) the table has after {@code version}. */
@@ -292,7 +403,7 @@ public final class ProcessBenchmark {
           if (op.equals("d")) {
             deleted++;
           }
-          send(producer, op, id, sequence++, now);
+          send(producer, TOPIC, op, id, sequence++, now);
         }
       }
       producer.flush();
@@ -310,7 +421,7 @@ public final class ProcessBenchmark {
       long sent = 0;
       for (long id = 1; sent < changes; id = id % keys + 1) {
         if (id % 10 != 0) {
-          send(producer, "u", id, firstSequence + sent, now);
+          send(producer, TOPIC, "u", id, firstSequence + sent, now);
           sent++;
         }
       }
@@ -319,8 +430,8 @@ public final class ProcessBenchmark {
   }
 
   /** Inserts new rows at {@code rate} per second, ten every 10 ms, each with event time = send time. */
-  private static long steadyProduce(String bootstrap, long firstId, long firstSequence, int rate, Duration duration)
-      throws InterruptedException {
+  private static long steadyProduce(String bootstrap, String topic, long firstId, long firstSequence, int rate,
+      Duration duration) throws InterruptedException {
     try (KafkaProducer<String, String> producer = producer(bootstrap)) {
       int perTick = Math.max(1, rate / 100);
       long start = System.nanoTime();
@@ -331,7 +442,7 @@ public final class ProcessBenchmark {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
         for (int i = 0; i < perTick; i++) {
-          send(producer, "c", firstId + sent, firstSequence + sent, System.currentTimeMillis());
+          send(producer, topic, "c", firstId + sent, firstSequence + sent, System.currentTimeMillis());
           sent++;
         }
       }
@@ -340,19 +451,29 @@ public final class ProcessBenchmark {
     }
   }
 
-  private static void send(KafkaProducer<String, String> producer, String op, long id, long sequence, long tsMs) {
-    ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, SyntheticEvents.key(id),
+  private static void send(KafkaProducer<String, String> producer, String topic, String op, long id, long sequence,
+      long tsMs) {
+    send(producer, topic, topic.equals(TOPIC) ? TRANSACTION_TOPIC : null, op, id, sequence, tsMs);
+  }
+
+  /** Sends one change to {@code topic}, and its transaction's END marker to {@code markers} unless null, as capture does. */
+  static void send(KafkaProducer<String, String> producer, String topic, String markers, String op, long id,
+      long sequence, long tsMs) {
+    ProducerRecord<String, String> record = new ProducerRecord<>(topic, SyntheticEvents.key(id),
         SyntheticEvents.event(op, id, sequence, tsMs));
     record.headers().add(new RecordHeader("lakesync.table", SyntheticEvents.TABLE.getBytes(StandardCharsets.UTF_8)));
     record.headers().add(new RecordHeader("lakesync.op", op.getBytes(StandardCharsets.UTF_8)));
     producer.send(record);
-    ProducerRecord<String, String> end = new ProducerRecord<>(TRANSACTION_TOPIC, null, SyntheticEvents.end(sequence));
+    if (markers == null) {
+      return;
+    }
+    ProducerRecord<String, String> end = new ProducerRecord<>(markers, null, SyntheticEvents.end(sequence));
     end.headers().add(new RecordHeader("lakesync.table", "_transaction".getBytes(StandardCharsets.UTF_8)));
     end.headers().add(new RecordHeader("lakesync.op", "END".getBytes(StandardCharsets.UTF_8)));
     producer.send(end);
   }
 
-  private static KafkaProducer<String, String> producer(String bootstrap) {
+  static KafkaProducer<String, String> producer(String bootstrap) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
     props.put("acks", "all");

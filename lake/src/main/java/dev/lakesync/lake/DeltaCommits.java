@@ -128,7 +128,9 @@ public final class DeltaCommits {
     } catch (java.io.FileNotFoundException e) {
       return -1;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      // Delta overwrites this file in place: read while it is written, it can end early (an EOFException, no message).
+      throw new UncheckedIOException("cannot read " + file + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
   }
 
