@@ -28,7 +28,7 @@ class SynapseArtifactsTest {
     assertThat(libsLine.find()).isTrue();
     List<String> stagedLibs = List.of(libsLine.group(1).split(" "));
     List<Path> definitions = list(SYNAPSE.resolve("sparkJobDefinitions"));
-    assertThat(definitions).hasSize(3);
+    assertThat(definitions).hasSize(4);
     for (Path definition : definitions) {
       String json = Files.readString(definition);
       String className = value(json, "className");
@@ -127,7 +127,7 @@ class SynapseArtifactsTest {
             .isTrue();
       }
     }
-    assertThat(stages).isEqualTo(3);
+    assertThat(stages).isEqualTo(4);
     assertThat(script).contains("--packages \"org.apache.spark:spark-sql-kafka-0-10_2.12:$spark_version\"");
   }
 

@@ -59,6 +59,17 @@ public final class WarehouseLoader {
   private final Connector connector;
   private final CommitFreshness freshness;
 
+  /** The warehouse section, when it declares something to load; checked before Spark starts. */
+  static WarehouseConfig warehouseOf(PipelineConfig config) {
+    WarehouseConfig warehouse = config.warehouse().orElseThrow(() -> new StageMain.ConfigProblem(
+        "warehouse: section is required to run the warehouse stage"));
+    if (warehouse.models().isEmpty()) {
+      throw new StageMain.ConfigProblem("warehouse.models: declare at least one model to load (a dimension, fact or "
+          + "aggregate; see docs/warehouse-models.md)");
+    }
+    return warehouse;
+  }
+
   public WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out) {
     this(config, spark, out, null, null);
   }
@@ -66,12 +77,7 @@ public final class WarehouseLoader {
   /** With a given dialect and connection (the tests' fake of a service with no local equivalent); null: the config's. */
   WarehouseLoader(PipelineConfig config, SparkSession spark, PrintStream out, WarehouseDialect dialect,
       Connector connector) {
-    this.warehouse = config.warehouse().orElseThrow(() -> new StageMain.ConfigProblem(
-        "warehouse: section is required to run the warehouse stage"));
-    if (warehouse.models().isEmpty()) {
-      throw new StageMain.ConfigProblem("warehouse.models: declare at least one model to load (a dimension, fact or "
-          + "aggregate; see docs/warehouse-models.md)");
-    }
+    this.warehouse = warehouseOf(config);
     this.dialect = dialect != null ? dialect : Dialects.of(warehouse);
     this.connector = connector != null ? connector : this::connect;
     this.sql = new ModelSql(this.dialect, warehouse.schema());

@@ -232,6 +232,14 @@ public final class Commands {
     @Option(names = "--max-offsets-per-trigger", paramLabel = "N",
         description = "Cap on records per micro-batch (default: none).")
     public long maxOffsetsPerTrigger;
+    @Option(names = "--with", paramLabel = "STAGE", split = ",",
+        description = "Also run these stages in the same Spark application: warehouse, serving (comma-separated). "
+            + "With --once, each makes one pass after the processor; otherwise each passes every --follow-interval "
+            + "beside the stream, and the first to give up stops the application.")
+    public List<String> with = new ArrayList<>();
+    @Option(names = "--follow-interval", paramLabel = "D", converter = DurationConverter.class, defaultValue = "2s",
+        description = "Time between the --with stages' passes (default 2s).")
+    public Duration followInterval;
   }
 
   @Command(name = "warehouse", description = {
@@ -402,12 +410,18 @@ public final class Commands {
       "Catch-up throughput over a topic pre-filled with changes on repeating keys (500,000; --quick 50,000), in a "
           + "fresh JVM and again in the same JVM, then event time -> visible in the validated Delta table at 1,000 changes/s (30 s; --quick 10 s).",
       "The same topic also goes through Delta Lake's foreachBatch upsert recipe (the baseline: ratio= is lakesync's "
-          + "catch-up over the recipe's) and through a read-and-parse-only pass (the floor), each in a JVM of its own."})
+          + "catch-up over the recipe's, p99_ratio= its steady p99 over the recipe's at the same rate) and through a "
+          + "read-and-parse-only pass (the floor), each in a JVM of its own.",
+      "With --table-rows N, also a batch of 5,000 updates to random existing keys into a validated table of N/10 rows "
+          + "and one of N rows, in the same run: growth_ratio= is the second batch's time over the first's."})
   public static final class BenchProcess {
     @Mixin
     Help help;
     @Mixin
     public Quick quick;
+    @Option(names = "--table-rows", paramLabel = "N", description = "Also measure an update batch into a table of "
+        + "N/10 and of N rows (at least 10; 0, the default, skips it).")
+    public long tableRows;
   }
 
   @Command(name = "warehouse", description = {

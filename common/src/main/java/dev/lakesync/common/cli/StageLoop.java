@@ -65,6 +65,15 @@ public final class StageLoop {
 
   /** @param stage the name in the stop message ("warehouse", "serving") */
   public static void run(String stage, Duration interval, PrintStream out, Pass pass, Observer observer) throws Exception {
+    run(stage, interval, out, pass, observer, () -> false);
+  }
+
+  /**
+   * As {@link #run(String, Duration, PrintStream, Pass, Observer)}, also ending after the pass under way when
+   * {@code stopRequested} says so (a stage run beside another in one application, which stopped).
+   */
+  public static void run(String stage, Duration interval, PrintStream out, Pass pass, Observer observer,
+      BooleanSupplier stopRequested) throws Exception {
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -77,9 +86,15 @@ public final class StageLoop {
     }, "lakesync-" + stage + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      loop(stage, interval, Duration.ofSeconds(1), out, pass, observer, stopping::get);
+      loop(stage, interval, Duration.ofSeconds(1), out, pass, observer,
+          () -> stopping.get() || stopRequested.getAsBoolean());
     } finally {
       stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook is running
+      }
     }
   }
 
