@@ -70,7 +70,7 @@ public final class ChaosSoak {
   public int run() throws Exception {
     BenchWorkspace workspace = BenchWorkspace.create(home, "lakesync-bench-chaos-");
     PipelineConfig config = workspace.config;
-    Demo pipeline = new Demo(home, config, workspace.configFile, out, false, workspace.env);
+    Demo pipeline = new Demo(home, config, workspace.configFile, out, false, workspace.env).separateProcesses();
     ChaosPlan plan = ChaosPlan.of(seed, Demo.STAGES, kills, brokerRestarts, sourceRestarts,
         Duration.ofMillis((long) (changes * 1000 / rate)));
     out.printf(Locale.ROOT, "chaos: %d changes at %.0f/s with %d kills, %d broker and %d source restarts (seed %d; "

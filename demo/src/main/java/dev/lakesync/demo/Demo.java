@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code ./lakesync demo}: the embedded stack, the four stages each as its own process, and the workload; progress
- * while it runs; then the workload stops, every stage catches up, the stages stop gracefully, and verify prints the
- * reconciliation line, the last line of the demo.
+ * {@code ./lakesync demo}: the embedded stack, capture as its own process and the Spark stages as one application
+ * ({@code run process --with warehouse,serving}), and the workload; progress while it runs; then the workload stops,
+ * every stage catches up, the stages stop gracefully, and verify prints the reconciliation line, the last line of the
+ * demo. The chaos soak runs each stage as its own process instead, so that it can kill one at a time.
  */
 public final class Demo {
   static final List<String> STAGES = List.of("capture", "process", "warehouse", "serving");
@@ -44,6 +45,7 @@ public final class Demo {
   /** The stages last stopped: the dashboard shows them (stopped) while verify runs, instead of no stage at all. */
   private final List<StageProcess> stopped = new CopyOnWriteArrayList<>();
   private final Map<String, Long> lastTotals = new HashMap<>();
+  private boolean oneApplication = true;
   private long lastProgressNanos = System.nanoTime();
   private int linesDrawn;
 
@@ -59,6 +61,12 @@ public final class Demo {
     this.configFile = configFile.toAbsolutePath();
     this.out = out;
     this.terminal = terminal;
+  }
+
+  /** Each stage as its own process, rather than the Spark stages as one application (the chaos soak kills each). */
+  Demo separateProcesses() {
+    oneApplication = false;
+    return this;
   }
 
   /** Asks a running demo to stop its workload and finish (Ctrl-C). */
@@ -156,8 +164,17 @@ public final class Demo {
   static final int SERVING_NICENESS = 2;
 
   void startStages() throws Exception {
-    for (String stage : STAGES) {
-      stages.add(startStage(stage, new StageProgress(stage)));
+    if (oneApplication) {
+      stages.add(startStage("capture", new StageProgress("capture")));
+      StageProcess application = startStage("process", new StageProgress("process"));
+      stages.add(application);
+      // Shown and watched as stages of their own: their progress from the application's /metrics.
+      stages.add(application.sharedBy("warehouse", new StageProgress("warehouse")));
+      stages.add(application.sharedBy("serving", new StageProgress("serving")));
+    } else {
+      for (String stage : STAGES) {
+        stages.add(startStage(stage, new StageProgress(stage)));
+      }
     }
     StringBuilder urls = new StringBuilder("demo: stage metrics at");
     stages.forEach(stage -> urls.append(' ').append(stage.name).append('=').append(stage.metrics));
@@ -168,14 +185,18 @@ public final class Demo {
   StageProcess startStage(String stage, StageProgress progress) throws Exception {
     Map<String, String> env = new HashMap<>(stageEnv);
     if (System.getenv("LAKESYNC_JAVA_OPTS") == null) {
-      // Four JVMs beside the stack's on one machine; process caches each batch and every table's Delta state, so
-      // it gets more room.
-      env.put("LAKESYNC_JAVA_OPTS", stage.equals("process") ? "-Xmx2g" : "-Xmx1g");
+      // Beside the stack's JVM on one machine; process caches each batch and every table's Delta state, so it gets
+      // more room, and more again with the warehouse and serving stages in it.
+      env.put("LAKESYNC_JAVA_OPTS", !stage.equals("process") ? "-Xmx1g" : oneApplication ? "-Xmx3g" : "-Xmx2g");
     }
     switch (stage) {
       case "capture":
-      case "process":
         return StageProcess.start(home, stage, configFile, logs(), env, 0, progress);
+      case "process":
+        return oneApplication
+            ? StageProcess.start(home, stage, configFile, logs(), env, 0, progress, "--with", "warehouse,serving",
+                "--follow-interval", "2s")
+            : StageProcess.start(home, stage, configFile, logs(), env, 0, progress);
       // The lake comes first: on a machine with few cores, warehouse and serving yield CPU to capture and process
       // (they read what process wrote, so they cannot be fresher than it anyway); serving, with its freshness goal,
       // less than warehouse. Lower priorities starved them of passes during a demo.

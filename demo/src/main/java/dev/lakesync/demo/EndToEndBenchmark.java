@@ -50,7 +50,8 @@ public final class EndToEndBenchmark {
     Path configFile = workspace.configFile;
     PipelineConfig config = workspace.config;
     Demo pipeline = new Demo(home, config, configFile, out, false, env);
-    out.println("bench e2e: starting the stack and the four stages (work folder " + work + ")");
+    out.println("bench e2e: starting the stack, capture and the Spark stages' one application (work folder " + work
+        + ")");
     Map<String, long[]> windows = new LinkedHashMap<>();
     try (LocalStack stack = LocalStack.start(config, workspace.settings, true)) {
       pipeline.startStages();
@@ -156,9 +157,11 @@ public final class EndToEndBenchmark {
           warehouse.count, warehouse.p50Ms, warehouse.p99Ms, serving.count, serving.p50Ms, serving.p99Ms);
       // The last line: the highest rate, p50/p99 to the end of the chain (the serving document).
       last = String.format(Locale.ROOT, "bench e2e: changes=%d throughput_per_s=%.0f p50_ms=%d p99_ms=%d rate=%s "
-              + "lake_p99_ms=%d warehouse_p99_ms=%d serving_p99_ms=%d unseen_warehouse=%d unseen_serving=%d",
+              + "lake_p99_ms=%d warehouse_p99_ms=%d serving_p99_ms=%d unseen_warehouse=%d unseen_serving=%d "
+              + "serving_over_lake_p99=%.2f",
           range[2], range[2] / seconds, serving.p50Ms, serving.p99Ms, entry.getKey(), lakeFigures[2], warehouse.p99Ms,
-          serving.p99Ms, probe.unseen("warehouse"), probe.unseen("serving"));
+          serving.p99Ms, probe.unseen("warehouse"), probe.unseen("serving"),
+          (double) serving.p99Ms / Math.max(1, lakeFigures[2]));
     }
     out.println(last);
     return lake.size() == windows.size() ? 0 : 1;

@@ -81,6 +81,11 @@ final class StageProcess {
         progress);
   }
 
+  /** A stage that runs in this one's process (the warehouse and serving stages in the processor's application). */
+  StageProcess sharedBy(String stage, StageProgress progress) {
+    return new StageProcess(stage, log, metrics, process, logStart, progress);
+  }
+
   /** How long ago this process was started. */
   Duration age() {
     return Duration.ofNanos(System.nanoTime() - startedNanos);
