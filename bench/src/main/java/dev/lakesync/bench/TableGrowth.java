@@ -28,8 +28,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * {@code bench process --table-rows N}: does an update batch cost more as the validated table grows? A table of
- * {@code rows} rows (one created by the processor, the rest appended in its schema, a million rows per file as after
- * compaction), then two batches of {@link #UPDATES} updates to random existing keys through the processor: the first
+ * {@code rows} rows with deletion vectors (one row created by the processor, the rest appended in its schema, a
+ * million rows per file as after compaction), then two batches of {@link #UPDATES} updates to random existing keys through the processor: the first
  * warms up, the second is measured (its batch time and what its MERGE wrote and removed).
  */
 final class TableGrowth {
@@ -69,10 +69,11 @@ final class TableGrowth {
   Result measure(long rows) throws Exception {
     String prefix = "grow" + rows;
     Path lake = work.resolve(prefix);
-    // Its own lake and topics; no compaction, which would rewrite the whole table in the middle of the measurement.
+    // Its own lake and topics; no compaction, which would rewrite the whole table in the middle of the measurement;
+    // deletion vectors, the setting for large tables whose updates spread over many files.
     String text = Files.readString(mainConfig, StandardCharsets.UTF_8)
         .replace("topicPrefix: bench", "topicPrefix: " + prefix)
-        .replaceFirst("lake: \\{root: [^}]*}", "lake: {root: " + lake + ", optimizeInterval: 0s}")
+        .replaceFirst("lake: \\{root: [^}]*}", "lake: {root: " + lake + ", optimizeInterval: 0s, deletionVectors: true}")
         .replaceFirst("workDir: .*", "workDir: " + lake.resolve("work"));
     Path configFile = work.resolve(prefix + ".yaml");
     Files.writeString(configFile, text, StandardCharsets.UTF_8);

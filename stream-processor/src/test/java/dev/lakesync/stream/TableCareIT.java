@@ -34,6 +34,7 @@ class TableCareIT {
       "tables:",
       "  - {name: app.items, key: [id]}",
       "  - {name: app.stock, key: [id]}",
+      "  - {name: app.marks, key: [id]}",
       "  - name: app.orders",
       "    key: [id]",
       "    rules:",
@@ -222,15 +223,30 @@ class TableCareIT {
 
   @Test
   @Order(6)
-  void anUpdateMarksItsRowsInADeletionVectorInsteadOfRewritingTheirFile() throws Exception {
-    String path = world.paths().validated("app", "stock");
-    Row detail = world.spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
-    assertThat(detail.<scala.collection.Map<String, String>>getAs("properties").get("delta.enableDeletionVectors")
-        .getOrElse(() -> "absent")).isEqualTo("true");
+  void withDeletionVectorsAnUpdateMarksItsRowsInsteadOfRewritingTheirFile() throws Exception {
+    assertThat(property(world.paths().validated("app", "stock"), "delta.enableDeletionVectors"))
+        .as("off by default").isEqualTo("absent");
+    java.nio.file.Path file = dir.resolve("marking-pipeline.yaml");
+    java.nio.file.Files.writeString(file, java.nio.file.Files.readString(world.stack.config())
+        .replaceFirst("lake: \\{root: ([^}]*)}", "lake: {root: $1, deletionVectors: true}"));
+    dev.lakesync.common.config.PipelineConfig marking =
+        new dev.lakesync.common.config.PipelineConfigLoader(name -> null).load(file);
+    for (long id = 1; id <= 3; id++) {
+      send("marks", id, Events.row("c", id, "m" + id, 1, 300_000 + id));
+    }
+    process(marking);
+    String path = world.paths().validated("app", "marks");
+    assertThat(property(path, "delta.enableDeletionVectors")).isEqualTo("true");
+    // One file holding the three rows: an update of two of them leaves the third, so the file stays (a file whose
+    // every row changes is removed, with or without deletion vectors).
+    TableConfig marks = marking.tables().stream().filter(t -> t.table().equals("marks")).findFirst().orElseThrow();
+    new TableMaintenance(marking, world.spark, System.out).optimize(marks);
     long filesBefore = numFiles(path);
-    send("stock", 1, Events.row("u", 1, "marked", 4, 200_000));
-    send("stock", 2, Events.row("u", 2, "marked", 4, 200_010));
-    world.process();
+    assertThat(filesBefore).isEqualTo(1);
+
+    send("marks", 1, Events.row("u", 1, "marked", 4, 300_100));
+    send("marks", 2, Events.row("u", 2, "marked", 4, 300_110));
+    process(marking);
     com.fasterxml.jackson.databind.JsonNode metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         io.delta.tables.DeltaTable.forPath(world.spark, path).history(1).selectExpr("to_json(operationMetrics)")
             .first().getString(0));
@@ -238,7 +254,18 @@ class TableCareIT {
     assertThat(metrics.path("numTargetDeletionVectorsAdded").asLong()).isEqualTo(1);
     assertThat(metrics.path("numTargetFilesRemoved").asLong()).isZero();
     assertThat(numFiles(path)).isEqualTo(filesBefore + 1); // the old file stays, its two rows marked; one new file
-    assertThat(table("stock")).containsEntry(1L, "marked|4|u").containsEntry(2L, "marked|4|u");
+    assertThat(table("marks")).isEqualTo(Map.of(1L, "marked|4|u", 2L, "marked|4|u", 3L, "m3|1|c"));
+  }
+
+  private static void process(dev.lakesync.common.config.PipelineConfig config) throws Exception {
+    new StreamProcessor(config, world.spark, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+        java.nio.charset.StandardCharsets.UTF_8)).run(true, java.time.Duration.ofSeconds(1), 0);
+  }
+
+  private static String property(String path, String name) {
+    Row detail = world.spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    scala.Option<String> value = detail.<scala.collection.Map<String, String>>getAs("properties").get(name);
+    return value.isDefined() ? value.get() : "absent";
   }
 
   private static long numFiles(String path) {

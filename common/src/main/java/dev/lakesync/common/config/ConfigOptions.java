@@ -125,10 +125,10 @@ public final class ConfigOptions {
         .doc("how often the stream-processor compacts each validated table (OPTIMIZE); `0s` turns it off"));
     public static final ConfigOption<Integer> OPTIMIZE_MIN_FILES = SECTION.add(integer("optimizeMinFiles", 1, 1_000_000)
         .defaultValue(10).doc("the fewest files a validated table must have for that compaction to rewrite it"));
-    public static final ConfigOption<Boolean> DELETION_VECTORS = SECTION.add(bool("deletionVectors").defaultValue(true)
+    public static final ConfigOption<Boolean> DELETION_VECTORS = SECTION.add(bool("deletionVectors").defaultValue(false)
         .doc("validated tables created from now on mark updated and deleted rows in deletion vectors instead of "
-            + "rewriting their files, so an update costs the same in a large table as in a small one; `false` for "
-            + "readers without deletion-vector support (Delta Lake before 2.3)"));
+            + "rewriting the files they are in: for large tables whose updates spread over many files; small, busy "
+            + "tables MERGE faster without; readers need Delta Lake 2.3 or later"));
   }
 
   /** {@code tables[].rules[]}: validation rules. */
