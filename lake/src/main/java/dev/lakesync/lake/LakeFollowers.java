@@ -13,6 +13,10 @@ import org.apache.spark.sql.SparkSession;
 
 /** Finding the {@link LakeFollower}s on the classpath, and running one as its own stage or in a loop. */
 public final class LakeFollowers {
+  /** The module of each stage that can follow the lake, to say which jar is missing. */
+  private static final java.util.Map<String, String> MODULES =
+      java.util.Map.of("warehouse", "warehouse-loader", "serving", "serving-sync");
+
   private LakeFollowers() {
   }
 
@@ -25,14 +29,13 @@ public final class LakeFollowers {
     List<LakeFollower> available = new ArrayList<>();
     ServiceLoader.load(LakeFollower.class).forEach(available::add);
     List<LakeFollower> found = new ArrayList<>();
-    for (String stage : stages) {
-      LakeFollower follower = available.stream().filter(candidate -> candidate.stage().equals(stage.trim()))
-          .findFirst().orElseThrow(() -> new StageMain.ConfigProblem("--with " + stage + ": "
-              + (stage.trim().equals("warehouse") || stage.trim().equals("serving")
-                  ? "the " + stage.trim() + " stage's jar is not on this application's classpath (the launcher adds it; "
-                      + "with spark-submit or Synapse add lakesync-" + (stage.trim().equals("warehouse")
-                          ? "warehouse-loader" : "serving-sync") + ".jar and its libraries)"
-                  : "expected warehouse or serving")));
+    for (String named : stages) {
+      String stage = named.trim();
+      LakeFollower follower = available.stream().filter(candidate -> candidate.stage().equals(stage)).findFirst()
+          .orElseThrow(() -> new StageMain.ConfigProblem("--with " + stage + ": " + (MODULES.containsKey(stage)
+              ? "the " + stage + " stage's jar is not on this application's classpath (the launcher adds it; with "
+                  + "spark-submit or Synapse add lakesync-" + MODULES.get(stage) + ".jar and its libraries)"
+              : "expected warehouse or serving")));
       if (found.contains(follower)) {
         throw new StageMain.ConfigProblem("--with " + stage + ": named twice");
       }

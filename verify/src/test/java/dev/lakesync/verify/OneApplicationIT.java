@@ -85,11 +85,9 @@ class OneApplicationIT {
     try {
       customer(1, 25, "t2", 20);
       customer(2, 7, "t3", 30);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      while ((warehouseTotal(1) != 25 || documentTotal(2) != 7) && System.nanoTime() < deadline
-          && continuous.isAlive()) {
-        Thread.sleep(500);
-      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(4))
+          .pollInterval(java.time.Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> !continuous.isAlive() || (warehouseTotal(1) == 25 && documentTotal(2) == 7));
       assertThat(warehouseTotal(1)).as(Files.readString(log)).isEqualTo(25);
       assertThat(warehouseTotal(2)).isEqualTo(7);
       assertThat(documentTotal(1)).isEqualTo(25);
